@@ -1,0 +1,177 @@
+"""The record's life cycle: draft -> submitted (locked) -> synced; corrections are amendments.
+
+submit(visit)            checks the recording rules, locks the record (revision 1)
+ensure_editable(visit)   raises RecordLocked unless the visit is still a draft
+check_amendment(...)     every reason an amendment cannot be made
+apply_amendment(...)     the amended visit: a new revision, the original kept by the caller
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from models.amendment import Amendment
+from models.canonical import parse_record
+from models.enums import RecordStatus
+from models.errors import AmendmentRejected, RecordError, RecordLocked, SubmissionBlocked
+from models.rules import Check, Problem, Step, check_visit
+from models.visit import Visit
+
+__all__ = [
+    "IDENTITY_FIELDS",
+    "apply_amendment",
+    "check_amendment",
+    "ensure_editable",
+    "mark_synced",
+    "submit",
+]
+
+# Fields that say which record this is, whose, and where it came from: never amendable.
+IDENTITY_FIELDS = frozenset(
+    {
+        "visit_id",
+        "organisation_id",
+        "practitioner_id",
+        "practitioner_role",
+        "device_id",
+        "app_version",
+        "created_on_device_at",
+        "status",
+        "revision",
+        "submitted_at",
+    }
+)
+IDENTITY_LEAVES = frozenset({"child_id", "person_id", "concern_id", "carer_person_id"})
+_LOCKED = (RecordStatus.SUBMITTED, RecordStatus.SYNCED, RecordStatus.AMENDED)
+
+
+def ensure_editable(visit: Visit) -> None:
+    if visit.status in _LOCKED:
+        raise RecordLocked()
+
+
+def submit(visit: Visit, *, at: datetime, child_labels: Mapping[UUID, str] | None = None) -> Visit:
+    ensure_editable(visit)
+    check = check_visit(visit, child_labels=child_labels)
+    if not check.ok:
+        raise SubmissionBlocked(check)
+    return visit.model_copy(
+        update={"status": RecordStatus.SUBMITTED, "revision": 1, "submitted_at": at}
+    )
+
+
+def mark_synced(visit: Visit) -> Visit:
+    if visit.status == RecordStatus.DRAFT:
+        raise RecordError("A draft cannot be marked synced: submit it first.")
+    if visit.status == RecordStatus.AMENDED:
+        return visit
+    return visit.model_copy(update={"status": RecordStatus.SYNCED})
+
+
+def check_amendment(visit: Visit, amendment: Amendment) -> Check:
+    return Check(tuple(_amendment_problems(visit, amendment)))
+
+
+def apply_amendment(visit: Visit, amendment: Amendment) -> Visit:
+    check = check_amendment(visit, amendment)
+    if not check.ok:
+        raise AmendmentRejected(check)
+    data = visit.model_dump(mode="json")
+    for change in amendment.changes:
+        _set_path(data, change.field_path, change.new_value)
+    data["revision"] = visit.revision + 1
+    data["status"] = RecordStatus.AMENDED.value
+    return parse_record(Visit, data)
+
+
+def _amendment_problems(visit: Visit, amendment: Amendment) -> Iterator[Problem]:
+    def problem(field: str, message: str) -> Problem:
+        return Problem(field, message, Step.VISIT)
+
+    if visit.status == RecordStatus.DRAFT:
+        yield problem(
+            "status", "This visit is still a draft: change it directly, no amendment needed."
+        )
+        return
+    if amendment.amends_visit_id != visit.visit_id:
+        yield problem("amends_visit_id", "This amendment is for a different visit.")
+        return
+    if amendment.amends_revision != visit.revision:
+        yield problem(
+            "amends_revision",
+            "The visit has changed since this amendment was started: reopen it and amend the "
+            "latest version.",
+        )
+    if not amendment.reason.strip():
+        yield problem("reason", "Say why the record is being amended.")
+    if not amendment.changes:
+        yield problem("changes", "An amendment must change at least one thing.")
+    current = visit.model_dump(mode="json")
+    for index, change in enumerate(amendment.changes):
+        parts = change.field_path.split(".")
+        field = f"changes.{index}.field_path"
+        if parts[0] in IDENTITY_FIELDS or parts[-1] in IDENTITY_LEAVES:
+            yield problem(
+                field,
+                f"'{change.field_path}' identifies the record and cannot be amended. If the "
+                "record is about the wrong child or visit, tell your manager.",
+            )
+            continue
+        try:
+            old = _get_path(current, change.field_path)
+        except LookupError:
+            yield problem(field, f"'{change.field_path}' is not a field of this visit.")
+            continue
+        if old != change.old_value:
+            yield problem(
+                f"changes.{index}.old_value",
+                f"'{change.field_path}' has changed since this amendment was started: check it "
+                "again.",
+            )
+    # The amended record must still satisfy the recording rules.
+    yield from _amended_result_problems(visit, amendment)
+
+
+def _amended_result_problems(visit: Visit, amendment: Amendment) -> Iterator[Problem]:
+    data = visit.model_dump(mode="json")
+    try:
+        for change in amendment.changes:
+            _set_path(data, change.field_path, change.new_value)
+        amended = parse_record(Visit, data)
+    except (LookupError, RecordError) as exc:
+        yield Problem("changes", f"The new value does not fit the record: {exc}", Step.VISIT)
+        return
+    yield from check_visit(amended).problems
+
+
+def _walk(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, list):
+            if not part.isdigit() or int(part) >= len(data):
+                raise LookupError(part)
+            data = data[int(part)]
+        elif isinstance(data, dict):
+            if part not in data:
+                raise LookupError(part)
+            data = data[part]
+        else:
+            raise LookupError(part)
+    return data
+
+
+def _get_path(data: dict[str, Any], path: str) -> Any:
+    return _walk(data, path.split("."))
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    container = _walk(data, parents)
+    if isinstance(container, list) and leaf.isdigit() and int(leaf) < len(container):
+        container[int(leaf)] = value
+    elif isinstance(container, dict) and leaf in container:
+        container[leaf] = value
+    else:
+        raise LookupError(leaf)

@@ -1,0 +1,434 @@
+"""The recording rules: pure functions returning every problem found, in plain words.
+
+A draft may be incomplete; submission may not. Each Problem names the field, the step of the visit
+journey where it is fixed, and what the practitioner must do ("Child 2 was not seen: choose why").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
+
+from models.concern import ConcernReceived
+from models.enums import (
+    CarerRole,
+    ChildCommunication,
+    NoAccessAction,
+    ObservationCategory,
+    ReasonNotSeen,
+    ReasonNotSeenAlone,
+    Relationship,
+    SafeguardingConcernNow,
+    ServiceContext,
+    VisitOutcome,
+    YesNo,
+)
+from models.nhs_number import is_valid_nhs_number
+from models.visit import ChildOutcome, PersonPresent, Visit
+
+__all__ = ["BABY_AGE_MONTHS", "Check", "Problem", "Step", "check_concern", "check_visit"]
+
+BABY_AGE_MONTHS = 24  # under this age a seen child must be seen awake (cut-off is judgement)
+
+STATUTORY_CONTEXTS = frozenset(
+    {
+        ServiceContext.CP_PLAN,
+        ServiceContext.CIN_PLAN,
+        ServiceContext.CLA,
+        ServiceContext.PRIVATE_FOSTERING,
+    }
+)
+HEALTH_CONTEXTS = frozenset(
+    {
+        ServiceContext.HCP_UNIVERSAL,
+        ServiceContext.HCP_UNIVERSAL_PLUS,
+        ServiceContext.HCP_PARTNERSHIP_PLUS,
+    }
+)
+# People whose own care of the child is not in question.
+NOT_FAMILY = frozenset({Relationship.PROFESSIONAL, Relationship.INTERPRETER})
+PARENT_LIKE = frozenset(
+    {
+        Relationship.MOTHER,
+        Relationship.FATHER,
+        Relationship.STEP_PARENT,
+        Relationship.MOTHER_PARTNER,
+        Relationship.FATHER_PARTNER,
+    }
+)
+
+
+class Step(StrEnum):
+    """The steps of the visit journey, in order: a problem links to the step that fixes it."""
+
+    VISIT = "visit"
+    CHILD = "child"
+    VOICE = "voice"
+    OBSERVATIONS = "observations"
+    PEOPLE = "people"
+    CONCERNS = "concerns"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # e.g. "children.1.reason_not_seen"
+    message: str
+    step: Step
+    child_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fields(self) -> set[str]:
+        return {p.field for p in self.problems}
+
+    def for_step(self, step: Step) -> list[Problem]:
+        return [p for p in self.problems if p.step == step]
+
+
+def check_visit(visit: Visit, *, child_labels: Mapping[UUID, str] | None = None) -> Check:
+    """Every problem that stops `visit` being submitted. `child_labels` gives names for messages;
+    without them children are called "Child 1", "Child 2"... in visit order."""
+    labels = child_labels or {}
+    problems = [
+        *_visit_problems(visit),
+        *_people_problems(visit, labels),
+    ]
+    for index, outcome in enumerate(visit.children):
+        label = labels.get(outcome.child_id, f"Child {index + 1}")
+        problems.extend(_child_problems(visit, index, outcome, label))
+    for index, concern in enumerate(visit.concerns_received):
+        problems.extend(_concern_problems(concern, f"concerns_received.{index}", index + 1))
+    return Check(tuple(problems))
+
+
+def check_concern(concern: ConcernReceived) -> Check:
+    return Check(tuple(_concern_problems(concern, "", None)))
+
+
+def _visit_problems(visit: Visit) -> Iterator[Problem]:
+    def need(field: str, message: str) -> Problem:
+        return Problem(field, message, Step.VISIT)
+
+    if visit.visit_purpose is None:
+        yield need("visit_purpose", "Choose what the visit was for.")
+    if visit.started_at is None:
+        yield need("started_at", "Enter when the visit started.")
+    if visit.ended_at is None:
+        yield need("ended_at", "Enter when the visit ended.")
+    elif visit.started_at is not None and visit.ended_at < visit.started_at:
+        yield need("ended_at", "The visit cannot end before it started: check the times.")
+    if visit.announced is None:
+        yield need("announced", "Say whether the visit was announced.")
+    if visit.consultation_mechanism is None:
+        yield need(
+            "consultation_mechanism", "Say how the contact happened (face to face, video...)."
+        )
+    if visit.location_type is None:
+        yield need("location_type", "Choose where the visit took place.")
+    elif visit.location_type.is_a_home and visit.location_household_id is None:
+        yield need("location_household_id", "Say whose home the visit was in.")
+    if visit.safeguarding_concern_now is None:
+        yield need(
+            "safeguarding_concern_now",
+            "Say whether there is a safeguarding concern now (choose 'none' if not).",
+        )
+    elif visit.safeguarding_concern_now != SafeguardingConcernNow.NONE and not _text(
+        visit.escalation_notes
+    ):
+        yield Problem(
+            "escalation_notes",
+            "You recorded a safeguarding concern: say what you did and who you told.",
+            Step.CONCERNS,
+        )
+    if visit.service_context in STATUTORY_CONTEXTS and visit.next_visit_due is None:
+        yield need("next_visit_due", "Set the date the next visit is due.")
+    if visit.service_context in HEALTH_CONTEXTS:
+        yield from _routine_enquiry_problems(visit)
+    if not visit.children:
+        yield Problem("children", "Add every child this visit is about.", Step.CHILD)
+    yield from _outcome_problems(visit)
+
+
+def _outcome_problems(visit: Visit) -> Iterator[Problem]:
+    outcome = visit.visit_outcome
+    if outcome is None:
+        yield Problem("visit_outcome", "Choose the outcome of the visit.", Step.VISIT)
+        return
+    if outcome.is_no_access:
+        actions = set(visit.no_access_actions)
+        if not actions:
+            yield Problem(
+                "no_access_actions",
+                "You could not get in: record what you did (phoned, looked for movement, "
+                "checked with school...).",
+                Step.VISIT,
+            )
+        elif actions == {NoAccessAction.CARD_LEFT}:
+            yield Problem(
+                "no_access_actions",
+                "Leaving a card is not enough on its own: record what else you did to find "
+                "the children.",
+                Step.VISIT,
+            )
+    answered = [c.child_seen for c in visit.children if c.child_seen is not None]
+    if outcome == VisitOutcome.COMPLETED and YesNo.NO in answered:
+        yield Problem(
+            "visit_outcome",
+            "The outcome says the visit was completed, but a child was not seen: choose "
+            "'completed, not all children seen'.",
+            Step.VISIT,
+        )
+    if (
+        outcome == VisitOutcome.COMPLETED_NOT_ALL_CHILDREN_SEEN
+        and answered
+        and len(answered) == len(visit.children)
+        and YesNo.NO not in answered
+    ):
+        yield Problem(
+            "visit_outcome",
+            "The outcome says not all children were seen, but every child is marked seen: "
+            "check the outcome.",
+            Step.VISIT,
+        )
+
+
+def _routine_enquiry_problems(visit: Visit) -> Iterator[Problem]:
+    enquiry = visit.da_routine_enquiry
+    if enquiry is None:
+        yield Problem(
+            "da_routine_enquiry",
+            "Record whether the routine domestic abuse question was asked, and if not, why.",
+            Step.VISIT,
+        )
+    elif enquiry.startswith("NOT_ASKED") and visit.da_follow_up_date is None:
+        yield Problem(
+            "da_follow_up_date",
+            "The domestic abuse question was not asked: set a date to ask it in private.",
+            Step.VISIT,
+        )
+
+
+def _child_problems(visit: Visit, index: int, child: ChildOutcome, label: str) -> Iterator[Problem]:
+    base = f"children.{index}"
+
+    def problem(field: str, message: str, step: Step = Step.CHILD) -> Problem:
+        return Problem(f"{base}.{field}", message, step, child.child_id)
+
+    if child.nhs_number and not is_valid_nhs_number(child.nhs_number):
+        yield problem("nhs_number", f"{label}'s NHS number is not valid: check the 10 digits.")
+    if child.child_seen is None:
+        yield problem("child_seen", f"Say whether {label} was seen.")
+        return
+    if child.child_seen == YesNo.NO:
+        if child.reason_not_seen is None:
+            yield problem("reason_not_seen", f"{label} was not seen: choose why.")
+        elif child.reason_not_seen == ReasonNotSeen.OTHER and not _text(
+            child.reason_not_seen_other
+        ):
+            yield problem("reason_not_seen_other", f"{label} was not seen: say why in a few words.")
+        elif child.reason_not_seen == ReasonNotSeen.CHILD_WITH_OTHER_CARER:
+            if child.other_carer_person_id is None:
+                yield problem("other_carer_person_id", f"{label} was with another carer: say who.")
+            if not _text(child.other_carer_address):
+                yield problem("other_carer_address", f"{label} was with another carer: say where.")
+        return
+
+    # Seen.
+    if child.seen_alone is None:
+        yield problem("seen_alone", f"{label} was seen: say whether they were seen alone.")
+    elif child.seen_alone == YesNo.NO:
+        if child.reason_not_seen_alone is None:
+            yield problem("reason_not_seen_alone", f"{label} was not seen alone: choose why.")
+        elif child.reason_not_seen_alone == ReasonNotSeenAlone.OTHER and not _text(
+            child.reason_not_seen_alone_other
+        ):
+            yield problem(
+                "reason_not_seen_alone_other",
+                f"{label} was not seen alone: say why in a few words.",
+            )
+    elif child.seen_alone_where is None:
+        yield problem("seen_alone_where", f"{label} was seen alone: say where.")
+    if _is_baby(child, visit) and child.child_awake is None:
+        yield problem("child_awake", f"{label} is a baby: say whether they were seen awake.")
+    if visit.service_context == ServiceContext.CP_PLAN and child.bedroom_seen is None:
+        yield problem("bedroom_seen", f"Say whether you saw where {label} sleeps.")
+    yield from _voice_problems(child, label, problem)
+    yield from _observation_problems(visit, child, label, problem)
+
+
+def _voice_problems(child: ChildOutcome, label: str, problem: _ProblemMaker) -> Iterator[Problem]:
+    voice = child.voice
+    if voice.communication is None:
+        yield problem("voice.communication", f"Say how {label} communicates.", Step.VOICE)
+        return
+    if voice.communication.is_verbal:
+        if not any(_text(q.text) for q in voice.words_verbatim):
+            yield problem(
+                "voice.words_verbatim",
+                f"Record what {label} said, in their own words.",
+                Step.VOICE,
+            )
+        if not _text(voice.wishes_and_feelings):
+            yield problem(
+                "voice.wishes_and_feelings",
+                f"Record {label}'s wishes and feelings.",
+                Step.VOICE,
+            )
+    if voice.communication != ChildCommunication.PRE_VERBAL and not voice.methods:
+        yield problem("voice.methods", f"Say how you found out {label}'s views.", Step.VOICE)
+    for q_index, quote in enumerate(voice.words_verbatim):
+        if not _text(quote.text):
+            yield problem(
+                f"voice.words_verbatim.{q_index}.text",
+                f"A quote from {label} is empty: type their words or remove it.",
+                Step.VOICE,
+            )
+
+
+def _observation_problems(
+    visit: Visit, child: ChildOutcome, label: str, problem: _ProblemMaker
+) -> Iterator[Problem]:
+    by_category = {o.category for o in child.observations if _text(o.text)}
+    if ObservationCategory.PRESENTATION_HYGIENE_CLOTHING not in by_category:
+        yield problem(
+            "observations",
+            f"Describe how {label} presented (appearance, clothing, hygiene).",
+            Step.OBSERVATIONS,
+        )
+    seen_with = {
+        o.about_person_id
+        for o in child.observations
+        if o.category == ObservationCategory.INTERACTION_WITH_CARER and _text(o.text)
+    }
+    for p_index, carer in enumerate(visit.persons_present):
+        if _cares_for(carer, child.child_id) and carer.person_id not in seen_with:
+            who = _person_label(carer, p_index)
+            yield problem(
+                "observations",
+                f"Describe how {label} was with {who}.",
+                Step.OBSERVATIONS,
+            )
+    for o_index, obs in enumerate(child.observations):
+        if not _text(obs.text):
+            yield problem(
+                f"observations.{o_index}.text",
+                f"An observation of {label} is empty: describe what you saw or remove it.",
+                Step.OBSERVATIONS,
+            )
+        if obs.category == ObservationCategory.INTERACTION_WITH_CARER and (
+            obs.about_person_id is None or visit.person(obs.about_person_id) is None
+        ):
+            yield problem(
+                f"observations.{o_index}.about_person_id",
+                f"Choose which person present {label} was with.",
+                Step.OBSERVATIONS,
+            )
+
+
+def _people_problems(visit: Visit, labels: Mapping[UUID, str]) -> Iterator[Problem]:
+    child_index = {c.child_id: i for i, c in enumerate(visit.children)}
+    arranged = {(a.carer_person_id, a.child_id): a for a in visit.care_arrangements}
+    for index, person in enumerate(visit.persons_present):
+        base = f"persons_present.{index}"
+        who = _person_label(person, index)
+
+        def problem(field: str, message: str, base: str = base) -> Problem:
+            return Problem(f"{base}.{field}", message, Step.PEOPLE)
+
+        if person.is_new and not (_text(person.name) or _text(person.unidentified_description)):
+            yield problem(
+                "name", f"{who} is new: give their name, or describe them if they refuse."
+            )
+        if not person.relationships:
+            yield problem("relationships", f"Say who {who} is to the children.")
+        family = [r for r in person.relationships if r.relationship not in NOT_FAMILY]
+        if not family:
+            continue
+        if person.lives_in_household is None:
+            yield problem("lives_in_household", f"Say whether {who} lives here.")
+        if person.stays_overnight_regularly is None:
+            yield problem("stays_overnight_regularly", f"Say whether {who} stays overnight.")
+        if person.role_in_care is None:
+            yield problem("role_in_care", f"Say what part {who} plays in caring for the children.")
+        for rel in family:
+            cares = person.role_in_care not in (None, CarerRole.NONE)
+            name = labels.get(rel.child_id, f"Child {child_index.get(rel.child_id, 0) + 1}")
+            if rel.parental_responsibility is None and (rel.relationship in PARENT_LIKE or cares):
+                yield problem(
+                    "relationships",
+                    f"Say whether {who} has parental responsibility for {name}.",
+                )
+            if cares or person.stays_overnight_regularly:
+                arrangement = arranged.get((person.person_id, rel.child_id))
+                if arrangement is None or not _text(arrangement.pattern):
+                    yield problem(
+                        "care_arrangements",
+                        f"{who} cares for {name}: record the pattern of care.",
+                    )
+                if arrangement is None or arrangement.assessed is None:
+                    yield problem(
+                        "care_arrangements",
+                        f"Say whether {who}'s care of {name} has been assessed.",
+                    )
+
+
+def _concern_problems(concern: ConcernReceived, base: str, number: int | None) -> Iterator[Problem]:
+    prefix = f"{base}." if base else ""
+    what = f"Concern {number}" if number else "This concern"
+
+    def problem(field: str, message: str) -> Problem:
+        return Problem(f"{prefix}{field}", message, Step.CONCERNS)
+
+    if concern.reporter.relationship is None:
+        yield problem("reporter.relationship", f"{what}: say who raised it (their relationship).")
+    if concern.channel is None:
+        yield problem("channel", f"{what}: say how it reached you.")
+    if concern.received_at is None:
+        yield problem("received_at", f"{what}: say when it was received.")
+    if not _text(concern.content):
+        yield problem("content", f"{what}: record what was said, in their words where possible.")
+    if not concern.children_concerned:
+        yield problem("children_concerned", f"{what}: choose which children it is about.")
+
+
+class _ProblemMaker(Protocol):
+    """Type of the small per-child `problem(...)` helper (a callable)."""
+
+    def __call__(self, field: str, message: str, step: Step = Step.CHILD) -> Problem: ...
+
+
+def _cares_for(person: PersonPresent, child_id: UUID) -> bool:
+    return person.role_in_care not in (None, CarerRole.NONE) and any(
+        r.child_id == child_id and r.relationship not in NOT_FAMILY for r in person.relationships
+    )
+
+
+def _person_label(person: PersonPresent, index: int) -> str:
+    return person.name.strip() or f"Person {index + 1}"
+
+
+def _is_baby(child: ChildOutcome, visit: Visit) -> bool:
+    on = visit.started_at.date() if visit.started_at else visit.created_on_device_at.date()
+    return child.date_of_birth is not None and _age_in_months(child.date_of_birth, on) < (
+        BABY_AGE_MONTHS
+    )
+
+
+def _age_in_months(born: date, on: date) -> int:
+    months = (on.year - born.year) * 12 + on.month - born.month
+    return months - (1 if on.day < born.day else 0)
+
+
+def _text(value: str) -> bool:
+    return bool(value and value.strip())

@@ -1,0 +1,111 @@
+"""`seen`: the single entry point. Each subcommand lives in its own module and imports lazily,
+so `seen --help` stays fast and a server host never imports flet."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+__all__ = ["cli"]
+
+
+class _OneLineErrors(click.Group):
+    """Usage errors as one plain line and exit code 2 (click prints a usage block by default)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "seen"
+            click.echo(f"{where}: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(2)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log more (never personal data).")
+def cli(verbose: bool) -> None:
+    """Seen & Heard: record home visits offline, encrypted, and sync them to the central record."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False), default="data/demo", show_default=True)
+@click.option("--port", type=int, default=8550, show_default=True, help="Port of the app (web).")
+@click.option("--server-port", type=int, default=8740, show_default=True)
+def demo(data_dir: str, port: int, server_port: int) -> None:
+    """Start the central record on a SQLite file and the app with a synthetic caseload."""
+    from seen_cli.demo import run_demo
+
+    run_demo(data_dir=data_dir, port=port, server_port=server_port)
+
+
+@cli.command()
+@click.option("--db", envvar="SEEN_DATABASE_URL", help="Database URL (default: SQLite in --data-dir).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default="data/server", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8740, show_default=True)
+def server(db: str | None, data_dir: str, host: str, port: int) -> None:
+    """Run the central-record API."""
+    from seen_cli.server import run_server
+
+    run_server(db=db, data_dir=data_dir, host=host, port=port)
+
+
+@cli.command()
+@click.option("--web", is_flag=True, help="Serve in a browser (offline assets, no CDN).")
+@click.option("--port", type=int, default=8550, show_default=True)
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def app(web: bool, port: int, data_dir: str | None) -> None:
+    """Run the practitioner app."""
+    from seen_cli.app import run_app
+
+    run_app(web=web, port=port, data_dir=data_dir)
+
+
+@cli.group()
+def admin() -> None:
+    """Administer the central record: migrations, enrolment, revocation."""
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="Fewer repetitions (a smoke run, figures less stable).")
+@click.option("--only", multiple=True, help="Run only these benchmark groups (store, sync, app).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write results here.")
+def bench(quick: bool, only: tuple[str, ...], json_path: str | None) -> None:
+    """Measure the figures the issues set targets for, and print them."""
+    from benchmarks.runner import run_benchmarks
+
+    run_benchmarks(quick=quick, only=only, json_path=json_path)
+
+
+@cli.command()
+@click.option("--devices", type=int, default=20, show_default=True)
+@click.option("--visits", type=int, default=50, show_default=True, help="Visits per device.")
+@click.option("--seconds", type=float, default=60.0, show_default=True, help="Stop after this long.")
+def loadtest(devices: int, visits: int, seconds: float) -> None:
+    """Many simulated devices pushing to a local central record (127.0.0.1 only)."""
+    from seen_cli.loadtest import run_loadtest
+
+    run_loadtest(devices=devices, visits=visits, seconds=seconds)
+
+
+def _register_admin_commands() -> None:
+    from seen_cli.admin import register
+
+    register(admin)
+
+
+_register_admin_commands()
