@@ -1,0 +1,68 @@
+"""What travels between a device's outbox and the central record, in domain terms.
+
+An OutboxItem is one record a device has submitted; a Receipt is the central record's answer to it.
+A record leaves the device's outbox only when an accepted (or duplicate) receipt is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field
+
+from models.base import Shape
+
+__all__ = ["CaseloadChange", "OutboxItem", "Receipt", "ReceiptStatus", "RecordKind"]
+
+
+class RecordKind(StrEnum):
+    VISIT = "visit"  # a submitted visit (revision 1)
+    AMENDMENT = "amendment"  # a correction naming the visit revision it amends
+    CONCERN = "concern"  # a concern received outside a visit (e.g. a phone call)
+    ACKNOWLEDGEMENT = "acknowledgement"  # a named person acknowledging a concern
+
+
+class ReceiptStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"  # same id, same content: the original receipt again
+    CONFLICT = "conflict"  # same id, different content, or a stale base: kept for a person
+    REJECTED = "rejected"  # fails the recording rules: quarantined, shown, never dropped
+
+    @property
+    def acknowledged(self) -> bool:
+        return self in (ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE)
+
+
+class OutboxItem(Shape):
+    record_id: UUID
+    kind: RecordKind
+    revision: int = Field(ge=1)
+    base_revision: int | None = None  # the revision this builds on (amendments)
+    content_hash: str  # sha256 of models.canonical.canonical_json(body)
+    body: dict[str, Any]
+
+
+class Receipt(Shape):
+    record_id: UUID
+    revision: int
+    status: ReceiptStatus
+    receipt_id: UUID | None = None  # the central record's id for this acknowledgement
+    server_seq: int | None = None
+    received_at: datetime | None = None
+    code: str = ""  # stable error code for conflict / rejected, e.g. "sync.conflict"
+    problems: list[str] = Field(default_factory=list)  # plain words: what to do
+
+
+class CaseloadChange(Shape):
+    """One row of the caseload as it changed at the central record; deleted=True is a tombstone
+    (e.g. a child de-allocated from this practitioner: the device purges that child's data)."""
+
+    kind: str  # "child", "household", "person", "restriction", "concern", "seen"
+    entity_id: UUID
+    version: int
+    deleted: bool = False
+    child_id: UUID | None = None  # the child this row belongs to, for purging on de-allocation
+    data: dict[str, Any] | None = None
