@@ -42,7 +42,9 @@ def cli(verbose: bool) -> None:
 
 
 @cli.command()
-@click.option("--data-dir", type=click.Path(file_okay=False), default="data/demo", show_default=True)
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False), default="data/demo", show_default=True
+)
 @click.option("--port", type=int, default=8550, show_default=True, help="Port of the app (web).")
 @click.option("--server-port", type=int, default=8740, show_default=True)
 def demo(data_dir: str, port: int, server_port: int) -> None:
@@ -53,8 +55,12 @@ def demo(data_dir: str, port: int, server_port: int) -> None:
 
 
 @cli.command()
-@click.option("--db", envvar="SEEN_DATABASE_URL", help="Database URL (default: SQLite in --data-dir).")
-@click.option("--data-dir", type=click.Path(file_okay=False), default="data/server", show_default=True)
+@click.option(
+    "--db", envvar="SEEN_DATABASE_URL", help="Database URL (default: SQLite in --data-dir)."
+)
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False), default="data/server", show_default=True
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8740, show_default=True)
 def server(db: str | None, data_dir: str, host: str, port: int) -> None:
@@ -83,7 +89,9 @@ def admin() -> None:
 @cli.command()
 @click.option("--quick", is_flag=True, help="Fewer repetitions (a smoke run, figures less stable).")
 @click.option("--only", multiple=True, help="Run only these benchmark groups (store, sync, app).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write results here.")
+@click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False), help="Also write results here."
+)
 def bench(quick: bool, only: tuple[str, ...], json_path: str | None) -> None:
     """Measure the figures the issues set targets for, and print them."""
     from benchmarks.runner import run_benchmarks
@@ -94,7 +102,9 @@ def bench(quick: bool, only: tuple[str, ...], json_path: str | None) -> None:
 @cli.command()
 @click.option("--devices", type=int, default=20, show_default=True)
 @click.option("--visits", type=int, default=50, show_default=True, help="Visits per device.")
-@click.option("--seconds", type=float, default=60.0, show_default=True, help="Stop after this long.")
+@click.option(
+    "--seconds", type=float, default=60.0, show_default=True, help="Stop after this long."
+)
 def loadtest(devices: int, visits: int, seconds: float) -> None:
     """Many simulated devices pushing to a local central record (127.0.0.1 only)."""
     from seen_cli.loadtest import run_loadtest
