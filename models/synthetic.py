@@ -384,4 +384,3 @@ def _concern(rng: random.Random, new_id: _Ids, load: SyntheticCaseload) -> Conce
         content="Worried the children are left alone in the evenings (synthetic concern).",
         children_concerned=[child.child_id],
     )
-

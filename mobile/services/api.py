@@ -1,0 +1,76 @@
+"""What the app's screens may call: the services' public surface (plain Python, never flet).
+
+The UI's view-models depend on these shapes and methods only. Every method is keyword-only where it
+takes more than one argument; every error is a mobile.services.errors.AppError subclass carrying a
+stable `code` and a plain-words `message` (what to do next).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+__all__ = [
+    "CaseloadRow",
+    "ChildFlag",
+    "RecordSyncState",
+    "SyncProgress",
+    "SyncRecordStatus",
+]
+
+
+class ChildFlag(StrEnum):
+    NOT_SEEN_LAST_VISIT = "not_seen_last_visit"
+    CONCERN_AWAITING_ACK = "concern_awaiting_ack"
+    ESCALATION_PENDING = "escalation_pending"  # recorded on the device, not yet acknowledged
+    UNASSESSED_CARER = "unassessed_carer"
+    CONTACT_RESTRICTION = "contact_restriction"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    child_id: UUID
+    name: str
+    age_text: str  # "2 years 3 months", "6 weeks"
+    household_id: UUID | None
+    service_context: str
+    last_seen: date | None
+    days_since_seen: int | None
+    next_due: date | None
+    days_overdue: int
+    rule_text: str
+    flags: frozenset[ChildFlag] = field(default_factory=frozenset)
+    unsynced: int = 0  # this child's records waiting to reach the central record
+
+
+class SyncRecordStatus(StrEnum):
+    WAITING = "waiting"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class RecordSyncState:
+    record_id: UUID
+    kind: str
+    title: str  # e.g. "Visit 3 Mar 2026, 2 children" — no personal data
+    status: SyncRecordStatus
+    receipt_id: UUID | None = None
+    acknowledged_at: datetime | None = None
+    problems: tuple[str, ...] = ()  # for rejected/conflict: why, and what to do
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    running: bool
+    pending: int
+    sent: int
+    acknowledged: int
+    rejected: int
+    last_sync_at: datetime | None
+    last_error: str = ""  # plain words, e.g. "No signal: your visits are safe on this device"
