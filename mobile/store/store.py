@@ -1,0 +1,415 @@
+"""DeviceStore: the encrypted store on one device, its keys and its lock.
+
+    store = DeviceStore.create(data_dir, passphrase=..., platform_secret=..., recovery_public_key=...,
+                               clock=clock)          # first run: returns an unlocked store
+    store = DeviceStore.open(data_dir, clock=clock)   # every later start: locked
+    store.unlock(passphrase, platform_secret=...)     # WrongPin / TryAgainLater / LockedOut
+    store.save_draft(visit); store.submit_visit(visit_id); ...   # the Repository contract
+    store.lock(); store.auto_lock_if_idle(); store.wipe()
+
+Files in `data_dir` (the store owns only these): keyring.json (wrapped key, KDF parameters,
+recovery wrap, wrong-PIN counter; nothing personal), records.db with its -wal/-shm (plaintext
+columns: ids, revisions, timestamps, statuses, sync state; everything else sealed), and WIPED
+after a wipe. The store is thread-safe (one connection behind a lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+from mobile.store import crypto
+from mobile.store.crypto import DataKey, KdfParams, OpenFailed
+from mobile.store.db import connect
+from mobile.store.errors import (
+    AlreadySetUp,
+    DeviceWiped,
+    NotSetUp,
+    PlatformSecretMissing,
+    RecoveryFailed,
+    RecoveryUnavailable,
+    StoreError,
+    StoreLocked,
+    WeakPassphrase,
+)
+from mobile.store.keys import (
+    Keyring,
+    attempt_unlock,
+    erase_file,
+    fsync_dir,
+    is_locked_out,
+    key_from_material,
+    new_keyring,
+    read_keyring,
+    rewrap,
+    wait_seconds,
+    write_keyring,
+)
+from mobile.store.migrations import MIGRATIONS, Migration, migrate
+from mobile.store.policy import MAX_ATTEMPTS, passphrase_policy
+from mobile.store.sqlite import SqliteRecords
+from models.ids import new_id
+
+__all__ = ["DEFAULT_IDLE_TIMEOUT", "DeviceStore", "LockStatus"]
+
+log = logging.getLogger("mobile.store")
+DEFAULT_IDLE_TIMEOUT = timedelta(minutes=5)
+KEYRING_FILE = "keyring.json"
+DATABASE_FILE = "records.db"
+WIPED_FILE = "WIPED"
+_OWNED = (KEYRING_FILE, KEYRING_FILE + ".tmp", DATABASE_FILE, DATABASE_FILE + "-wal",
+          DATABASE_FILE + "-shm", DATABASE_FILE + "-journal")  # fmt: skip
+_MIN_PLATFORM_SECRET = 16
+
+
+@dataclass(frozen=True)
+class LockStatus:
+    """What the unlock screen shows before anyone types."""
+
+    unlocked: bool
+    failed_attempts: int
+    remaining_attempts: int
+    wait_seconds: int
+    locked_out: bool
+    needs_platform_secret: bool
+    can_recover: bool
+
+
+class DeviceStore(SqliteRecords):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        keyring: Keyring,
+        conn: sqlite3.Connection,
+        clock: Callable[[], datetime],
+        idle_timeout: timedelta,
+    ) -> None:
+        """Use DeviceStore.create() or DeviceStore.open()."""
+        self.data_dir = data_dir
+        self.idle_timeout = idle_timeout
+        self._keyring = keyring
+        self._conn: sqlite3.Connection | None = conn
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._key: DataKey | None = None
+        self._last_activity: datetime | None = None
+        self._wiped = False
+
+    # Setting up and opening -----------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path | str,
+        *,
+        passphrase: str,
+        platform_secret: bytes | None = None,
+        recovery_public_key: bytes | None = None,
+        kdf_params: KdfParams | None = None,
+        clock: Callable[[], datetime],
+        idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
+        device_id: UUID | None = None,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> DeviceStore:
+        """First run: a new data key, wrapped under the passphrase (+ platform secret) and to the
+        organisation's recovery key. Returns the store unlocked."""
+        path = Path(data_dir)
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if (path / KEYRING_FILE).exists():
+            raise AlreadySetUp()
+        problem = passphrase_policy(passphrase, has_platform_secret=platform_secret is not None)
+        if problem:
+            raise WeakPassphrase(problem)
+        if platform_secret is not None and len(platform_secret) < _MIN_PLATFORM_SECRET:
+            raise ValueError(f"a platform secret must be at least {_MIN_PLATFORM_SECRET} bytes")
+        if recovery_public_key is not None and not crypto.is_recovery_public_key(
+            recovery_public_key
+        ):
+            raise ValueError("the recovery key must be a raw 32-byte X25519 public key")
+        # Without a keyring nothing here can be read: a set-up interrupted before the keyring was
+        # written (or a keyring lost) leaves only unreadable bytes. Start clean.
+        if (path / DATABASE_FILE).exists():
+            log.warning("Setting up over a database that has no keyring: it cannot be read")
+        for name in (*_OWNED, WIPED_FILE):
+            (path / name).unlink(missing_ok=True)
+        conn = connect(path / DATABASE_FILE)
+        (path / DATABASE_FILE).chmod(0o600)
+        try:
+            migrate(conn, migrations=migrations)
+            data_key = DataKey.generate()
+            keyring = new_keyring(
+                data_key,
+                device_id=device_id or new_id(),
+                passphrase=passphrase,
+                platform_secret=platform_secret,
+                params=kdf_params or crypto.default_kdf_params(),
+                recovery_public_key=recovery_public_key,
+                now=clock(),
+            )
+            write_keyring(path / KEYRING_FILE, keyring)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout)
+        store._key, store._last_activity = data_key, clock()
+        log.info("Store set up for device %s", keyring.device_id)
+        return store
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path | str,
+        *,
+        clock: Callable[[], datetime],
+        idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> DeviceStore:
+        """Open an existing store, locked. Migrates the schema if this app version is newer."""
+        path = Path(data_dir)
+        if (path / WIPED_FILE).exists():
+            _erase_owned(path)  # finish a wipe that was interrupted
+            raise DeviceWiped()
+        if not (path / KEYRING_FILE).exists():
+            raise NotSetUp()
+        (path / (KEYRING_FILE + ".tmp")).unlink(missing_ok=True)
+        keyring = read_keyring(path / KEYRING_FILE)
+        if not (path / DATABASE_FILE).exists():
+            log.warning("The records database is missing: starting an empty one")
+        conn = connect(path / DATABASE_FILE)
+        try:
+            migrate(conn, migrations=migrations)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout)
+
+    @staticmethod
+    def is_set_up(data_dir: Path | str) -> bool:
+        return (Path(data_dir) / KEYRING_FILE).exists()
+
+    @property
+    def device_id(self) -> UUID:
+        return self._keyring.device_id
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._key is not None
+
+    # Lock and unlock --------------------------------------------------------------------------
+    def lock_status(self) -> LockStatus:
+        with self._lock:
+            self._check_not_wiped()
+            keyring = self._keyring
+            return LockStatus(
+                unlocked=self._key is not None,
+                failed_attempts=keyring.failed_attempts,
+                remaining_attempts=max(0, MAX_ATTEMPTS - keyring.failed_attempts),
+                wait_seconds=self._wait_seconds(keyring),
+                locked_out=is_locked_out(keyring),
+                needs_platform_secret=keyring.needs_platform_secret,
+                can_recover=keyring.recovery_wrap is not None,
+            )
+
+    def unlock(self, passphrase: str, *, platform_secret: bytes | None = None) -> None:
+        with self._lock:
+            data_key = self._attempt(passphrase, platform_secret)
+            if self._key is not None:
+                self._key.wipe()
+            self._key, self._last_activity = data_key, self._clock()
+            log.debug("Store unlocked")
+
+    def lock(self) -> None:
+        """Drop the data key (its bytes are overwritten)."""
+        with self._lock:
+            if self._key is not None:
+                self._key.wipe()
+                self._key = None
+                log.debug("Store locked")
+
+    def touch(self) -> None:
+        """The practitioner did something: restart the idle timer."""
+        if self._key is not None:
+            self._last_activity = self._clock()
+
+    def auto_lock_if_idle(self) -> bool:
+        """Lock if idle for `idle_timeout`; True if this call locked the store."""
+        with self._lock:
+            if self._key is None or self._last_activity is None:
+                return False
+            if self._clock() - self._last_activity < self.idle_timeout:
+                return False
+            self.lock()
+            return True
+
+    def change_passphrase(
+        self,
+        *,
+        old: str,
+        new: str,
+        platform_secret: bytes | None = None,
+        kdf_params: KdfParams | None = None,
+    ) -> None:
+        """Re-wrap the data key under `new` (records are not re-encrypted). A wrong `old` counts
+        as a wrong PIN. `kdf_params` raises the KDF cost at the same time."""
+        with self._lock:
+            self._check_not_wiped()
+            problem = passphrase_policy(
+                new, has_platform_secret=self._keyring.needs_platform_secret
+            )
+            if problem:
+                raise WeakPassphrase(problem)
+            data_key = self._attempt(old, platform_secret)
+            params = kdf_params or KdfParams.from_phc(self._keyring.kdf)[0]
+            crypto.require_kdf(params)
+            rewrap(
+                self._keyring,
+                data_key,
+                passphrase=new,
+                platform_secret=platform_secret,
+                params=params,
+            )
+            write_keyring(self.data_dir / KEYRING_FILE, self._keyring)
+            if self._key is not None:
+                self._key.wipe()
+            self._key, self._last_activity = data_key, self._clock()
+            log.info("Passphrase changed (data key re-wrapped)")
+
+    # Recovery ---------------------------------------------------------------------------------
+    def recovery_blob(self) -> bytes:
+        """The data key sealed to the organisation's recovery key: what recovery sends."""
+        if self._keyring.recovery_wrap is None:
+            raise RecoveryUnavailable()
+        return self._keyring.recovery_wrap
+
+    def recover(
+        self,
+        *,
+        unwrap: Callable[[bytes], bytes],
+        new_passphrase: str,
+        platform_secret: bytes | None = None,
+        kdf_params: KdfParams | None = None,
+    ) -> None:
+        """Forgotten PIN or lockout: `unwrap` (the organisation, online) opens the recovery blob
+        and returns the data key; it is checked, wrapped under `new_passphrase`, the wrong-PIN
+        counter is reset and the store is unlocked. Unsynced records are all kept."""
+        with self._lock:
+            self._check_not_wiped()
+            keyring = self._keyring
+            if keyring.recovery_wrap is None:
+                raise RecoveryUnavailable()
+            if keyring.needs_platform_secret and platform_secret is None:
+                raise PlatformSecretMissing()
+            problem = passphrase_policy(
+                new_passphrase, has_platform_secret=keyring.needs_platform_secret
+            )
+            if problem:
+                raise WeakPassphrase(problem)
+            try:
+                data_key = key_from_material(keyring, unwrap(keyring.recovery_wrap))
+            except OpenFailed:
+                log.warning("Recovery key did not match this device")
+                raise RecoveryFailed() from None
+            params = kdf_params or KdfParams.from_phc(keyring.kdf)[0]
+            rewrap(
+                keyring,
+                data_key,
+                passphrase=new_passphrase,
+                platform_secret=platform_secret,
+                params=params,
+            )
+            keyring.failed_attempts, keyring.last_failure_at, keyring.locked_out = 0, None, False
+            write_keyring(self.data_dir / KEYRING_FILE, keyring)
+            self._key, self._last_activity = data_key, self._clock()
+            log.info("Store recovered with the organisation's key")
+
+    def set_recovery_key(self, recovery_public_key: bytes) -> None:
+        """Wrap the data key to the organisation's recovery key (e.g. after enrolment)."""
+        if not crypto.is_recovery_public_key(recovery_public_key):
+            raise ValueError("the recovery key must be a raw 32-byte X25519 public key")
+        with self._lock:
+            key = self._data_key()
+            self._keyring.recovery_wrap = crypto.recovery_wrap(
+                recovery_public_key, key.material, device_id=self._keyring.device_id
+            )
+            write_keyring(self.data_dir / KEYRING_FILE, self._keyring)
+
+    # Wipe and close ---------------------------------------------------------------------------
+    def wipe(self) -> None:
+        """Crypto-erase (the device was revoked): the wrapped keys are destroyed first, then the
+        database files are overwritten and deleted. Works locked or unlocked."""
+        with self._lock:
+            if self._wiped:
+                return
+            marker = self.data_dir / WIPED_FILE
+            marker.write_bytes(b"This device was wiped by its organisation.\n")
+            fsync_dir(self.data_dir)
+            self.lock()
+            erase_file(self.data_dir / KEYRING_FILE)
+            erase_file(self.data_dir / (KEYRING_FILE + ".tmp"))
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            _erase_owned(self.data_dir)
+            self._wiped = True
+            log.warning("Store wiped (device revoked)")
+
+    def close(self) -> None:
+        with self._lock:
+            self.lock()
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> DeviceStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # What the repository modules need -----------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        self._check_not_wiped()
+        if self._conn is None:
+            raise StoreError("This store has been closed: open it again.")
+        return self._conn
+
+    def _data_key(self) -> DataKey:
+        self._check_not_wiped()
+        last = self._last_activity
+        if self._key is not None and last is not None and self._clock() - last >= self.idle_timeout:
+            self.lock()
+        if self._key is None:
+            raise StoreLocked()
+        return self._key
+
+    # Helpers ------------------------------------------------------------------------------------
+    def _check_not_wiped(self) -> None:
+        if self._wiped or (self.data_dir / WIPED_FILE).exists():
+            raise DeviceWiped()
+
+    def _wait_seconds(self, keyring: Keyring) -> int:
+        return wait_seconds(keyring, self._clock())
+
+    def _attempt(self, passphrase: str, platform_secret: bytes | None) -> DataKey:
+        self._check_not_wiped()
+        path = self.data_dir / KEYRING_FILE
+        try:
+            self._keyring, data_key = attempt_unlock(
+                path, passphrase=passphrase, platform_secret=platform_secret, now=self._clock()
+            )
+        except StoreError:
+            self._keyring = read_keyring(path)  # the counter as it now stands on disk
+            raise
+        return data_key
+
+
+def _erase_owned(folder: Path) -> None:
+    for name in _OWNED:
+        erase_file(folder / name)
+    fsync_dir(folder)
