@@ -1,11 +1,331 @@
-"""`seen admin ...`: filled in by the central-record work (migrate, enrol-device, revoke-device)."""
+"""`seen admin ...`: migrate, organisations, teams, practitioners, devices, allocation, demo data.
+
+Every command takes --db (or SEEN_DATABASE_URL) and --data-dir, like `seen server`.
+"""
 
 from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
 
 import click
 
 __all__ = ["register"]
 
+ROLES = {
+    "social-worker": "SOCIAL_WORKER",
+    "health-visitor": "HEALTH_VISITOR",
+    "manager": "MANAGER",
+    "admin": "ADMIN",
+}
+
+
+def _database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @click.option(
+        "--db", envvar="SEEN_DATABASE_URL", help="Database URL (default: SQLite in --data-dir)."
+    )
+    @click.option(
+        "--data-dir", type=click.Path(file_okay=False), default="data/server", show_default=True
+    )
+    @functools.wraps(fn)
+    def wrapper(db: str | None, data_dir: str, **kwargs: Any) -> Any:
+        from sync.server.db import Database, migrate
+        from sync.server.settings import Settings
+
+        settings = Settings.for_data_dir(data_dir, db=db)
+        database = Database(settings.database_url)
+        try:
+            migrate(database)
+            return fn(database=database, settings=settings, **kwargs)
+        finally:
+            database.dispose()
+
+    return wrapper
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _call(action: Callable[[], Any]) -> Any:
+    from sync.server.services import ApiError
+
+    try:
+        return action()
+    except ApiError as exc:
+        _fail(exc.detail)
+
 
 def register(group: click.Group) -> None:
     """Attach the admin subcommands to `group`."""
+
+    @group.command()
+    @_database_options
+    def migrate(database: Any, settings: Any) -> None:
+        """Bring the central record's schema up to date (also done when the server starts)."""
+        click.echo("Schema is up to date.")
+
+    @group.command("create-org")
+    @click.option("--org-id", required=True)
+    @click.option("--name", required=True)
+    @_database_options
+    def create_org(database: Any, settings: Any, org_id: str, name: str) -> None:
+        """Add an organisation (a local authority or health provider)."""
+        from sync.server import services
+
+        _call(
+            lambda: services.create_organisation(
+                db=database, org_id=org_id, name=name, now=settings.clock()
+            )
+        )
+        click.echo(f"Organisation {org_id} created.")
+
+    @group.command("create-team")
+    @click.option("--org-id", required=True)
+    @click.option("--name", required=True)
+    @_database_options
+    def create_team(database: Any, settings: Any, org_id: str, name: str) -> None:
+        """Add a team; prints its id."""
+        from sync.server import services
+
+        team = _call(
+            lambda: services.create_team(
+                db=database, org_id=org_id, name=name, now=settings.clock()
+            )
+        )
+        click.echo(str(team))
+
+    @group.command("create-practitioner")
+    @click.option("--org-id", required=True)
+    @click.option("--name", required=True, help="Display name.")
+    @click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
+    @click.option("--team", "team_id", type=click.UUID, default=None)
+    @_database_options
+    def create_practitioner(
+        database: Any, settings: Any, org_id: str, name: str, role: str, team_id: UUID | None
+    ) -> None:
+        """Add a practitioner; prints their id."""
+        from sync.server import services
+
+        pid = _call(
+            lambda: services.create_practitioner(
+                db=database,
+                org_id=org_id,
+                display_name=name,
+                role=services.StaffRole(ROLES[role]),
+                team_id=team_id,
+                now=settings.clock(),
+            )
+        )
+        click.echo(str(pid))
+
+    @group.command("enrol-device")
+    @click.option("--practitioner", "practitioner_id", type=click.UUID, required=True)
+    @click.option(
+        "--server-url", envvar="SEEN_SERVER_URL", default="http://127.0.0.1:8740", show_default=True
+    )
+    @click.option(
+        "--hours", type=float, default=72.0, show_default=True, help="How long the code lasts."
+    )
+    @click.option("--no-qr", is_flag=True, help="Print the code as text only.")
+    @_database_options
+    def enrol_device(
+        database: Any,
+        settings: Any,
+        practitioner_id: UUID,
+        server_url: str,
+        hours: float,
+        no_qr: bool,
+    ) -> None:
+        """Issue a one-time enrolment code for a practitioner's device (text and QR code)."""
+        from sync.server import services
+
+        code, expires = _call(
+            lambda: services.issue_enrolment_code(
+                db=database,
+                practitioner_id=practitioner_id,
+                now=settings.clock(),
+                ttl=timedelta(hours=hours),
+            )
+        )
+        click.echo(f"Enrolment code: {code}")
+        click.echo(f"Valid until:    {expires:%Y-%m-%d %H:%M} UTC (one use only)")
+        if not no_qr:
+            import segno
+
+            payload = f"seenandheard://enrol?server={server_url}&code={code}"
+            segno.make(payload, error="m").terminal(out=sys.stdout, compact=True)
+
+    @group.command("revoke-device")
+    @click.option("--device", "device_id", type=click.UUID, default=None)
+    @click.option(
+        "--practitioner", "practitioner_id", type=click.UUID, default=None, help="Every device of."
+    )
+    @_database_options
+    def revoke_device(
+        database: Any, settings: Any, device_id: UUID | None, practitioner_id: UUID | None
+    ) -> None:
+        """Revoke a device: its next contact is told to wipe its data."""
+        from sync.server import services
+
+        if (device_id is None) == (practitioner_id is None):
+            _fail("Give exactly one of --device or --practitioner.")
+        targets = (
+            [device_id]
+            if device_id
+            else [
+                d.device_id
+                for d in services.list_devices(db=database, practitioner_id=practitioner_id)
+            ]
+        )
+        revoked = [
+            d
+            for d in targets
+            if d and services.revoke_device(db=database, device_id=d, now=settings.clock())
+        ]
+        if not revoked:
+            _fail("No such device.")
+        for d in revoked:
+            click.echo(f"Revoked {d}: it will be told to wipe at its next contact.")
+
+    @group.command("list-devices")
+    @click.option("--practitioner", "practitioner_id", type=click.UUID, default=None)
+    @_database_options
+    def list_devices(database: Any, settings: Any, practitioner_id: UUID | None) -> None:
+        """List enrolled devices."""
+        from sync.server import services
+
+        for d in services.list_devices(db=database, practitioner_id=practitioner_id):
+            state = f"revoked {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "active"
+            click.echo(f"{d.device_id}  practitioner {d.practitioner_id}  {state}  {d.label}")
+
+    @group.command()
+    @click.option("--child", "child_id", type=click.UUID, required=True)
+    @click.option(
+        "--practitioner",
+        "practitioner_id",
+        type=click.UUID,
+        default=None,
+        help="Omit to unallocate.",
+    )
+    @_database_options
+    def allocate(
+        database: Any, settings: Any, child_id: UUID, practitioner_id: UUID | None
+    ) -> None:
+        """Allocate a child to a practitioner (the previous holder's device purges the child)."""
+        from sync.server import services
+
+        _call(
+            lambda: services.allocate_child(
+                db=database,
+                child_id=child_id,
+                practitioner_id=practitioner_id,
+                now=settings.clock(),
+            )
+        )
+        click.echo("Allocated." if practitioner_id else "Unallocated.")
+
+    @group.command("seed-demo")
+    @click.option("--org-id", default="ORG-DEMO", show_default=True)
+    @click.option("--children", type=int, default=12, show_default=True)
+    @click.option("--households", type=int, default=5, show_default=True)
+    @click.option("--seed", type=int, default=7, show_default=True)
+    @click.option(
+        "--role", type=click.Choice(["social-worker", "health-visitor"]), default="social-worker"
+    )
+    @_database_options
+    def seed_demo(
+        database: Any,
+        settings: Any,
+        org_id: str,
+        children: int,
+        households: int,
+        seed: int,
+        role: str,
+    ) -> None:
+        """Load a synthetic, obviously fictitious caseload: an organisation, a team, a practitioner
+        holding the caseload and their manager. Prints their ids."""
+        from models.enums import PractitionerRole
+        from models.synthetic import generate_caseload
+        from sync.server import services
+        from sync.server.tables import OrganisationRow
+
+        now = settings.clock()
+        load = generate_caseload(
+            seed=seed,
+            children=children,
+            households=households,
+            organisation_id=org_id,
+            practitioner_role=PractitionerRole(ROLES[role]),
+        )
+        with database.read() as s:
+            exists = s.get(OrganisationRow, org_id) is not None
+        if not exists:
+            services.create_organisation(
+                db=database, org_id=org_id, name="Demo organisation (synthetic)", now=now
+            )
+        team = services.create_team(
+            db=database, org_id=org_id, name=f"Demo team {seed} (synthetic)", now=now
+        )
+        worker = _call(
+            lambda: services.create_practitioner(
+                db=database,
+                org_id=org_id,
+                display_name=f"Demo {role.replace('-', ' ')} (synthetic)",
+                role=services.StaffRole(ROLES[role]),
+                team_id=team,
+                practitioner_id=load.practitioner_id,
+                now=now,
+            )
+        )
+        manager = services.create_practitioner(
+            db=database,
+            org_id=org_id,
+            display_name="Demo team manager (synthetic)",
+            role=services.StaffRole.MANAGER,
+            team_id=team,
+            now=now,
+        )
+        rows = services.load_caseload(
+            db=database,
+            org_id=org_id,
+            households=load.households,
+            people=load.people,
+            children=load.children,
+            restrictions=load.restrictions,
+            concerns=load.concerns,
+            now=now,
+        )
+        click.echo(f"organisation {org_id}")
+        click.echo(f"team         {team}")
+        click.echo(f"practitioner {worker}")
+        click.echo(f"manager      {manager}")
+        click.echo(
+            f"Loaded {len(load.children)} children, {len(load.households)} households ({rows} change rows)."
+        )
+
+    @group.command("compact-changes")
+    @click.option("--org-id", required=True)
+    @_database_options
+    def compact_changes(database: Any, settings: Any, org_id: str) -> None:
+        """Drop superseded rows from the change log (safe for every device's cursor)."""
+        from sync.server import services
+
+        deleted = _call(
+            lambda: services.compact_changes(db=database, org_id=org_id, now=settings.clock())
+        )
+        click.echo(f"Deleted {deleted} superseded rows.")
+
+    @group.command("reset-cursors")
+    @click.option("--org-id", required=True)
+    @_database_options
+    def reset_cursors(database: Any, settings: Any, org_id: str) -> None:
+        """Make every device of the organisation push its outbox and download again."""
+        from sync.server import services
+
+        _call(lambda: services.reset_cursors(db=database, org_id=org_id, now=settings.clock()))
+        click.echo("Every device will download its caseload again at its next sync.")

@@ -2,74 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
 from datetime import date
 from uuid import UUID
 
 from mobile.services.api import CaseloadRow, ChildFlag
+from mobile.store.repository import ChildSummary
 from models.calendar import WorkingCalendar
-from models.caseload import Child, ContactRestriction
-from models.concern import ConcernReceived
-from models.enums import AssessedStatus, CarerRole
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
 
-__all__ = ["ChildHistory", "age_text", "build_rows"]
-
-
-@dataclass(frozen=True)
-class ChildHistory:
-    """What the device knows of one child's visits: its own and those the central record sent."""
-
-    seen_dates: tuple[date, ...] = ()  # face to face, child seen
-    not_seen_at_last_visit: bool = False
-    escalation_pending: bool = False  # an escalation recorded here, not yet acknowledged
-    unsynced: int = 0
-    health_reviews_done: frozenset[str] = field(default_factory=frozenset)
+__all__ = ["age_text", "build_rows"]
 
 
 def build_rows(
     *,
-    children: Iterable[Child],
-    history: Mapping[UUID, ChildHistory],
-    concerns: Sequence[ConcernReceived],
-    restrictions: Sequence[ContactRestriction],
+    summaries: Iterable[ChildSummary],
+    escalations_pending: Collection[UUID],
     rules: TimescaleRules,
     calendar: WorkingCalendar,
     today: date,
 ) -> list[CaseloadRow]:
-    awaiting = {
-        c
-        for concern in concerns
-        if concern.awaiting_acknowledgement
-        for c in concern.children_concerned
-    }
-    restricted_people = {r.person_id for r in restrictions}
+    """One row per child: the store's summary plus where the child stands against the rules."""
     rows = []
-    for child in children:
-        past = history.get(child.child_id, ChildHistory())
+    for summary in summaries:
+        child = summary.child
         facts = ChildFacts(
             service_context=child.service_context,
             context_start=child.context_started_on or child.date_of_birth or today,
-            seen_dates=past.seen_dates,
+            seen_dates=(summary.last_seen_on,) if summary.last_seen_on else (),
             date_of_birth=child.date_of_birth,
-            health_reviews_done=past.health_reviews_done,
         )
         status = child_timescale_status(facts=facts, rules=rules, calendar=calendar, today=today)
-        flags = set()
-        if status.is_overdue:
-            flags.add(ChildFlag.OVERDUE)
-        if past.not_seen_at_last_visit:
-            flags.add(ChildFlag.NOT_SEEN_LAST_VISIT)
-        if child.child_id in awaiting:
-            flags.add(ChildFlag.CONCERN_AWAITING_ACK)
-        if past.escalation_pending:
-            flags.add(ChildFlag.ESCALATION_PENDING)
-        carers = [link for link in child.links if link.role_in_care != CarerRole.NONE]
-        if any(link.assessed == AssessedStatus.NOT_ASSESSED for link in carers):
-            flags.add(ChildFlag.UNASSESSED_CARER)
-        if any(link.person_id in restricted_people for link in carers):
-            flags.add(ChildFlag.CONTACT_RESTRICTION)
+        flags = {
+            flag
+            for flag, raised in (
+                (ChildFlag.OVERDUE, status.is_overdue),
+                (ChildFlag.NOT_SEEN_LAST_VISIT, summary.not_seen_at_last_visit),
+                (ChildFlag.CONCERN_AWAITING_ACK, summary.concerns_awaiting_acknowledgement > 0),
+                (ChildFlag.ESCALATION_PENDING, child.child_id in escalations_pending),
+                (ChildFlag.UNASSESSED_CARER, summary.unassessed_carers > 0),
+                (ChildFlag.CONTACT_RESTRICTION, summary.restrictions > 0),
+            )
+            if raised
+        }
         rows.append(
             CaseloadRow(
                 child_id=child.child_id,
@@ -83,7 +58,7 @@ def build_rows(
                 days_overdue=status.days_overdue,
                 rule_text=status.rule_description,
                 flags=frozenset(flags),
-                unsynced=past.unsynced,
+                unsynced=summary.unsynced_visits,
             )
         )
     return rows

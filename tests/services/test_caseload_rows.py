@@ -1,49 +1,53 @@
-"""Caseload rows: days since seen, next due, overdue and flags, from plain data."""
+"""Caseload rows: days since seen, next due, overdue and flags, from the store's summaries."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from uuid import uuid4
 
 from mobile.services.api import ChildFlag
-from mobile.services.caseload_rows import ChildHistory, age_text, build_rows
+from mobile.services.caseload_rows import age_text, build_rows
+from mobile.store.repository import ChildSummary
 from models.calendar import WorkingCalendar
-from models.caseload import ContactRestriction
-from models.concern import ConcernReceived
-from models.enums import AssessedStatus, CarerRole, ServiceContext
+from models.enums import ServiceContext
 from models.synthetic import generate_caseload
 from models.timescales import default_rules
 
 TODAY = date(2026, 3, 2)  # a Monday
 
 
-def rows_for(load, history=None, **kw):
-    return build_rows(
-        children=load.children,
-        history=history or {},
-        concerns=kw.get("concerns", []),
-        restrictions=kw.get("restrictions", []),
+def summary(**changes) -> ChildSummary:
+    child = generate_caseload(seed=4, children=1, households=1).children[0]
+    child.service_context = ServiceContext.CP_PLAN
+    child.context_started_on = TODAY - timedelta(days=60)
+    fields = {
+        "child": child,
+        "household": None,
+        "last_seen_on": None,
+        "last_visit_on": None,
+        "not_seen_at_last_visit": False,
+        "next_visit_due": None,
+        "concerns_awaiting_acknowledgement": 0,
+        "unassessed_carers": 0,
+        "restrictions": 0,
+        "drafts": 0,
+        "unsynced_visits": 0,
+    }
+    return ChildSummary(**{**fields, **changes})
+
+
+def row_for(one: ChildSummary, escalations=()):
+    [row] = build_rows(
+        summaries=[one],
+        escalations_pending=set(escalations),
         rules=default_rules(),
         calendar=WorkingCalendar(),
         today=TODAY,
     )
+    return row
 
 
-def cp_child_load():
-    load = generate_caseload(seed=4, children=1, households=1)
-    child = load.children[0]
-    child.service_context = ServiceContext.CP_PLAN
-    child.context_started_on = TODAY - timedelta(days=60)
-    for link in child.links:
-        link.assessed = AssessedStatus.ASSESSED
-    return load
-
-
-def test_cp_child_seen_recently_is_not_overdue():
-    load = cp_child_load()
-    child = load.children[0]
-    history = {child.child_id: ChildHistory(seen_dates=(TODAY - timedelta(days=3),))}
-    [row] = rows_for(load, history)
+def test_cp_child_seen_recently_is_not_overdue_and_unflagged():
+    row = row_for(summary(last_seen_on=TODAY - timedelta(days=3)))
     assert row.days_since_seen == 3
     assert row.days_overdue == 0
     assert row.next_due is not None and row.next_due > TODAY
@@ -51,48 +55,34 @@ def test_cp_child_seen_recently_is_not_overdue():
 
 
 def test_cp_child_not_seen_for_a_month_is_overdue_and_flagged():
-    load = cp_child_load()
-    child = load.children[0]
-    history = {
-        child.child_id: ChildHistory(
-            seen_dates=(TODAY - timedelta(days=30),), not_seen_at_last_visit=True
-        )
-    }
-    [row] = rows_for(load, history)
+    row = row_for(summary(last_seen_on=TODAY - timedelta(days=30), not_seen_at_last_visit=True))
     assert row.days_overdue > 0
-    assert {ChildFlag.OVERDUE, ChildFlag.NOT_SEEN_LAST_VISIT} <= row.flags
+    assert row.flags == {ChildFlag.OVERDUE, ChildFlag.NOT_SEEN_LAST_VISIT}
     assert "10 working days" in row.rule_text
 
 
 def test_never_seen_child_counts_from_the_context_start():
-    load = cp_child_load()
-    [row] = rows_for(load)
+    row = row_for(summary())
     assert row.last_seen is None and row.days_since_seen is None
     assert ChildFlag.OVERDUE in row.flags
 
 
-def test_concern_awaiting_acknowledgement_flags_the_child():
-    load = cp_child_load()
-    child = load.children[0]
-    concern = ConcernReceived(concern_id=uuid4(), children_concerned=[child.child_id])
-    [row] = rows_for(load, concerns=[concern])
-    assert ChildFlag.CONCERN_AWAITING_ACK in row.flags
-
-
-def test_unassessed_carer_and_restricted_carer_are_flagged():
-    load = cp_child_load()
-    child = load.children[0]
-    carer = next(link for link in child.links if link.role_in_care != CarerRole.NONE)
-    carer.assessed = AssessedStatus.NOT_ASSESSED
-    restriction = ContactRestriction(
-        restriction_id=uuid4(),
-        person_id=carer.person_id,
-        child_id=uuid4(),  # a child in another household
-        restriction_type="SUPERVISED_ONLY",
-        source="Fictional court order",
+def test_each_flag_comes_from_its_own_fact():
+    one = summary(
+        last_seen_on=TODAY,
+        concerns_awaiting_acknowledgement=1,
+        unassessed_carers=2,
+        restrictions=1,
+        unsynced_visits=3,
     )
-    [row] = rows_for(load, restrictions=[restriction])
-    assert {ChildFlag.UNASSESSED_CARER, ChildFlag.CONTACT_RESTRICTION} <= row.flags
+    row = row_for(one, escalations=[one.child.child_id])
+    assert row.flags == {
+        ChildFlag.CONCERN_AWAITING_ACK,
+        ChildFlag.UNASSESSED_CARER,
+        ChildFlag.CONTACT_RESTRICTION,
+        ChildFlag.ESCALATION_PENDING,
+    }
+    assert row.unsynced == 3
 
 
 def test_age_text_reads_naturally():

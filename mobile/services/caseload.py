@@ -1,0 +1,117 @@
+"""The caseload: my children, where each stands, and concerns waiting for acknowledgement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from mobile.services.api import CaseloadRow
+from mobile.services.caseload_rows import build_rows
+from mobile.services.errors import app_error
+from mobile.store.errors import StoreError
+from mobile.store.repository import Repository, SyncState
+from models.calendar import WorkingCalendar
+from models.caseload import PersonLink
+from models.concern import ConcernReceived
+from models.enums import SafeguardingConcernNow
+from models.receipt import RecordKind
+from models.timescales import TimescaleRules, default_rules
+
+__all__ = ["CaseloadService", "ChildDetail", "LinkedPerson"]
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    name: str
+    link: PersonLink
+
+
+@dataclass(frozen=True)
+class ChildDetail:
+    child_id: UUID
+    name: str
+    date_of_birth: date | None
+    address: str
+    people: tuple[LinkedPerson, ...]
+    concerns_awaiting: tuple[ConcernReceived, ...]
+
+
+class CaseloadService:
+    def __init__(
+        self,
+        *,
+        store: Repository,
+        clock: Callable[[], datetime],
+        practitioner_id: UUID,
+        rules: TimescaleRules | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._practitioner_id = practitioner_id
+        self._rules = rules or default_rules()
+        self._calendar = calendar or WorkingCalendar()
+
+    def rows(self) -> list[CaseloadRow]:
+        """Every child on this device, with timescales computed here (offline) from the rules."""
+        summaries = self._store.caseload_summary()
+        return build_rows(
+            summaries=summaries,
+            escalations_pending=self._escalations_pending(),
+            rules=self._rules,
+            calendar=self._calendar,
+            today=self._clock().date(),
+        )
+
+    def child(self, child_id: UUID) -> ChildDetail:
+        try:
+            child = self._store.get_child(child_id)
+            households = {h.household_id: h for h in self._store.list_households()}
+            names = {p.person_id: p.name for p in self._store.list_people()}
+            concerns = self._store.list_concerns(awaiting_acknowledgement=True)
+        except Exception as exc:
+            raise app_error(exc) from exc
+        home = households.get(child.household_id) if child.household_id else None
+        return ChildDetail(
+            child_id=child.child_id,
+            name=child.name,
+            date_of_birth=child.date_of_birth,
+            address=f"{home.address} {home.postcode}".strip() if home else "Address not known",
+            people=tuple(
+                LinkedPerson(names.get(link.person_id, "Name not on this device"), link)
+                for link in child.links
+            ),
+            concerns_awaiting=tuple(c for c in concerns if child_id in c.children_concerned),
+        )
+
+    def concerns_awaiting(self) -> list[ConcernReceived]:
+        return list(self._store.list_concerns(awaiting_acknowledgement=True))
+
+    def acknowledge_concern(self, concern_id: UUID, *, action_taken: str = "") -> None:
+        """A named person (this practitioner) acknowledges: it syncs back as its own record."""
+        try:
+            self._store.acknowledge_concern(
+                concern_id=concern_id,
+                by=self._practitioner_id,
+                at=self._clock(),
+                action_taken=action_taken,
+            )
+        except Exception as exc:
+            raise app_error(exc) from exc
+
+    def _escalations_pending(self) -> set[UUID]:
+        """Children in a visit recording a safeguarding concern that has not reached the centre."""
+        children: set[UUID] = set()
+        for state in self._store.sync_state():
+            if state.kind != RecordKind.VISIT or state.state == SyncState.ACKNOWLEDGED:
+                continue
+            try:
+                visit = self._store.get_visit(state.record_id)
+            except StoreError:  # an unreadable record is shown on the sync screen, not here
+                continue
+            concern = visit.safeguarding_concern_now
+            if concern not in (None, SafeguardingConcernNow.NONE):
+                children.update(c.child_id for c in visit.children)
+        return children

@@ -1,0 +1,194 @@
+"""Sync: push the outbox, then pull caseload changes; automatic when there is a signal, and on demand.
+
+Never says "done" while anything is pending. Honest per-record states come from the store, which
+keeps a record in the outbox until the central record's receipt is stored.
+
+    push  pending_outbox -> mark_sent -> client.push -> record_receipts   (repeat until empty)
+    pull  get_cursor -> client.changes -> apply_caseload_changes(page, cursor)   (until has_more=False)
+    410 cursor expired: the outbox was pushed first, so reset the cursor and pull from the start
+    401 device revoked: wipe the store (crypto-erase), then tell the practitioner
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
+from mobile.services.errors import AppError, DeviceWipedError, app_error
+from mobile.store.repository import Repository, SyncState
+from sync.client import CursorExpired, DeviceRevoked, SyncClient, TransportFailed
+
+__all__ = ["SyncService"]
+
+log = logging.getLogger(__name__)
+OFFLINE = "No connection to the central record. Your records are safe here and will be sent when there is a signal."
+_STATUS = {
+    SyncState.PENDING: SyncRecordStatus.WAITING,
+    SyncState.SENT: SyncRecordStatus.SENT,
+    SyncState.ACKNOWLEDGED: SyncRecordStatus.ACKNOWLEDGED,
+    SyncState.REJECTED: SyncRecordStatus.REJECTED,
+    SyncState.CONFLICT: SyncRecordStatus.CONFLICT,
+}
+_TITLES = {
+    "visit": "Visit",
+    "amendment": "Amendment",
+    "concern": "Concern",
+    "acknowledgement": "Concern acknowledged",
+}
+
+
+class SyncService:
+    def __init__(
+        self,
+        *,
+        store: Repository,
+        clock: Callable[[], datetime],
+        connect: Callable[[str, str | None], SyncClient],
+        wipe: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._wipe = wipe
+        self._clock = clock
+        self._connect = connect
+        self._running = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._last_error = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # On demand ---------------------------------------------------------------------------------
+    def sync_now(self) -> SyncProgress:
+        """Push everything pending, then pull. Returns the honest state afterwards; a failure is
+        reported in `last_error` (nothing is lost). Raises DeviceWipedError if revoked."""
+        if not self._running.acquire(blocking=False):
+            return self.progress()  # a sync is already under way
+        try:
+            self._sync_once()
+            self._set_error("")
+        except DeviceRevoked:
+            log.warning("Central record revoked this device: wiping")
+            self._wipe()
+            raise DeviceWipedError(
+                "Your organisation has withdrawn this device, so its records were erased. "
+                "Contact your team manager."
+            ) from None
+        except TransportFailed:
+            self._set_error(OFFLINE)
+        except AppError as exc:
+            self._set_error(exc.message)
+        except Exception as exc:
+            log.exception("Sync failed")
+            self._set_error(app_error(exc).message)
+        finally:
+            self._running.release()
+        return self.progress()
+
+    def _sync_once(self) -> None:
+        client = self._connect(
+            self._store.get_setting("server_url") or "", self._store.get_setting("credential")
+        )
+        device = self._store.get_plain_setting("device_id")
+        device_id = UUID(device) if device else None
+        self._push(client, device_id)
+        try:
+            self._pull(client)
+        except CursorExpired:
+            log.info("Central record asked this device to start its download again")
+            self._push(client, device_id)  # never discard unsynced data: push first
+            self._store.reset_cursor()
+            self._pull(client)
+        self._store.set_plain_setting("last_sync_at", self._clock().isoformat(timespec="seconds"))
+
+    def _push(self, client: SyncClient, device_id: UUID | None) -> None:
+        while True:
+            items = list(self._store.pending_outbox(limit=100, max_bytes=1_000_000))
+            if not items:
+                return
+            self._store.mark_sent(items)
+            answer = client.push(items, device_id=device_id)
+            self._store.record_receipts(answer.receipts)
+
+    def _pull(self, client: SyncClient) -> None:
+        for page in client.iter_changes(self._store.get_cursor()):
+            self._store.apply_caseload_changes(page.changes, cursor=page.cursor)
+
+    # What the screen shows ---------------------------------------------------------------------
+    def progress(self) -> SyncProgress:
+        states = self._store.sync_state()
+        count = {status: 0 for status in SyncState}
+        for state in states:
+            count[state.state] += 1
+        return SyncProgress(
+            running=self._running.locked(),
+            pending=count[SyncState.PENDING] + count[SyncState.SENT] + count[SyncState.CONFLICT],
+            sent=count[SyncState.SENT],
+            acknowledged=count[SyncState.ACKNOWLEDGED],
+            rejected=count[SyncState.REJECTED],
+            last_sync_at=_parse(self._store.get_plain_setting("last_sync_at")),
+            last_error=self._last_error,
+        )
+
+    def records(self) -> list[RecordSyncState]:
+        return [
+            RecordSyncState(
+                record_id=state.record_id,
+                kind=str(state.kind),
+                title=f"{_TITLES.get(str(state.kind), 'Record')}, saved {state.since:%d %b %Y %H:%M}",
+                status=_STATUS[state.state],
+                receipt_id=state.receipt.receipt_id if state.receipt else None,
+                acknowledged_at=(
+                    state.receipt.received_at
+                    if state.receipt and state.state == SyncState.ACKNOWLEDGED
+                    else None
+                ),
+                problems=tuple(state.problems),
+            )
+            for state in self._store.sync_state()
+        ]
+
+    # Automatic ---------------------------------------------------------------------------------
+    def start_auto(
+        self, *, interval_s: float = 30.0, on_change: Callable[[SyncProgress], None] | None = None
+    ) -> None:
+        """Sync now and every `interval_s` in a background thread until stop_auto() or lock.
+        Offline attempts cost one failed connection each; the client's own retries back off."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    progress = self.sync_now()
+                except DeviceWipedError as exc:
+                    self._set_error(exc.message)
+                    progress = None
+                    self._stop.set()
+                except Exception:  # the store locked under us: stop quietly
+                    log.info("Automatic sync stopped")
+                    return
+                if on_change is not None and progress is not None:
+                    on_change(progress)
+                self._stop.wait(interval_s)
+
+        self._thread = threading.Thread(target=loop, name="auto-sync", daemon=True)
+        self._thread.start()
+
+    def stop_auto(self) -> None:
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+        self._thread = None
+
+    def _set_error(self, message: str) -> None:
+        with self._state_lock:
+            self._last_error = message
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

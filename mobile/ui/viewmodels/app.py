@@ -1,0 +1,293 @@
+"""The app as a whole: which screen shows, what unlocking opens, and locking when idle.
+
+Locking flushes the draft first; the visit being recorded is reopened where it was after unlock,
+with anything typed that could not yet be read.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from mobile.services.api import CaseloadRow
+from mobile.ui.viewmodels.amend import AmendViewModel
+from mobile.ui.viewmodels.base import Observable, plain_words
+from mobile.ui.viewmodels.caseload import CaseloadViewModel
+from mobile.ui.viewmodels.child import ChildViewModel
+from mobile.ui.viewmodels.enrol import EnrolViewModel
+from mobile.ui.viewmodels.fields import Page
+from mobile.ui.viewmodels.ports import ServicesPort, SessionPort
+from mobile.ui.viewmodels.recorder import VisitRecorder
+from mobile.ui.viewmodels.settings import SettingsViewModel
+from mobile.ui.viewmodels.sync import SyncViewModel
+from mobile.ui.viewmodels.unlock import UnlockViewModel
+from mobile.ui.viewmodels.visit_pages import PageContext
+from models.visit import Visit
+
+__all__ = ["TITLE", "AppViewModel", "Screen"]
+
+TITLE = "Seen & Heard"  # the window title never names a child
+log = logging.getLogger(__name__)
+
+
+class Screen(StrEnum):
+    ENROL = "enrol"
+    UNLOCK = "unlock"
+    CASELOAD = "caseload"
+    CHILD = "child"
+    VISIT = "visit"
+    SYNC = "sync"
+    SETTINGS = "settings"
+    AMEND = "amend"
+
+
+@dataclass
+class _Resume:
+    visit_id: UUID
+    page: Page
+    raw: dict[str, str] = field(default_factory=dict)
+    day: date | None = None
+
+
+class AppViewModel(Observable):
+    def __init__(
+        self,
+        *,
+        session: SessionPort,
+        clock: Callable[[], float] = time.monotonic,
+        auto_sync_s: float = 60.0,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._clock = clock
+        self._auto_sync_s = auto_sync_s
+        self.screen = Screen.UNLOCK
+        self.message = ""
+        self.enrol: EnrolViewModel | None = None
+        self.unlock = UnlockViewModel(session=session, on_unlocked=self._unlocked, clock=clock)
+        self.services: ServicesPort | None = None
+        self.caseload: CaseloadViewModel | None = None
+        self.child: ChildViewModel | None = None
+        self.recorder: VisitRecorder | None = None
+        self.sync: SyncViewModel | None = None
+        self.settings: SettingsViewModel | None = None
+        self.amend: AmendViewModel | None = None
+        self.drafts: list[Visit] = []
+        self._resume: _Resume | None = None
+
+    def start(self) -> None:
+        if self.session.is_enrolled:
+            self.screen = Screen.UNLOCK
+        else:
+            self.enrol = EnrolViewModel(session=self.session, on_enrolled=self._enrolled)
+            self.screen = Screen.ENROL
+        self.notify()
+
+    def _enrolled(self) -> None:
+        self.enrol = None
+        self._unlocked() if self.session.is_unlocked else self._show(Screen.UNLOCK)
+
+    def _unlocked(self) -> None:
+        services = self.session.services()
+        self.services = services
+        self.caseload = CaseloadViewModel(caseload=services.caseload)
+        self.caseload.load()
+        self.sync = SyncViewModel(sync=services.sync)
+        self.sync.refresh()
+        self.settings = SettingsViewModel(session=self.session, on_lock=self.lock)
+        self._load_drafts()
+        try:
+            services.sync.start_auto(interval_s=self._auto_sync_s, on_change=self._sync_changed)
+        except Exception as exc:
+            self.message = plain_words(exc)
+        resume, self._resume = self._resume, None
+        if resume is not None and self._reopen(resume):
+            return
+        self._show(Screen.CASELOAD)
+
+    def _sync_changed(self) -> None:
+        """From the auto-sync thread: refresh what the screens show."""
+        if self.sync is not None:
+            self.sync.refresh()
+        if self.caseload is not None:
+            self.caseload.load()
+        self.notify()
+
+    def _load_drafts(self) -> None:
+        if self.services is None:
+            return
+        try:
+            self.drafts = list(self.services.visits.drafts())
+        except Exception as exc:
+            self.message = plain_words(exc)
+
+    def _show(self, screen: Screen) -> None:
+        self.screen = screen
+        self.notify()
+
+    # Activity and locking
+    def touch(self) -> None:
+        if self.session.is_unlocked:
+            self.session.touch()
+
+    def tick(self) -> None:
+        """About once a second: save a paused draft; lock if idle."""
+        if self.recorder is not None:
+            self.recorder.tick()
+        if self.services is not None and self.session.lock_if_idle():
+            self._after_lock(flushed=False)
+
+    def lock(self) -> None:
+        if self.recorder is not None:
+            self.recorder.save()
+        self.session.lock()
+        self._after_lock(flushed=True)
+
+    def _after_lock(self, *, flushed: bool) -> None:
+        recorder = self.recorder
+        if recorder is not None and not recorder.locked:
+            self._resume = _Resume(
+                recorder.visit.visit_id, recorder.page, dict(recorder.raw), recorder.day
+            )
+            if not flushed and recorder.dirty:
+                log.warning("draft changes were pending when the app locked")
+        if self.services is not None:
+            try:
+                self.services.sync.stop_auto()
+            except Exception as exc:
+                log.info("stopping auto sync failed: %s", type(exc).__name__)
+        self.services = None
+        self.caseload = self.child = self.recorder = self.sync = self.settings = self.amend = None
+        self.drafts = []
+        self.unlock = UnlockViewModel(
+            session=self.session, on_unlocked=self._unlocked, clock=self._clock
+        )
+        self.message = "Locked to keep records safe. Unlock to carry on where you were."
+        self._show(Screen.UNLOCK)
+
+    # Navigation
+    def go_caseload(self) -> None:
+        if self.recorder is not None:
+            self.recorder.save()
+        self.recorder = None
+        self.child = None
+        if self.caseload is not None:
+            self.caseload.load()
+        self._load_drafts()
+        self._show(Screen.CASELOAD)
+
+    def open_child(self, child_id: UUID) -> None:
+        if self.caseload is None or self.services is None:
+            return
+        row = self.caseload.row(child_id)
+        if row is None:
+            return
+        self.child = ChildViewModel(
+            caseload=self.services.caseload,
+            row=row,
+            household=self.caseload.household(child_id),
+            on_start_visit=self.start_visit,
+        )
+        self.child.load()
+        self._show(Screen.CHILD)
+
+    def start_visit(self, child_ids: list[UUID]) -> None:
+        if self.services is None:
+            return
+        try:
+            visit = self.services.visits.start(child_ids=child_ids)
+        except Exception as exc:
+            self.message = plain_words(exc)
+            self.notify()
+            return
+        self._open_recorder(visit)
+
+    def open_draft(self, visit_id: UUID) -> None:
+        self._reopen(_Resume(visit_id, Page("visit")))
+
+    def _reopen(self, resume: _Resume) -> bool:
+        if self.services is None:
+            return False
+        try:
+            visit = self.services.visits.get(resume.visit_id)
+        except Exception as exc:
+            self.message = plain_words(exc)
+            return False
+        recorder = self._open_recorder(visit)
+        if recorder is None:
+            return False
+        recorder.raw.update(resume.raw)
+        if resume.day is not None:
+            recorder.day = resume.day
+        if resume.page in recorder.pages:
+            recorder.page = resume.page
+        self.notify()
+        return True
+
+    def _open_recorder(self, visit: Visit) -> VisitRecorder | None:
+        if self.services is None:
+            return None
+        visits = self.services.visits
+        try:
+            known = list(visits.known_people(visit))
+        except Exception as exc:
+            self.message = plain_words(exc)
+            known = []
+        self.recorder = VisitRecorder(
+            visits=visits,
+            visit=visit,
+            context=self._context(visit, known),
+            known_people=known,
+            clock=self._clock,
+            on_submitted=lambda _v: self._load_drafts(),
+        )
+        self._show(Screen.VISIT)
+        return self.recorder
+
+    def _rows(self) -> list[CaseloadRow]:
+        return list(self.caseload.rows) if self.caseload is not None else []
+
+    def names(self) -> dict[UUID, str]:
+        return {r.child_id: r.name for r in self._rows()}
+
+    def _context(self, visit: Visit, known: list[object]) -> PageContext:
+        names = self.names()
+        by_home: dict[UUID, list[str]] = {}
+        rows = {r.child_id: r for r in self._rows()}
+        for c in visit.children:
+            row = rows.get(c.child_id)
+            if row is not None and row.household_id is not None:
+                by_home.setdefault(row.household_id, []).append(row.name.split(" ")[0])
+        households = tuple((str(h), "Home of " + ", ".join(n)) for h, n in by_home.items())
+        people = tuple(
+            (k.person_id, str(getattr(k, "name", ""))) for k in known if hasattr(k, "person_id")
+        )
+        return PageContext(child_names=names, known_people=people, households=households)
+
+    def draft_lines(self) -> list[tuple[UUID, str]]:
+        names = self.names()
+        out = []
+        for d in self.drafts:
+            kids = ", ".join(names.get(c.child_id, "a child") for c in d.children)
+            out.append((d.visit_id, f"Draft from {d.created_on_device_at:%d %b %H:%M}: {kids}"))
+        return out
+
+    def open_sync(self) -> None:
+        if self.sync is not None:
+            self.sync.refresh()
+        self._show(Screen.SYNC)
+
+    def open_settings(self) -> None:
+        self._show(Screen.SETTINGS)
+
+    def open_amend(self) -> None:
+        if self.services is None:
+            return
+        self.amend = AmendViewModel(visits=self.services.visits, names=self.names())
+        self.amend.load()
+        self._show(Screen.AMEND)

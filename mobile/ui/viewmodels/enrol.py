@@ -1,0 +1,129 @@
+"""First run: the server address and enrolment code, then a passphrase of the practitioner's own.
+
+On a phone the code can also be scanned from the QR code the organisation gives (device builds;
+the web build types it). What was typed survives every error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from urllib.parse import urlparse
+
+from mobile.ui.viewmodels.base import Observable, plain_words
+from mobile.ui.viewmodels.ports import SessionPort
+
+__all__ = ["CHOOSING_ADVICE", "EnrolStage", "EnrolViewModel"]
+
+CHOOSING_ADVICE = (
+    "Choose a passphrase you will remember and nobody could guess: a few unrelated words work "
+    "well. You will type it every time you open the app. It protects the records on this device, "
+    "and nobody (not even IT) can read them without it."
+)
+
+
+class EnrolStage(StrEnum):
+    DEVICE = "device"  # server address and enrolment code
+    PASSPHRASE = "passphrase"  # noqa: S105
+
+
+class EnrolViewModel(Observable):
+    def __init__(self, *, session: SessionPort, on_enrolled: Callable[[], None]) -> None:
+        super().__init__()
+        self._session = session
+        self._on_enrolled = on_enrolled
+        self.stage = EnrolStage.DEVICE
+        self.server_url = ""
+        self.code = ""
+        self.passphrase = ""
+        self.confirm = ""
+        self.error = ""
+        self.busy = False
+
+    # Stage 1
+    def set_server_url(self, value: str) -> None:
+        self.server_url = value
+
+    def set_code(self, value: str) -> None:
+        self.code = value
+
+    def set_scanned(self, payload: str) -> None:
+        """A scanned QR code: "<server url>#<code>" or just the code."""
+        url, sep, code = payload.strip().rpartition("#")
+        if sep and url:
+            self.server_url = url
+            self.code = code
+        else:
+            self.code = payload.strip()
+        self.notify()
+
+    def server_problem(self) -> str | None:
+        url = self.server_url.strip()
+        if not url:
+            return "Enter the server address your organisation gave you."
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            return "The server address should start with https:// - check it and try again."
+        return None
+
+    def code_problem(self) -> str | None:
+        if not self.code.strip():
+            return "Enter the enrolment code from your organisation."
+        return None
+
+    def next(self) -> bool:
+        problem = self.server_problem() or self.code_problem()
+        self.error = problem or ""
+        if problem is None:
+            self.stage = EnrolStage.PASSPHRASE
+        self.notify()
+        return problem is None
+
+    def back(self) -> None:
+        self.stage = EnrolStage.DEVICE
+        self.error = ""
+        self.notify()
+
+    # Stage 2
+    def set_passphrase(self, value: str) -> None:
+        self.passphrase = value
+
+    def set_confirm(self, value: str) -> None:
+        self.confirm = value
+
+    def passphrase_problem(self) -> str | None:
+        if not self.passphrase:
+            return "Choose a passphrase."
+        problem = self._session.passphrase_problem(self.passphrase)
+        if problem:
+            return problem
+        if self.confirm != self.passphrase:
+            return "The two passphrases are different: type the same one twice."
+        return None
+
+    def enrol(self) -> bool:
+        problem = self.passphrase_problem()
+        if problem:
+            self.error = problem
+            self.notify()
+            return False
+        self.busy = True
+        self.error = ""
+        self.notify()
+        try:
+            self._session.enrol(
+                server_url=self.server_url.strip(),
+                code=self.code.strip(),
+                passphrase=self.passphrase,
+            )
+        except Exception as exc:
+            self.error = plain_words(exc)
+            if getattr(exc, "code", "") != "session.weak_passphrase":
+                self.stage = EnrolStage.DEVICE  # the address or code: shown where it is typed
+            return False
+        finally:
+            self.busy = False
+            self.notify()
+        self.passphrase = self.confirm = ""
+        self._on_enrolled()
+        return True

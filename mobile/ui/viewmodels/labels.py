@@ -1,0 +1,143 @@
+"""Plain words for every code the screens offer as a choice, in one place.
+
+A code without an entry falls back to its name in sentence case, so a value added to models/ is
+still shown sensibly before anyone words it here.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+from mobile.services.api import ChildFlag, SyncRecordStatus
+from models.enums import (
+    AssessedStatus,
+    CarerRole,
+    ChildCommunication,
+    ConcernChannel,
+    ConsultationMechanism,
+    DARoutineEnquiry,
+    LocationType,
+    NoAccessAction,
+    ParentalResponsibility,
+    ReasonNotSeen,
+    ReasonNotSeenAlone,
+    Relationship,
+    SafeguardingConcernNow,
+    SeenAloneWhere,
+    VisitOutcome,
+    VoiceMethod,
+)
+
+__all__ = ["choices", "label"]
+
+E = TypeVar("E", bound=Enum)
+
+_WORDS: dict[Enum, str] = {
+    ConsultationMechanism.FACE_TO_FACE: "Face to face",
+    ConsultationMechanism.TELEPHONE: "Telephone",
+    ConsultationMechanism.TALK_TYPE: "Talk type",
+    ConsultationMechanism.TEXT: "Text message",
+    ConsultationMechanism.INSTANT_MESSAGING: "Instant messaging",
+    ConsultationMechanism.VIDEO: "Video call",
+    ConsultationMechanism.OTHER: "Other",
+    LocationType.PATIENT_HOME: "Child's home",
+    LocationType.CARER_HOME: "A carer's home",
+    LocationType.OTHER_PATIENT_RELATED: "Another family address",
+    LocationType.CHILDRENS_CENTRE: "Children's centre",
+    LocationType.SCHOOL: "School",
+    LocationType.NURSERY: "Nursery",
+    LocationType.HEALTH_CENTRE: "Health centre",
+    LocationType.STREET_OR_PUBLIC: "Street or public place",
+    LocationType.OTHER: "Somewhere else",
+    VisitOutcome.COMPLETED: "Completed",
+    VisitOutcome.COMPLETED_NOT_ALL_CHILDREN_SEEN: "Completed, not all children seen",
+    VisitOutcome.NO_ACCESS_NO_ANSWER: "No access: no answer",
+    VisitOutcome.REFUSED_ENTRY: "No access: refused entry",
+    VisitOutcome.FAMILY_NOT_AT_ADDRESS_OR_MOVED: "Family not at address or moved",
+    VisitOutcome.CANCELLED_BY_FAMILY: "Cancelled by the family",
+    VisitOutcome.CANCELLED_BY_SERVICE: "Cancelled by the service",
+    VisitOutcome.ABANDONED_WORKER_SAFETY: "Left for my safety",
+    VisitOutcome.CHILD_WAS_NOT_BROUGHT: "Child was not brought",
+    NoAccessAction.CHECKED_WITH_SCHOOL_OR_HV: "Checked with school or health visitor",
+    NoAccessAction.POLICE_WELFARE_CHECK: "Asked police for a welfare check",
+    NoAccessAction.CARD_LEFT: "Left a card",
+    ReasonNotSeen.CHILD_WITH_OTHER_CARER: "With another carer",
+    ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY: "At school or nursery",
+    ReasonNotSeen.CHILD_ASLEEP_NOT_WOKEN: "Asleep, not woken",
+    ReasonNotSeen.REFUSED_BY_PARENT_CARER: "Parent or carer refused",
+    ReasonNotSeen.OTHER: "Another reason",
+    ReasonNotSeenAlone.INAPPROPRIATE_AGE_UNDERSTANDING: "Too young to be seen alone",
+    ReasonNotSeenAlone.UNABLE_NO_PRIVATE_SPACE: "No private space",
+    ReasonNotSeenAlone.PARENT_CARER_PREVENTED: "Parent or carer prevented it",
+    ReasonNotSeenAlone.COMMUNICATION_NEED_NO_INTERPRETER: "Needed an interpreter, none there",
+    ReasonNotSeenAlone.OTHER: "Another reason",
+    SeenAloneWhere.CHILD_BEDROOM: "Child's bedroom",
+    SeenAloneWhere.OTHER_ROOM_HOME: "Another room at home",
+    SeenAloneWhere.SCHOOL_NURSERY: "School or nursery",
+    SeenAloneWhere.COMMUNITY_OR_CAR: "Out and about, or in the car",
+    ChildCommunication.VERBAL_ENGLISH: "Talks (English)",
+    ChildCommunication.VERBAL_OTHER_LANGUAGE: "Talks (another language)",
+    ChildCommunication.PRE_VERBAL: "Not talking yet (pre-verbal)",
+    ChildCommunication.NON_VERBAL_AAC: "Non-verbal (uses aids)",
+    ChildCommunication.BSL: "British Sign Language",
+    VoiceMethod.OBSERVATION_ONLY: "Observation only",
+    VoiceMethod.ECOMAP_WITH_CHILD: "Ecomap with the child",
+    SafeguardingConcernNow.NONE: "None",
+    SafeguardingConcernNow.CONCERN_DISCUSSED_WITH_MANAGER: "Discussed with my manager",
+    SafeguardingConcernNow.REFERRAL_MADE: "Referral made",
+    SafeguardingConcernNow.IMMEDIATE_PROTECTION: "Immediate protection needed",
+    SafeguardingConcernNow.POLICE_CALLED: "Police called",
+    DARoutineEnquiry.ASKED_ALONE: "Asked, in private",
+    DARoutineEnquiry.NOT_ASKED_OTHER_ADULT_PRESENT: "Not asked: another adult there",
+    DARoutineEnquiry.NOT_ASKED_INTERPRETER_IS_FAMILY: "Not asked: interpreter is family",
+    DARoutineEnquiry.NOT_ASKED_OTHER: "Not asked: another reason",
+    Relationship.MOTHER_PARTNER: "Mother's partner",
+    Relationship.FATHER_PARTNER: "Father's partner",
+    ParentalResponsibility.MOTHER: "Yes: birth mother",
+    ParentalResponsibility.FATHER_MARRIED_AT_BIRTH: "Yes: father, married at birth",
+    ParentalResponsibility.FATHER_REGISTERED_ON_BIRTH_CERT_POST_1_DEC_2003: (
+        "Yes: father on birth certificate"
+    ),
+    ParentalResponsibility.PR_AGREEMENT_OR_ORDER: "Yes: agreement or court order",
+    ParentalResponsibility.CHILD_ARRANGEMENTS_ORDER_LIVES_WITH: "Yes: child arrangements order",
+    ParentalResponsibility.SPECIAL_GUARDIAN: "Yes: special guardian",
+    ParentalResponsibility.LA_SHARED_CARE_ORDER: "Shared with the local authority",
+    ParentalResponsibility.NO_PR: "No",
+    ParentalResponsibility.UNKNOWN: "Not known yet",
+    CarerRole.PRIMARY_CARER: "Main carer",
+    CarerRole.SHARED_CARER: "Shares the care",
+    CarerRole.OCCASIONAL_CARER: "Cares sometimes",
+    CarerRole.NONE: "Does not care for the children",
+    AssessedStatus.NOT_ASSESSED: "Not assessed",
+    AssessedStatus.ASSESSMENT_IN_PROGRESS: "Assessment in progress",
+    AssessedStatus.ASSESSED: "Assessed",
+    ConcernChannel.IN_PERSON_AT_VISIT: "In person, at this visit",
+    ConcernChannel.TEXT_EMAIL: "Text or email",
+    ChildFlag.NOT_SEEN_LAST_VISIT: "Not seen last visit",
+    ChildFlag.CONCERN_AWAITING_ACK: "Concern to acknowledge",
+    ChildFlag.ESCALATION_PENDING: "Escalation not yet sent",
+    ChildFlag.UNASSESSED_CARER: "Unassessed carer",
+    ChildFlag.CONTACT_RESTRICTION: "Contact restriction",
+    ChildFlag.OVERDUE: "Overdue",
+    SyncRecordStatus.WAITING: "Waiting to send",
+    SyncRecordStatus.SENT: "Sent, waiting for receipt",
+    SyncRecordStatus.ACKNOWLEDGED: "Acknowledged",
+    SyncRecordStatus.REJECTED: "Rejected",
+    SyncRecordStatus.CONFLICT: "Needs attention",
+}
+
+
+def label(value: Enum | None, *, empty: str = "") -> str:
+    if value is None:
+        return empty
+    words = _WORDS.get(value)
+    if words is not None:
+        return words
+    name = value.name.replace("_", " ").lower()
+    return name[:1].upper() + name[1:]
+
+
+def choices(enum: type[E], *, exclude: tuple[E, ...] = ()) -> list[tuple[str, str]]:
+    """(code, words) pairs in the enum's order, for a dropdown or a set of radio buttons."""
+    return [(str(member.value), label(member)) for member in enum if member not in exclude]

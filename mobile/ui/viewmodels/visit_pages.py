@@ -1,0 +1,303 @@
+"""Which fields each page of the visit journey shows, given what has been answered so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from mobile.ui.viewmodels.fields import REVIEW, YES_NO, YES_NO_BOOL, FieldKind, FieldSpec, Page
+from mobile.ui.viewmodels.labels import choices
+from mobile.ui.viewmodels.visit_people import concern_fields, people_fields, person_name
+from models.enums import (
+    CarerRole,
+    ChildCommunication,
+    ConsultationMechanism,
+    DARoutineEnquiry,
+    LocationType,
+    NoAccessAction,
+    ObservationCategory,
+    ReasonNotSeen,
+    ReasonNotSeenAlone,
+    SeenAloneWhere,
+    VisitOutcome,
+    VisitPurpose,
+    VoiceMethod,
+    YesNo,
+)
+from models.rules import BABY_AGE_MONTHS, HEALTH_CONTEXTS, Step
+from models.visit import PersonPresent, Visit
+
+__all__ = ["PageContext", "fields_for", "pages_for", "title_for"]
+
+F = FieldKind
+
+
+@dataclass(frozen=True)
+class PageContext:
+    child_names: dict[UUID, str] = field(default_factory=dict)
+    known_people: tuple[tuple[UUID, str], ...] = ()  # (person_id, name) on record
+    households: tuple[tuple[str, str], ...] = ()  # (household_id, words) for "whose home"
+
+    def child_name(self, visit: Visit, index: int) -> str:
+        child_id = visit.children[index].child_id
+        return self.child_names.get(child_id, f"Child {index + 1}")
+
+
+def pages_for(visit: Visit) -> list[Page]:
+    pages = [Page(Step.VISIT)]
+    for index, child in enumerate(visit.children):
+        pages.append(Page(Step.CHILD, index))
+        if child.child_seen != YesNo.NO:
+            pages += [Page(Step.VOICE, index), Page(Step.OBSERVATIONS, index)]
+    return [*pages, Page(Step.PEOPLE), Page(Step.CONCERNS), Page(REVIEW)]
+
+
+def title_for(page: Page, visit: Visit, ctx: PageContext) -> str:
+    name = ctx.child_name(visit, page.child_index) if page.child_index is not None else ""
+    return {
+        Step.VISIT: "The visit",
+        Step.CHILD: f"{name}: seen?",
+        Step.VOICE: f"{name}: their voice",
+        Step.OBSERVATIONS: f"{name}: what you saw",
+        Step.PEOPLE: "Who is here and who cares",
+        Step.CONCERNS: "Concerns and escalation",
+        REVIEW: "Check and submit",
+    }[page.step]
+
+
+def fields_for(page: Page, visit: Visit, ctx: PageContext) -> list[FieldSpec]:
+    if page.step == Step.VISIT:
+        return _visit_fields(visit, ctx)
+    if page.step == Step.CHILD and page.child_index is not None:
+        return _child_fields(visit, page.child_index, ctx)
+    if page.step == Step.VOICE and page.child_index is not None:
+        return _voice_fields(visit, page.child_index, ctx)
+    if page.step == Step.OBSERVATIONS and page.child_index is not None:
+        return _observation_fields(visit, page.child_index, ctx)
+    if page.step == Step.PEOPLE:
+        return people_fields(visit, ctx)
+    if page.step == Step.CONCERNS:
+        return concern_fields(visit, ctx)
+    return []
+
+
+def _visit_fields(visit: Visit, ctx: PageContext) -> list[FieldSpec]:
+    out = [
+        FieldSpec("when.date", "Date of the visit", F.DATE),
+        FieldSpec("when.start", "Started at", F.TIME),
+        FieldSpec("when.end", "Ended at", F.TIME),
+        FieldSpec(
+            "visit_purpose", "What the visit was for", F.CHOICE, tuple(choices(VisitPurpose))
+        ),
+        FieldSpec(
+            "consultation_mechanism",
+            "How you met",
+            F.CHOICE,
+            tuple(choices(ConsultationMechanism)),
+            "Only face to face counts as the child being seen.",
+        ),
+        FieldSpec("announced", "Was the visit announced?", F.YES_NO, YES_NO_BOOL),
+        FieldSpec("location_type", "Where it took place", F.CHOICE, tuple(choices(LocationType))),
+    ]
+    if visit.location_type is not None and visit.location_type.is_a_home:
+        out.append(FieldSpec("location_household_id", "Whose home", F.CHOICE, ctx.households))
+    elif visit.location_type is not None:
+        out.append(FieldSpec("location_description", "Where exactly (optional)", F.TEXT))
+    out.append(FieldSpec("visit_outcome", "Outcome", F.CHOICE, tuple(choices(VisitOutcome))))
+    if visit.visit_outcome is not None and visit.visit_outcome.is_no_access:
+        out += [
+            FieldSpec(
+                "no_access_actions",
+                "What you did to find the children",
+                F.MULTI,
+                tuple(choices(NoAccessAction)),
+                "Leaving a card is never enough on its own.",
+            ),
+            FieldSpec("no_access_notes", "Anything else you did", F.MULTILINE),
+        ]
+    out.append(FieldSpec("next_visit_due", "Next visit due", F.DATE))
+    if visit.service_context in HEALTH_CONTEXTS:
+        out.append(
+            FieldSpec(
+                "da_routine_enquiry",
+                "Routine domestic abuse question",
+                F.CHOICE,
+                tuple(choices(DARoutineEnquiry)),
+            )
+        )
+        if visit.da_routine_enquiry is not None and visit.da_routine_enquiry.startswith(
+            "NOT_ASKED"
+        ):
+            out.append(FieldSpec("da_follow_up_date", "Date to ask it in private", F.DATE))
+    return out
+
+
+def _who_choices(visit: Visit, ctx: PageContext) -> tuple[tuple[str, str], ...]:
+    seen: dict[str, str] = {str(pid): name for pid, name in ctx.known_people}
+    for index, person in enumerate(visit.persons_present):
+        seen.setdefault(str(person.person_id), person_name(person, index))
+    return tuple(seen.items())
+
+
+def _child_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
+    child = visit.children[i]
+    name = ctx.child_name(visit, i)
+    p = f"children.{i}"
+    out = [FieldSpec(f"{p}.child_seen", f"Was {name} seen?", F.YES_NO, YES_NO)]
+    if child.child_seen == YesNo.NO:
+        out.append(
+            FieldSpec(f"{p}.reason_not_seen", "Why not?", F.CHOICE, tuple(choices(ReasonNotSeen)))
+        )
+        if child.reason_not_seen == ReasonNotSeen.OTHER:
+            out.append(FieldSpec(f"{p}.reason_not_seen_other", "Say why in a few words", F.TEXT))
+        if child.reason_not_seen == ReasonNotSeen.CHILD_WITH_OTHER_CARER:
+            out += [
+                FieldSpec(
+                    f"{p}.other_carer_person_id",
+                    f"Who is {name} with?",
+                    F.CHOICE,
+                    _who_choices(visit, ctx),
+                    "Not on the list? Add them in 'Who is here and who cares'.",
+                ),
+                FieldSpec(f"{p}.other_carer_address", f"Where is {name} staying?", F.TEXT),
+            ]
+        return out
+    if child.child_seen != YesNo.YES:
+        return out
+    out.append(FieldSpec(f"{p}.seen_alone", f"Was {name} seen alone?", F.YES_NO, YES_NO))
+    if child.seen_alone == YesNo.NO:
+        out.append(
+            FieldSpec(
+                f"{p}.reason_not_seen_alone",
+                "Why not alone?",
+                F.CHOICE,
+                tuple(choices(ReasonNotSeenAlone)),
+            )
+        )
+        if child.reason_not_seen_alone == ReasonNotSeenAlone.OTHER:
+            out.append(
+                FieldSpec(f"{p}.reason_not_seen_alone_other", "Say why in a few words", F.TEXT)
+            )
+    elif child.seen_alone == YesNo.YES:
+        out.append(
+            FieldSpec(f"{p}.seen_alone_where", "Where?", F.CHOICE, tuple(choices(SeenAloneWhere)))
+        )
+    baby = _is_baby(visit, i)
+    out += [
+        FieldSpec(
+            f"{p}.child_awake",
+            f"Was {name} awake when you saw them?",
+            F.YES_NO,
+            YES_NO_BOOL,
+            f"Under {BABY_AGE_MONTHS} months: a baby must be seen awake." if baby else "",
+        ),
+        FieldSpec(f"{p}.bedroom_seen", f"Did you see where {name} sleeps?", F.YES_NO, YES_NO_BOOL),
+    ]
+    return out
+
+
+def _is_baby(visit: Visit, i: int) -> bool:
+    born = visit.children[i].date_of_birth
+    on = (visit.started_at or visit.created_on_device_at).date()
+    if born is None:
+        return False
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    return months < BABY_AGE_MONTHS
+
+
+def _voice_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
+    name = ctx.child_name(visit, i)
+    p = f"children.{i}.voice"
+    comm = visit.children[i].voice.communication
+    out = [
+        FieldSpec(
+            f"{p}.communication", f"How does {name} communicate?", F.CHOICE,
+            tuple(choices(ChildCommunication)),
+        )
+    ]  # fmt: skip
+    if comm == ChildCommunication.PRE_VERBAL:
+        out += [
+            FieldSpec(
+                f"{p}.observation_only",
+                f"Observation only: {name} is not talking yet. Describe what you saw of how they "
+                "feel, and look at how they are with each carer on the next page.",
+                F.HINT,
+            ),
+            FieldSpec(f"{p}.wishes_and_feelings", f"What you saw of how {name} feels", F.MULTILINE),
+        ]
+    elif comm is not None:
+        out += [
+            FieldSpec(
+                f"quotes.{i}",
+                f"What {name} said, in their own words",
+                F.MULTILINE,
+                help="Their exact words, one quote per line. Don't tidy or paraphrase.",
+            ),
+            FieldSpec(
+                f"{p}.methods", "How you found out their views", F.MULTI,
+                tuple(choices(VoiceMethod, exclude=(VoiceMethod.OBSERVATION_ONLY,))),
+            ),
+            FieldSpec(f"{p}.wishes_and_feelings", f"{name}'s wishes and feelings", F.MULTILINE),
+        ]  # fmt: skip
+    out.append(
+        FieldSpec(
+            f"{p}.practitioner_analysis",
+            "Your analysis",
+            F.MULTILINE,
+            help="Your view, kept apart from the child's own words.",
+        )
+    )
+    return out
+
+
+def _carers_of(visit: Visit, child_index: int) -> list[tuple[int, PersonPresent]]:
+    child_id = visit.children[child_index].child_id
+    return [
+        (n, person)
+        for n, person in enumerate(visit.persons_present)
+        if person.role_in_care not in (None, CarerRole.NONE)
+        and any(r.child_id == child_id for r in person.relationships)
+    ]
+
+
+def _observation_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
+    name = ctx.child_name(visit, i)
+    o = f"obs.{i}"
+    cat = ObservationCategory
+    out = [
+        FieldSpec(
+            f"{o}.{cat.PRESENTATION_HYGIENE_CLOTHING}",
+            f"How {name} presented",
+            F.MULTILINE,
+            help="Appearance, clothing, hygiene.",
+        )
+    ]
+    carers = _carers_of(visit, i)
+    for n, person in carers:
+        who = person_name(person, n)
+        out.append(
+            FieldSpec(
+                f"{o}.{cat.INTERACTION_WITH_CARER}.{person.person_id}",
+                f"How {name} was with {who}",
+                F.MULTILINE,
+            )
+        )
+    if not carers:
+        out.append(
+            FieldSpec(
+                f"{o}.no_carers",
+                "No carer recorded as present yet. Once you add who is here, describe how "
+                f"{name} was with each carer.",
+                F.HINT,
+            )
+        )
+    out += [
+        FieldSpec(f"{o}.{cat.HOME_CONDITIONS}", "The home", F.MULTILINE),
+        FieldSpec(
+            f"{o}.{cat.HAZARDS}", "Hazards", F.MULTILINE,
+            help="For example medicines or drugs within reach.",
+        ),
+        FieldSpec(f"{o}.{cat.SAFE_SLEEP}", "Safe sleep", F.MULTILINE),
+        FieldSpec(f"{o}.{cat.INJURY_OR_MARK}", "Any injury or mark", F.MULTILINE),
+    ]  # fmt: skip
+    return out

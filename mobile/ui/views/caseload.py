@@ -1,0 +1,192 @@
+"""The caseload (search, filter, sort, drafts) and one child (concerns, start a visit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import flet as ft
+
+from mobile.services.api import CaseloadRow
+from mobile.ui.viewmodels.caseload import (
+    FILTER_WORDS,
+    SORT_WORDS,
+    CaseloadViewModel,
+    row_text,
+)
+from mobile.ui.viewmodels.child import ChildViewModel
+from mobile.ui.views.widgets import (
+    action_button,
+    choice,
+    error_text,
+    heading,
+    hint,
+    primary_button,
+    screen,
+    text_field,
+)
+
+__all__ = ["CaseloadView", "ChildView"]
+
+SHOWN_AT_ONCE = 60  # rows drawn at once; the search narrows the rest
+
+
+def _call(fn: Callable[[UUID], object], arg: UUID) -> Callable[[Any], None]:
+    def handler(_e: Any) -> None:
+        fn(arg)
+
+    return handler
+
+
+def _typed(fn: Callable[[UUID, str], object], arg: UUID) -> Callable[[Any], None]:
+    def handler(e: Any) -> None:
+        fn(arg, e.control.value or "")
+
+    return handler
+
+
+def _ticked(fn: Callable[[UUID, bool], object], arg: UUID) -> Callable[[Any], None]:
+    def handler(e: Any) -> None:
+        fn(arg, bool(e.control.value))
+
+    return handler
+
+
+def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
+    words = row_text(row)
+    lines = [words.seen, words.due]
+    extra = ", ".join([*words.flags, *([words.unsynced] if words.unsynced else [])])
+    return ft.ListTile(
+        title=words.title,
+        subtitle=" · ".join(lines) + (f"\n{extra}" if extra else ""),
+        is_three_line=bool(extra),
+        leading=ft.Icon(
+            ft.Icons.WARNING_AMBER if words.overdue else ft.Icons.CHILD_CARE,
+            color=ft.Colors.RED_900 if words.overdue else None,
+        ),
+        on_click=lambda _e: on_open(row.child_id),
+    )
+
+
+class CaseloadView:
+    def __init__(
+        self,
+        vm: CaseloadViewModel,
+        *,
+        on_open: Callable[[UUID], None],
+        drafts: Callable[[], list[tuple[UUID, str]]],
+        on_draft: Callable[[UUID], None],
+    ) -> None:
+        self.vm = vm
+        self._on_open = on_open
+        self._drafts = drafts
+        self._on_draft = on_draft
+        self.search = text_field(
+            "Search by name", vm.query, lambda e: vm.set_query(e.control.value or "")
+        )
+        self.summary = ft.Text("")
+        self.drafts_box = ft.Column(spacing=4)
+        self.filters = ft.Column()
+        self.rows = ft.Column(spacing=0)
+        self.error = ft.Column()
+        self.root = screen(
+            heading("Caseload"),
+            self.drafts_box,
+            self.search,
+            self.filters,
+            self.summary,
+            self.error,
+            self.rows,
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        vm = self.vm
+        self.filters.controls = [
+            choice(
+                "Show",
+                vm.filter.value,
+                [(k.value, w) for k, w in FILTER_WORDS.items()],
+                vm.set_filter,
+                compact=True,
+            ),
+            choice(
+                "Order",
+                vm.sort.value,
+                [(k.value, w) for k, w in SORT_WORDS.items()],
+                vm.set_sort,
+                compact=True,
+            ),
+        ]
+        visible = vm.visible()
+        self.summary.value = vm.summary()
+        tiles = [_row_tile(r, self._on_open) for r in visible[:SHOWN_AT_ONCE]]
+        if len(visible) > SHOWN_AT_ONCE:
+            tiles.append(hint(f"{len(visible) - SHOWN_AT_ONCE} more: search to find them."))
+        self.rows.controls = tiles
+        self.error.controls = [error_text(vm.error)] if vm.error else []
+        drafts = self._drafts()
+        self.drafts_box.controls = (
+            [heading("Carry on recording", level=2)]
+            + [action_button(words, _call(self._on_draft, visit_id)) for visit_id, words in drafts]
+            if drafts
+            else []
+        )
+
+
+class ChildView:
+    def __init__(self, vm: ChildViewModel, *, on_back: Callable[[], None]) -> None:
+        self.vm = vm
+        self._on_back = on_back
+        self.root = screen()
+        self.refresh()
+
+    def refresh(self) -> None:
+        vm = self.vm
+        words = row_text(vm.row)
+        body: list[ft.Control] = [
+            heading(words.title),
+            ft.Text(f"{words.seen}. {words.due}."),
+        ]
+        if words.flags:
+            body.append(ft.Text("Flags: " + ", ".join(words.flags)))
+        if vm.address:
+            body.append(hint(vm.address))
+        people = vm.people()
+        if people:
+            body.append(heading("People on record", level=2))
+            body += [ft.ListTile(title=p.name, subtitle=p.detail or None) for p in people]
+        for line in vm.concerns():
+            body += [
+                heading("Concern to acknowledge", level=2),
+                ft.Text(line.text),
+                text_field(
+                    "Action taken (optional)",
+                    vm.action_taken.get(line.concern_id, ""),
+                    _typed(vm.set_action_taken, line.concern_id),
+                ),
+                primary_button("Acknowledge concern", _call(vm.acknowledge, line.concern_id)),
+            ]
+        body.append(heading("Record a visit", level=2))
+        if len(vm.household) > 1:
+            body.append(hint("Children in this household: choose who this visit is about."))
+            body += [
+                ft.Checkbox(
+                    label=r.name,
+                    value=r.child_id in vm.selected,
+                    on_change=_ticked(vm.toggle, r.child_id),
+                )
+                for r in vm.household
+            ]
+        body += [
+            primary_button("Start visit", lambda _e: vm.start_visit()),
+            ft.TextButton(content="Back to caseload", on_click=self._back),
+            error_text(vm.error),
+        ]
+        if vm.message:
+            body.insert(1, ft.Text(vm.message))
+        self.root.controls = body
+
+    def _back(self, _e: Any) -> None:
+        self._on_back()

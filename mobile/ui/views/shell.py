@@ -1,0 +1,204 @@
+"""The page: which screen shows, the bottom navigation, the idle timer, and activity tracking.
+
+Every handler on the page is wrapped so that any tap or keystroke marks the session active;
+background work (auto-sync) is not activity and does not keep the app unlocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import flet as ft
+
+from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
+from mobile.ui.viewmodels.base import Observable
+from mobile.ui.views.caseload import CaseloadView, ChildView
+from mobile.ui.views.session import EnrolView, UnlockView
+from mobile.ui.views.settings import AmendView, SettingsView
+from mobile.ui.views.sync import SyncView
+from mobile.ui.views.visit import VisitView
+
+__all__ = ["Shell"]
+
+log = logging.getLogger(__name__)
+_TABS = (Screen.CASELOAD, Screen.SYNC, Screen.SETTINGS)
+_WRAPPED = "_seen_touch_wrapped"
+
+
+class _View(Protocol):
+    root: ft.Column
+
+    def refresh(self) -> None: ...
+
+
+class Shell:
+    def __init__(
+        self,
+        page: ft.Page,
+        app: AppViewModel,
+        *,
+        background: Callable[[Callable[[], None]], None] | None = None,
+        tick_s: float | None = 1.0,
+    ) -> None:
+        self.page = page
+        self.app = app
+        self._background = background or (lambda fn: page.run_thread(fn))
+        self._tick_s = tick_s
+        self.view: _View | None = None
+        self._view_key: tuple[Screen, int] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self.nav = ft.NavigationBar(
+            destinations=[
+                ft.NavigationBarDestination(icon=ft.Icons.PEOPLE, label="Caseload"),
+                ft.NavigationBarDestination(icon=ft.Icons.SYNC, label="Sync"),
+                ft.NavigationBarDestination(icon=ft.Icons.SETTINGS, label="Settings"),
+            ],
+            on_change=self._tab,
+        )
+        page.title = TITLE
+        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        page.padding = ft.Padding.all(16)
+        page.appbar = ft.AppBar(
+            title=ft.Text(TITLE),
+            actions=[
+                ft.IconButton(ft.Icons.LOCK, tooltip="Lock now", on_click=lambda _e: app.lock())
+            ],
+        )
+        page.on_disconnect = lambda _e: self._disconnected()
+        app.subscribe(self.render)
+
+    def start(self) -> None:
+        self.app.start()
+        if self._tick_s:
+            self.page.run_task(self._ticker)
+
+    async def _ticker(self) -> None:
+        assert self._tick_s is not None
+        while True:
+            await asyncio.sleep(self._tick_s)
+            try:
+                self.tick()
+            except Exception as exc:  # never let the timer die; never log personal data
+                log.error("timer failed: %s", type(exc).__name__)
+
+    def tick(self) -> None:
+        self.app.tick()
+        if self.app.screen == Screen.UNLOCK and self.view is not None:
+            self.view.refresh()  # the wrong-PIN countdown
+            self._update()
+
+    def _disconnected(self) -> None:
+        if self.app.services is not None:
+            self.app.lock()
+
+    def _tab(self, e: Any) -> None:
+        screen = _TABS[int(e.control.selected_index)]
+        {
+            Screen.CASELOAD: self.app.go_caseload,
+            Screen.SYNC: self.app.open_sync,
+            Screen.SETTINGS: self.app.open_settings,
+        }[screen]()
+
+    # Rendering
+    def _build(self) -> tuple[_View, Observable | None]:
+        app = self.app
+        screen = app.screen
+        if screen == Screen.ENROL and app.enrol is not None:
+            return EnrolView(app.enrol), app.enrol
+        if screen == Screen.CASELOAD and app.caseload is not None:
+            return CaseloadView(
+                app.caseload,
+                on_open=app.open_child,
+                drafts=app.draft_lines,
+                on_draft=app.open_draft,
+            ), app.caseload
+        if screen == Screen.CHILD and app.child is not None:
+            return ChildView(app.child, on_back=app.go_caseload), app.child
+        if screen == Screen.VISIT and app.recorder is not None:
+            return VisitView(app.recorder, on_close=app.go_caseload), app.recorder
+        if screen == Screen.SYNC and app.sync is not None:
+            return SyncView(app.sync, run_in_background=self._background), app.sync
+        if screen == Screen.SETTINGS and app.settings is not None:
+            return SettingsView(app.settings, on_amend=app.open_amend), app.settings
+        if screen == Screen.AMEND and app.amend is not None:
+            return AmendView(app.amend, on_back=app.open_settings), app.amend
+        return UnlockView(app.unlock, message=app.message), app.unlock
+
+    def _screen_vm(self) -> object:
+        app = self.app
+        return {
+            Screen.ENROL: app.enrol,
+            Screen.UNLOCK: app.unlock,
+            Screen.CASELOAD: app.caseload,
+            Screen.CHILD: app.child,
+            Screen.VISIT: app.recorder,
+            Screen.SYNC: app.sync,
+            Screen.SETTINGS: app.settings,
+            Screen.AMEND: app.amend,
+        }[app.screen]
+
+    def render(self) -> None:
+        key = (self.app.screen, id(self._screen_vm()))
+        if self.view is None or key != self._view_key:
+            if self._unsubscribe is not None:
+                self._unsubscribe()
+            self.view, vm = self._build()
+            self._view_key = key
+            self._unsubscribe = vm.subscribe(self._refresh) if vm is not None else None
+            unlocked = self.app.services is not None
+            self.page.navigation_bar = self.nav if unlocked else None
+            if self.app.screen in _TABS:
+                self.nav.selected_index = _TABS.index(self.app.screen)
+            self.page.controls = [self.view.root]
+        else:
+            self.view.refresh()
+        self._wrap(self.page)
+        self._update()
+
+    def _refresh(self) -> None:
+        if self.view is not None:
+            self.view.refresh()
+            self._wrap(self.page)
+            self._update()
+
+    def _update(self) -> None:
+        try:
+            self.page.update()
+        except RuntimeError as exc:  # no client attached (closing)
+            log.info("page update skipped: %s", type(exc).__name__)
+
+    # Activity
+    def _wrap(self, page: ft.Page) -> None:
+        """Mark the session active before every handler on the page runs."""
+        seen: set[int] = set()
+        stack: list[Any] = [page.appbar, page.navigation_bar, *page.controls]
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            for f in dataclasses.fields(node):
+                if f.name.startswith("_") or f.name in ("parent", "page"):
+                    continue
+                value = getattr(node, f.name, None)
+                if f.name.startswith("on_") and callable(value):
+                    if not getattr(value, _WRAPPED, False):
+                        setattr(node, f.name, self._touching(value))
+                elif isinstance(value, ft.BaseControl):
+                    stack.append(value)
+                elif isinstance(value, list):
+                    stack += [v for v in value if isinstance(v, ft.BaseControl)]
+
+    def _touching(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        app = self.app
+
+        def wrapped(e: Any) -> Any:
+            app.touch()
+            return handler(e)
+
+        setattr(wrapped, _WRAPPED, True)
+        return wrapped

@@ -1,0 +1,173 @@
+"""Recording a visit: one page of the journey at a time, drawn from the recorder's field specs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from mobile.ui.viewmodels.fields import FieldKind, FieldSpec
+from mobile.ui.viewmodels.recorder import VisitRecorder
+from mobile.ui.views.widgets import (
+    action_button,
+    choice,
+    error_text,
+    heading,
+    hint,
+    multi_choice,
+    primary_button,
+    screen,
+    text_field,
+)
+from models.rules import Problem
+
+__all__ = ["VisitView"]
+
+_TYPED = {FieldKind.TEXT, FieldKind.MULTILINE, FieldKind.DATE, FieldKind.TIME}
+
+
+class VisitView:
+    def __init__(self, rec: VisitRecorder, *, on_close: Callable[[], None]) -> None:
+        self.rec = rec
+        self._on_close = on_close
+        self.title = heading(rec.title)
+        self.progress = ft.Text("")
+        self.problems = ft.Column(spacing=4)
+        self.body = ft.Column(spacing=14)
+        self.nav = ft.Row(wrap=True, spacing=10)
+        self.status = ft.Column()
+        self.root = screen(
+            self.title, self.progress, self.problems, self.body, self.status, self.nav
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        rec = self.rec
+        assert isinstance(self.title, ft.Semantics) and isinstance(self.title.content, ft.Text)
+        self.title.content.value = rec.title
+        self.progress.value = rec.progress_text
+        if rec.page.is_review:
+            self.problems.controls = []
+            self.body.controls = self._review()
+        else:
+            self.problems.controls = self._page_problems()
+            self.body.controls = [self._field(spec) for spec in rec.fields()]
+        status: list[ft.Control] = []
+        if rec.error:
+            status.append(error_text(rec.error))
+        if rec.message:
+            status.append(ft.Text(rec.message))
+        self.status.controls = status
+        self.nav.controls = self._nav()
+
+    # Pieces
+    def _page_problems(self) -> list[ft.Control]:
+        problems = self.rec.page_problems()
+        if not problems:
+            return []
+        return [
+            ft.Text("Still needed here:", weight=ft.FontWeight.BOLD),
+            *[ft.Text(f"• {p.message}", color=ft.Colors.RED_900) for p in problems],
+        ]
+
+    def _review(self) -> list[ft.Control]:
+        rec = self.rec
+        if rec.locked:
+            return [ft.Text("This visit is submitted and locked.")]
+        check = rec.check_result
+        if check is None:
+            return [hint("The record could not be checked: try again.")]
+        if check.ok:
+            return [ft.Text("Everything needed is here. Submit to lock the record.")]
+        count = len(check.problems)
+        return [
+            ft.Text(
+                f"{count} {'thing' if count == 1 else 'things'} still needed. "
+                "Tap one to go to where it is answered.",
+                weight=ft.FontWeight.BOLD,
+            ),
+            *[self._problem_tile(p) for p in check.problems],
+        ]
+
+    def _problem_tile(self, problem: Problem) -> ft.Control:
+        return ft.ListTile(
+            title=problem.message,
+            leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
+            on_click=lambda _e: self.rec.fix(problem),
+            dense=True,
+        )
+
+    def _nav(self) -> list[ft.Control]:
+        rec = self.rec
+        out: list[ft.Control] = []
+        if rec.locked:
+            return [primary_button("Back to caseload", self._close)]
+        if rec.index > 0:
+            out.append(action_button("Back", lambda _e: rec.back()))
+        if rec.page.is_review:
+            out.append(primary_button("Submit visit", lambda _e: rec.submit()))
+        else:
+            out.append(primary_button("Next", lambda _e: rec.next()))
+        out.append(ft.TextButton(content="Save and close", on_click=self._close))
+        return out
+
+    def _close(self, _e: Any) -> None:
+        self.rec.save()
+        self._on_close()
+
+    def _field(self, spec: FieldSpec) -> ft.Control:
+        rec = self.rec
+        kind = spec.kind
+        if kind == FieldKind.HEADER:
+            return heading(spec.label, level=2)
+        if kind == FieldKind.HINT:
+            return hint(spec.label)
+        if kind == FieldKind.ACTION:
+            return action_button(spec.label, lambda _e: rec.act(spec.path))
+        value = rec.value(spec.path)
+        if kind in (FieldKind.CHOICE, FieldKind.YES_NO):
+            return choice(
+                spec.label,
+                value if isinstance(value, str) else None,
+                spec.choices,
+                lambda v: rec.set(spec.path, v, kind),
+                help_text=spec.help,
+            )
+        if kind == FieldKind.MULTI:
+            return multi_choice(
+                spec.label,
+                value if isinstance(value, list) else [],
+                spec.choices,
+                lambda v: rec.set(spec.path, v, kind),
+                help_text=spec.help,
+            )
+        return self._typed(spec, value if isinstance(value, str) else "")
+
+    def _typed(self, spec: FieldSpec, value: str) -> ft.Control:
+        rec = self.rec
+        help_text = spec.help or {
+            FieldKind.DATE: "For example 02/03/2026",
+            FieldKind.TIME: "For example 14:30",
+        }.get(spec.kind, "")
+
+        def changed(e: Any) -> None:
+            rec.set(spec.path, e.control.value or "", spec.kind)
+            if spec.path not in rec.field_errors:
+                e.control.error = None
+
+        def left(e: Any) -> None:
+            e.control.error = rec.field_errors.get(spec.path)
+
+        return text_field(
+            spec.label,
+            value,
+            changed,
+            multiline=spec.kind == FieldKind.MULTILINE,
+            error=rec.field_errors.get(spec.path),
+            help_text=help_text,
+            on_blur=left,
+            keyboard=ft.KeyboardType.DATETIME
+            if spec.kind in (FieldKind.DATE, FieldKind.TIME)
+            else None,
+        )

@@ -1,0 +1,260 @@
+"""The wire protocol between a device and the central record: shapes, limits and error codes.
+
+Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bearer <credential>`):
+
+    GET  /healthz                       liveness, no auth
+    POST /enrol                         EnrolRequest -> EnrolResponse (the credential, returned once)
+    POST /sync/push                     PushRequest -> PushResponse (one Receipt per item, after commit)
+    GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
+    GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
+    GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
+
+Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
+`detail` says, in plain words, what to do next. Request bodies may be gzip-compressed
+(`Content-Encoding: gzip`); both the compressed and the decompressed size are bounded by
+MAX_BODY_BYTES. A device names the protocol it speaks in the PROTOCOL_HEADER; a server that cannot
+speak it answers 426 `protocol.mismatch`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import Field
+
+from models.base import Shape
+from models.caseload import Child
+from models.concern import ConcernReceived
+from models.receipt import CaseloadChange, OutboxItem, Receipt
+from models.visit import Visit
+
+__all__ = [
+    "AUTH_EXPIRED",
+    "AUTH_INVALID",
+    "AUTH_MISSING",
+    "DEFAULT_PAGE",
+    "DEVICE_REVOKED",
+    "ENROL_CODE_EXPIRED",
+    "ENROL_CODE_INVALID",
+    "FORBIDDEN",
+    "MAX_BODY_BYTES",
+    "MAX_ITEMS",
+    "MAX_PAGE",
+    "NOT_FOUND",
+    "PROTOCOL_HEADER",
+    "PROTOCOL_MISMATCH",
+    "PROTOCOL_VERSION",
+    "RATE_LIMITED",
+    "RECORD_FORBIDDEN",
+    "RECORD_INVALID",
+    "RECORD_RULES_FAILED",
+    "RECORD_UNKNOWN_CHILD",
+    "REQUEST_BAD_ENCODING",
+    "REQUEST_INVALID",
+    "REQUEST_MALFORMED_JSON",
+    "REQUEST_METHOD_NOT_ALLOWED",
+    "REQUEST_TOO_LARGE",
+    "REQUEST_UNKNOWN_FIELD",
+    "REQUEST_UNSUPPORTED_ENCODING",
+    "SERVER_ERROR",
+    "SERVER_UNAVAILABLE",
+    "STATUS_OF",
+    "SYNC_CONFLICT",
+    "SYNC_CURSOR_EXPIRED",
+    "SYNC_HASH_MISMATCH",
+    "SYNC_MISSING_BASE",
+    "SYNC_STALE_BASE",
+    "ChangeKind",
+    "ChangesResponse",
+    "ChildRecord",
+    "EnrolRequest",
+    "EnrolResponse",
+    "ErrorBody",
+    "FlagData",
+    "FlagKind",
+    "PushRequest",
+    "PushResponse",
+    "QuarantineData",
+    "SeenData",
+    "VisitRecord",
+    "VisitRevisionInfo",
+]
+
+PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "Seen-Protocol"
+MAX_ITEMS = 100  # per push request (PouchDB and PowerSync use 100)
+MAX_BODY_BYTES = 1_048_576  # 1 MiB, compressed and decompressed
+DEFAULT_PAGE = 500
+MAX_PAGE = 1_000
+
+# --- Stable error codes (a code may be added, never renamed) -------------------------------------
+AUTH_MISSING = "auth.missing"  # 401: no Bearer credential
+AUTH_INVALID = "auth.invalid"  # 401: not a credential this server issued
+AUTH_EXPIRED = "auth.expired"  # 401: enrol the device again
+DEVICE_REVOKED = "device.revoked"  # 401: the device must wipe its data
+ENROL_CODE_INVALID = "enrol.code_invalid"  # 400: unknown or already used
+ENROL_CODE_EXPIRED = "enrol.code_expired"  # 400: ask for a new code
+FORBIDDEN = "forbidden"  # 403: outside this device's caseload
+NOT_FOUND = "not_found"  # 404
+PROTOCOL_MISMATCH = "protocol.mismatch"  # 426: update the app
+RATE_LIMITED = "rate_limited"  # 429: wait (Retry-After)
+REQUEST_MALFORMED_JSON = "request.malformed_json"  # 400
+REQUEST_BAD_ENCODING = "request.bad_encoding"  # 400: Content-Encoding says gzip, body is not
+REQUEST_INVALID = "request.invalid"  # 422: wrong types, missing fields, bad query
+REQUEST_UNKNOWN_FIELD = "request.unknown_field"  # 422
+REQUEST_TOO_LARGE = "request.too_large"  # 413
+REQUEST_UNSUPPORTED_ENCODING = "request.unsupported_encoding"  # 415
+REQUEST_METHOD_NOT_ALLOWED = "request.method_not_allowed"  # 405
+SERVER_ERROR = "server.error"  # 500: nothing about the request is echoed
+SERVER_UNAVAILABLE = "server.unavailable"  # 503: busy, retry after a pause
+SYNC_CURSOR_EXPIRED = "sync.cursor_expired"  # 410: push the outbox, then pull from the start
+# Per-item codes, in Receipt.code (the request itself succeeds with 200):
+SYNC_CONFLICT = "sync.conflict"  # same id and revision, different content: kept for a person
+SYNC_STALE_BASE = "sync.stale_base"  # an amendment of a revision that is no longer the latest
+SYNC_MISSING_BASE = "sync.missing_base"  # amends a record the central record does not hold
+SYNC_HASH_MISMATCH = "sync.hash_mismatch"  # content_hash does not match the body: quarantined
+RECORD_INVALID = "record.invalid"  # the body is not a well-formed record: quarantined
+RECORD_RULES_FAILED = "record.rules_failed"  # fails the recording rules: quarantined
+RECORD_FORBIDDEN = "record.forbidden"  # names a child or author outside this device's scope
+RECORD_UNKNOWN_CHILD = "record.unknown_child"  # names a child the central record does not hold
+
+STATUS_OF: dict[str, int] = {
+    AUTH_MISSING: 401,
+    AUTH_INVALID: 401,
+    AUTH_EXPIRED: 401,
+    DEVICE_REVOKED: 401,
+    ENROL_CODE_INVALID: 400,
+    ENROL_CODE_EXPIRED: 400,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    PROTOCOL_MISMATCH: 426,
+    RATE_LIMITED: 429,
+    REQUEST_MALFORMED_JSON: 400,
+    REQUEST_BAD_ENCODING: 400,
+    REQUEST_INVALID: 422,
+    REQUEST_UNKNOWN_FIELD: 422,
+    REQUEST_TOO_LARGE: 413,
+    REQUEST_UNSUPPORTED_ENCODING: 415,
+    REQUEST_METHOD_NOT_ALLOWED: 405,
+    SERVER_ERROR: 500,
+    SERVER_UNAVAILABLE: 503,
+    SYNC_CURSOR_EXPIRED: 410,
+    SYNC_CONFLICT: 409,
+}
+
+
+class ErrorBody(Shape):
+    code: str
+    detail: str
+
+
+# --- Enrolment -----------------------------------------------------------------------------------
+class EnrolRequest(Shape):
+    code: str = Field(min_length=1, max_length=64)
+    device_id: UUID  # made on the device; sending the same code and id again is a safe retry
+    device_label: str = Field(default="", max_length=100)
+    platform: str = Field(default="", max_length=40)
+    app_version: str = Field(default="", max_length=40)
+
+
+class EnrolResponse(Shape):
+    device_id: UUID
+    credential: str  # returned once; the server keeps only its hash
+    credential_expires_at: datetime
+    practitioner_id: UUID
+    organisation_id: str
+    role: str
+    team_id: UUID | None = None
+    protocol_version: int = PROTOCOL_VERSION
+
+
+# --- Push ----------------------------------------------------------------------------------------
+class PushRequest(Shape):
+    device_id: UUID | None = None
+    items: list[OutboxItem] = Field(max_length=MAX_ITEMS)
+
+
+class PushResponse(Shape):
+    receipts: list[Receipt]  # one per item, in request order
+    max_server_seq: int = 0  # read-your-writes: "synced" once the pull cursor reaches this
+
+
+# --- Pull ----------------------------------------------------------------------------------------
+class ChangeKind(StrEnum):
+    """CaseloadChange.kind. `data` is the named shape, JSON-dumped."""
+
+    CHILD = "child"  # models.caseload.Child (links included); deleted=True: purge the child
+    HOUSEHOLD = "household"  # models.caseload.Household
+    PERSON = "person"  # models.caseload.Person
+    RESTRICTION = "restriction"  # models.caseload.ContactRestriction on a linked adult
+    CONCERN = "concern"  # models.concern.ConcernReceived: shown until acknowledgement is set
+    SEEN = "seen"  # SeenData: when the child was last visited and last seen
+    FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
+    QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
+
+
+class SeenData(Shape):
+    child_id: UUID
+    last_visit_at: datetime | None = None
+    last_visit_id: UUID | None = None
+    last_seen_at: datetime | None = None  # face to face and marked seen
+    last_seen_visit_id: UUID | None = None
+
+
+class FlagKind(StrEnum):
+    CHILD_NOT_SEEN = "child_not_seen"
+    PREVENTED_FROM_SEEING_ALONE = "prevented_from_seeing_alone"
+    SAFEGUARDING_CONCERN_NOW = "safeguarding_concern_now"
+    RESTRICTED_ADULT_CARING = "restricted_adult_caring"
+
+
+class FlagData(Shape):
+    flag: FlagKind
+    child_id: UUID
+    visit_id: UUID
+    revision: int
+    practitioner_id: UUID
+    visit_started_at: datetime | None = None
+    reason: str = ""  # an enumeration code, never free text
+    person_id: UUID | None = None
+    restriction_id: UUID | None = None
+
+
+class QuarantineData(Shape):
+    record_id: UUID
+    revision: int
+    kind: str
+    status: str  # "conflict" or "rejected"
+    code: str
+    problems: list[str] = Field(default_factory=list)
+    practitioner_id: UUID
+    received_at: datetime
+
+
+class ChangesResponse(Shape):
+    changes: list[CaseloadChange]
+    cursor: str  # opaque: store it with the applied page, in one transaction
+    has_more: bool
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+class ChildRecord(Shape):
+    child: Child
+    seen: SeenData
+    open_concerns: list[ConcernReceived] = Field(default_factory=list)
+    visit_ids: list[UUID] = Field(default_factory=list)
+    next_visit_due: date | None = None
+
+
+class VisitRevisionInfo(Shape):
+    revision: int
+    kind: str
+    received_at: datetime
+    practitioner_id: UUID
+
+
+class VisitRecord(Shape):
+    visit: Visit  # the latest revision, amendments applied
+    revisions: list[VisitRevisionInfo]

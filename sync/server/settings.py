@@ -1,0 +1,33 @@
+"""The central record's settings: built by the caller (CLI, tests), never read at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sync.protocol import MAX_BODY_BYTES
+from sync.server.db import sqlite_url_for
+
+__all__ = ["Settings", "utc_now"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    migrate_on_start: bool = True
+    credential_ttl: timedelta = timedelta(days=90)
+    enrol_code_ttl: timedelta = timedelta(hours=72)
+    max_body_bytes: int = MAX_BODY_BYTES
+    enrol_failures_per_minute: int = 10
+    clock: Callable[[], datetime] = utc_now
+
+    @classmethod
+    def for_data_dir(cls, data_dir: str | Path, *, db: str | None = None, **kw: object) -> Settings:
+        """PostgreSQL (or any URL) when `db` is given, else the embedded SQLite file."""
+        return cls(database_url=db or sqlite_url_for(data_dir), **kw)  # type: ignore[arg-type]

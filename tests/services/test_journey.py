@@ -1,0 +1,189 @@
+"""The device's services end to end: real encrypted store, real central record (in-process)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from mobile.services.api import ChildFlag, SyncRecordStatus
+from mobile.services.errors import (
+    AppError,
+    DeviceWipedError,
+    SessionLockedError,
+    SubmissionBlockedError,
+    WrongPinError,
+)
+from models.amendment import FieldChange
+from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
+from models.synthetic import synthetic_visit
+from sync.server import services as sv
+from tests.services.conftest import PASSPHRASE, SERVER, make_session
+
+IDENTITY = {
+    "visit_id",
+    "organisation_id",
+    "practitioner_id",
+    "practitioner_role",
+    "device_id",
+    "app_version",
+    "created_on_device_at",
+    "status",
+    "revision",
+    "submitted_at",
+}
+
+
+def recorded_visit(session, world, *, seed=1, not_seen=False):
+    """Start a visit through the service, then fill it with a synthetic visit's answers."""
+    services = session.services()
+    load = world.worker.load
+    rng = random.Random(seed)
+    answers = synthetic_visit(rng, load, load.children[0])
+    draft = services.visits.start(child_ids=[c.child_id for c in answers.children])
+    filled = draft.model_copy(
+        update={k: v for k, v in answers.__dict__.items() if k not in IDENTITY}
+    )
+    if not_seen:
+        filled.visit_outcome = VisitOutcome.COMPLETED_NOT_ALL_CHILDREN_SEEN
+        child = filled.children[0]
+        child.child_seen = YesNo.NO
+        child.reason_not_seen = ReasonNotSeen.CHILD_IN_HOSPITAL
+    services.visits.save_draft(filled)
+    return filled
+
+
+def test_enrol_refuses_a_short_pin_without_a_platform_secret_before_contacting_anyone(
+    world, tmp_path: Path
+):
+    device = make_session(world, tmp_path / "d")
+    with pytest.raises(AppError) as caught:
+        device.enrol(server_url=SERVER, code=world.code_for(world.worker), passphrase="1234")
+    assert caught.value.code == "session.weak_passphrase"
+    assert not device.is_enrolled
+
+
+def test_enrol_with_a_bad_code_leaves_the_device_unenrolled(world, tmp_path: Path):
+    device = make_session(world, tmp_path / "d")
+    with pytest.raises(AppError) as caught:
+        device.enrol(server_url=SERVER, code="WRONG-CODE-0000", passphrase=PASSPHRASE)
+    assert caught.value.code == "enrol.code_invalid"
+    assert "not recognised" in caught.value.message
+    assert not device.is_enrolled
+
+
+def test_wrong_pin_says_how_many_tries_are_left_and_right_pin_unlocks(session):
+    session.lock()
+    with pytest.raises(SessionLockedError):
+        session.services()
+    with pytest.raises(WrongPinError) as caught:
+        session.unlock("not the passphrase at all")
+    assert caught.value.remaining_attempts == 9
+    session.unlock(PASSPHRASE)
+    assert session.is_unlocked
+
+
+def test_first_sync_brings_the_caseload(session, world):
+    services = session.services()
+    progress = services.sync.sync_now()
+    assert progress.last_error == ""
+    rows = services.caseload.rows()
+    assert {r.child_id for r in rows} == {c.child_id for c in world.worker.load.children}
+    assert all(r.name for r in rows)
+
+
+def test_submitted_visit_is_acknowledged_with_a_receipt_after_sync(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world)
+    submitted = services.visits.submit(visit.visit_id)
+    assert submitted.status == RecordStatus.SUBMITTED
+    [waiting] = services.sync.records()
+    assert waiting.status == SyncRecordStatus.WAITING
+    progress = services.sync.sync_now()
+    assert progress.pending == 0 and progress.last_error == ""
+    [done] = services.sync.records()
+    assert done.status == SyncRecordStatus.ACKNOWLEDGED
+    assert done.receipt_id is not None
+
+
+def test_incomplete_visit_cannot_be_submitted_and_stays_a_draft(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world)
+    visit.children[0].child_seen = None
+    services.visits.save_draft(visit)
+    with pytest.raises(SubmissionBlockedError) as caught:
+        services.visits.submit(visit.visit_id)
+    name = world.worker.load.children[0].name
+    assert [p.message for p in caught.value.check.problems] == [f"Say whether {name} was seen."]
+    assert services.visits.get(visit.visit_id).status == RecordStatus.DRAFT
+
+
+def test_offline_sync_keeps_everything_says_so_and_sends_it_later(session, world, network):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world)
+    services.visits.submit(visit.visit_id)
+    network.up = False
+    progress = services.sync.sync_now()
+    assert progress.pending == 1
+    assert progress.last_error.startswith("No connection to the central record.")
+    [record] = services.sync.records()
+    assert record.status in (SyncRecordStatus.WAITING, SyncRecordStatus.SENT)
+    network.up = True
+    progress = services.sync.sync_now()
+    assert (progress.pending, progress.acknowledged, progress.last_error) == (0, 1, "")
+
+
+def test_child_not_seen_shows_on_the_caseload_after_submit(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world, not_seen=True)
+    services.visits.submit(visit.visit_id)
+    rows = {r.child_id: r for r in services.caseload.rows()}
+    assert ChildFlag.NOT_SEEN_LAST_VISIT in rows[visit.children[0].child_id].flags
+    assert rows[visit.children[0].child_id].unsynced == 1
+
+
+def test_amendment_needs_a_reason_and_syncs(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world)
+    services.visits.submit(visit.visit_id)
+    change = FieldChange(
+        field_path="announced", old_value=visit.announced, new_value=not visit.announced
+    )
+    with pytest.raises(AppError, match="Say why"):
+        services.visits.amend(visit_id=visit.visit_id, changes=[change], reason="")
+    amended = services.visits.amend(
+        visit_id=visit.visit_id, changes=[change], reason="Misread the diary"
+    )
+    assert amended.revision == 2
+    services.sync.sync_now()
+    assert {r.status for r in services.sync.records()} == {SyncRecordStatus.ACKNOWLEDGED}
+
+
+def test_acknowledging_a_concern_syncs_back(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    awaiting = services.caseload.concerns_awaiting()
+    assert awaiting, "the synthetic caseload has concerns for this worker"
+    services.caseload.acknowledge_concern(awaiting[0].concern_id, action_taken="Called back")
+    services.sync.sync_now()
+    assert awaiting[0].concern_id not in {
+        c.concern_id for c in services.caseload.concerns_awaiting()
+    }
+    assert all(r.status == SyncRecordStatus.ACKNOWLEDGED for r in services.sync.records())
+
+
+def test_revoked_device_is_wiped_on_next_contact(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    for device in sv.list_devices(db=world.db, practitioner_id=world.worker.practitioner_id):
+        sv.revoke_device(db=world.db, device_id=device.device_id, now=world.clock())
+    with pytest.raises(DeviceWipedError):
+        services.sync.sync_now()
+    assert not session.is_enrolled
+    assert not any((session.data_dir).glob("records.db*"))

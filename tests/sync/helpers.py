@@ -1,0 +1,215 @@
+"""Helpers for the sync tests: a populated central record (World), a fake clock, item builders.
+Every name, address and id comes from models.synthetic."""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from models.amendment import Amendment
+from models.canonical import content_hash
+from models.lifecycle import submit
+from models.receipt import OutboxItem, RecordKind
+from models.synthetic import SyntheticCaseload, generate_caseload
+from models.visit import Visit
+from sync.client import SyncClient
+from sync.server import Settings, create_app
+from sync.server import services as sv
+from sync.server.services import StaffRole
+from tests.conftest import FIXED_NOW
+
+with warnings.catch_warnings():  # starlette asks for "httpx2"; the TestClient works with httpx
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from fastapi.testclient import TestClient
+
+__all__ = [
+    "ORG",
+    "FakeClock",
+    "Practitioner",
+    "TestClient",
+    "World",
+    "amendment_item",
+    "item_of",
+    "make_world",
+    "visit_item",
+    "visit_items",
+]
+
+ORG = "ORG-DEMO"
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+# --- A populated central record ------------------------------------------------------------------
+@dataclass
+class Practitioner:
+    practitioner_id: UUID
+    load: SyntheticCaseload | None = None
+
+
+@dataclass
+class World:
+    """An org with team A (worker, colleague, manager) and team B (outsider); caseloads are synthetic."""
+
+    app: Any
+    settings: Settings
+    clock: FakeClock
+    team_a: UUID
+    team_b: UUID
+    worker: Practitioner
+    colleague: Practitioner
+    manager: Practitioner
+    outsider: Practitioner
+    http: TestClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = TestClient(self.app)
+
+    @property
+    def db(self) -> Any:
+        return self.app.state.db
+
+    def code_for(self, who: Practitioner) -> str:
+        code, _ = sv.issue_enrolment_code(
+            db=self.db,
+            practitioner_id=who.practitioner_id,
+            now=self.clock(),
+            ttl=timedelta(hours=1),
+        )
+        return code
+
+    def device(self, who: Practitioner, **kw: Any) -> SyncClient:
+        """An enrolled SyncClient talking to the app in-process."""
+        kw.setdefault("timeout", None)
+        client = SyncClient(TestClient(self.app), credential=None, sleep=lambda _s: None, **kw)
+        client.enrol(self.code_for(who), device_id=uuid.uuid4(), device_label="test device")
+        return client
+
+    def headers(self, client: SyncClient) -> dict[str, str]:
+        return {"Authorization": f"Bearer {client.credential}"}
+
+    def audit(self, **where: Any) -> list[dict[str, Any]]:
+        from sync.server.tables import AuditEventRow, table_of
+
+        t = table_of(AuditEventRow)
+        with self.db.read() as s:
+            query = sa.select(t)
+            for column, value in where.items():
+                query = query.where(t.c[column] == value)
+            return [dict(r._mapping) for r in s.execute(query)]
+
+    def count(self, table: Any, **where: Any) -> int:
+        from sync.server.tables import table_of
+
+        t = table_of(table)
+        with self.db.read() as s:
+            query = sa.select(sa.func.count()).select_from(t)
+            for column, value in where.items():
+                query = query.where(t.c[column] == value)
+            return int(s.execute(query).scalar_one())
+
+
+def make_world(database_url: str, clock: FakeClock | None = None) -> World:
+    clock = clock or FakeClock(FIXED_NOW)
+    settings = Settings(database_url=database_url, clock=clock)
+    app = create_app(settings)
+    db = app.state.db
+    now = clock()
+    sv.create_organisation(db=db, org_id=ORG, name="Demo organisation (synthetic)", now=now)
+    team_a = sv.create_team(db=db, org_id=ORG, name="Team A (synthetic)", now=now)
+    team_b = sv.create_team(db=db, org_id=ORG, name="Team B (synthetic)", now=now)
+
+    def practitioner(seed: int | None, role: StaffRole, team: UUID, label: str) -> Practitioner:
+        load = None
+        pid = uuid.uuid4()
+        if seed is not None:
+            load = generate_caseload(seed=seed, children=6, households=3, organisation_id=ORG)
+            pid = load.practitioner_id
+        sv.create_practitioner(
+            db=db,
+            org_id=ORG,
+            display_name=label,
+            role=role,
+            team_id=team,
+            practitioner_id=pid,
+            now=now,
+        )
+        if load is not None:
+            sv.load_caseload(
+                db=db,
+                org_id=ORG,
+                households=load.households,
+                people=load.people,
+                children=load.children,
+                restrictions=load.restrictions,
+                concerns=load.concerns,
+                now=now,
+            )
+        return Practitioner(pid, load)
+
+    return World(
+        app=app,
+        settings=settings,
+        clock=clock,
+        team_a=team_a,
+        team_b=team_b,
+        worker=practitioner(7, StaffRole.SOCIAL_WORKER, team_a, "Worker (synthetic)"),
+        colleague=practitioner(8, StaffRole.SOCIAL_WORKER, team_a, "Colleague (synthetic)"),
+        manager=practitioner(None, StaffRole.MANAGER, team_a, "Manager (synthetic)"),
+        outsider=practitioner(9, StaffRole.SOCIAL_WORKER, team_b, "Outsider (synthetic)"),
+    )
+
+
+# --- Items ---------------------------------------------------------------------------------------
+def visit_item(visit: Visit, *, at: datetime = FIXED_NOW) -> OutboxItem:
+    submitted = submit(visit, at=at) if visit.revision == 0 else visit
+    return OutboxItem(
+        record_id=submitted.visit_id,
+        kind=RecordKind.VISIT,
+        revision=1,
+        content_hash=content_hash(submitted),
+        body=submitted.model_dump(mode="json"),
+    )
+
+
+def visit_items(load: SyntheticCaseload) -> list[OutboxItem]:
+    return [visit_item(v) for v in load.visits]
+
+
+def amendment_item(amendment: Amendment) -> OutboxItem:
+    return OutboxItem(
+        record_id=amendment.amends_visit_id,
+        kind=RecordKind.AMENDMENT,
+        revision=amendment.amends_revision + 1,
+        base_revision=amendment.amends_revision,
+        content_hash=content_hash(amendment),
+        body=amendment.model_dump(mode="json"),
+    )
+
+
+def item_of(
+    record: Any, kind: RecordKind, record_id: UUID, revision: int = 1, base: int | None = None
+) -> OutboxItem:
+    return OutboxItem(
+        record_id=record_id,
+        kind=kind,
+        revision=revision,
+        base_revision=base,
+        content_hash=content_hash(record),
+        body=record.model_dump(mode="json"),
+    )
