@@ -14,7 +14,11 @@ from pydantic import Field
 from models.base import Shape
 from models.enums import ConcernChannel, Relationship
 
-__all__ = ["Acknowledgement", "ConcernReceived", "Reporter"]
+__all__ = ["ACKNOWLEDGED_REVISION", "Acknowledgement", "ConcernReceived", "Reporter"]
+
+# A concern's revisions at the central record: 1 as received, 2 once a named person acknowledges
+# it. An acknowledgement travels as revision 2 building on 1, so a second one is a conflict.
+ACKNOWLEDGED_REVISION = 2
 
 
 class Reporter(Shape):

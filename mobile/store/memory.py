@@ -17,7 +17,6 @@ from mobile.store.errors import AlreadyAcknowledged, RecordNotFound
 from mobile.store.memory_caseload import MemoryCaseload
 from mobile.store.memory_state import Out, State, load_visit
 from mobile.store.records import (
-    acknowledgement_body,
     dumps,
     seen_on,
     summarise,
@@ -33,7 +32,7 @@ from mobile.store.repository import (
 )
 from models.amendment import Amendment
 from models.canonical import canonical_json
-from models.concern import Acknowledgement, ConcernReceived
+from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
@@ -182,10 +181,17 @@ class MemoryRepository(MemoryCaseload):
             updated = concern.model_copy(update={"acknowledgement": ack})
             row.body, row.local_pending = canonical_json(updated), True
             ack_id = new_id()
-            record = dumps(acknowledgement_body(ack_id, concern_id, ack))
+            record = dumps(ack.model_dump(mode="json"))
             s.authored[ack_id] = (RecordKind.ACKNOWLEDGEMENT, concern_id, 1, record)
             self._enqueue(
-                s, RecordKind.ACKNOWLEDGEMENT, ack_id, 1, ack_id, concern_id, None, record
+                s,
+                RecordKind.ACKNOWLEDGEMENT,
+                concern_id,
+                ACKNOWLEDGED_REVISION,
+                ack_id,
+                concern_id,
+                ACKNOWLEDGED_REVISION - 1,
+                record,
             )
         return updated
 

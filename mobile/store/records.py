@@ -13,14 +13,13 @@ from pydantic import BaseModel
 
 from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
 from models.caseload import Child, ContactRestriction, Household, Person
-from models.concern import Acknowledgement, ConcernReceived
+from models.concern import ConcernReceived
 from models.enums import AssessedStatus, CarerRole
 from models.receipt import Receipt, RecordKind
 from models.visit import Visit
 
 __all__ = [
     "CASELOAD_SHAPES",
-    "acknowledgement_body",
     "check_plain_setting",
     "from_text",
     "receipt_from_detail",
@@ -55,17 +54,6 @@ def from_text(text: str) -> datetime:
 
 def visit_child_ids(visit: Visit) -> list[UUID]:
     return sorted({outcome.child_id for outcome in visit.children}, key=str)
-
-
-def acknowledgement_body(
-    acknowledgement_id: UUID, concern_id: UUID, acknowledgement: Acknowledgement
-) -> dict[str, Any]:
-    """The record an acknowledgement travels as (models has no shape for it yet)."""
-    return {
-        "acknowledgement_id": str(acknowledgement_id),
-        "concern_id": str(concern_id),
-        **acknowledgement.model_dump(mode="json"),
-    }
 
 
 def receipt_to_detail(receipt: Receipt) -> bytes:

@@ -10,12 +10,12 @@ from uuid import UUID
 
 from mobile.store.crypto import DataKey
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
-from mobile.store.records import acknowledgement_body, dumps, visit_child_ids
+from mobile.store.records import dumps, visit_child_ids
 from mobile.store.repository import Listing
 from mobile.store.sqlite_base import Db, SqliteBase
 from models.amendment import Amendment
 from models.canonical import canonical_json
-from models.concern import Acknowledgement, ConcernReceived
+from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
@@ -266,13 +266,23 @@ class VisitsMixin(SqliteBase):
                 ),
             )
             ack_id = str(new_id())
-            record = dumps(acknowledgement_body(UUID(ack_id), concern_id, ack))
+            record = dumps(ack.model_dump(mode="json"))
             db.execute(
                 "INSERT INTO authored (record_id, kind, subject_id, revision, created_at, body) "
                 "VALUES (?, 'acknowledgement', ?, 1, ?, ?)",
                 (ack_id, cid, now, self._seal(key, "acknowledgement", ack_id, 1, record)),
             )
-            _enqueue(db, RecordKind.ACKNOWLEDGEMENT, ack_id, 1, ack_id, None, record, now)
+            # Travels as the concern's next revision: a second acknowledgement is a conflict.
+            _enqueue(
+                db,
+                RecordKind.ACKNOWLEDGEMENT,
+                cid,
+                ACKNOWLEDGED_REVISION,
+                ack_id,
+                ACKNOWLEDGED_REVISION - 1,
+                record,
+                now,
+            )
         return updated
 
     # Helpers ------------------------------------------------------------------------------------

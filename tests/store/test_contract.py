@@ -17,6 +17,7 @@ from mobile.store import (
 )
 from models.amendment import Amendment, FieldChange
 from models.canonical import content_hash
+from models.concern import Acknowledgement
 from models.enums import RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
@@ -348,7 +349,8 @@ def test_acknowledge_concern_shows_at_once_and_queues_the_acknowledgement(
     assert len(repo.list_concerns(awaiting_acknowledgement=True)) == 0
     [item] = repo.pending_outbox()
     assert item.kind == RecordKind.ACKNOWLEDGEMENT
-    assert item.body["concern_id"] == str(concern.concern_id)
+    assert (item.record_id, item.revision, item.base_revision) == (concern.concern_id, 2, 1)
+    assert Acknowledgement.model_validate(item.body).action_taken == "Phoned school"
     [state] = repo.sync_state()
     assert state.subject_id == concern.concern_id
     with pytest.raises(AlreadyAcknowledged):
@@ -419,7 +421,7 @@ def test_caseload_changes_never_overwrite_an_unsynced_local_change(
     [shown] = repo.list_concerns()
     assert shown.acknowledgement is not None  # the local change is not lost
     [item] = repo.pending_outbox()
-    repo.record_receipts([_accept(item.record_id)])
+    repo.record_receipts([_accept(item.record_id, revision=item.revision)])
     [shown] = repo.list_concerns()
     assert shown.content == newer.content  # the central version, once the change is acknowledged
 
