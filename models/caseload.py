@@ -28,6 +28,7 @@ __all__ = [
     "Household",
     "Person",
     "PersonLink",
+    "SeenData",
 ]
 
 
@@ -79,3 +80,14 @@ class Child(Shape):
     allocated_to: UUID | None = None
     updated_at: datetime | None = None
     links: list[PersonLink] = Field(default_factory=list)
+
+
+class SeenData(Shape):
+    """When the central record last knew the child visited and seen (face to face, marked seen):
+    the body of a "seen" caseload change, so a device knows visits made by colleagues too."""
+
+    child_id: UUID
+    last_visit_at: datetime | None = None
+    last_visit_id: UUID | None = None
+    last_seen_at: datetime | None = None
+    last_seen_visit_id: UUID | None = None

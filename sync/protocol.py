@@ -25,7 +25,7 @@ from uuid import UUID
 from pydantic import Field
 
 from models.base import Shape
-from models.caseload import Child
+from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
 from models.receipt import CaseloadChange, OutboxItem, Receipt
 from models.visit import Visit
@@ -193,14 +193,6 @@ class ChangeKind(StrEnum):
     SEEN = "seen"  # SeenData: when the child was last visited and last seen
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
-
-
-class SeenData(Shape):
-    child_id: UUID
-    last_visit_at: datetime | None = None
-    last_visit_id: UUID | None = None
-    last_seen_at: datetime | None = None  # face to face and marked seen
-    last_seen_visit_id: UUID | None = None
 
 
 class FlagKind(StrEnum):

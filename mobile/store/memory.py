@@ -10,7 +10,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 from mobile.store.errors import AlreadyAcknowledged, RecordNotFound
@@ -291,10 +290,10 @@ class MemoryRepository(MemoryCaseload):
         with self._lock:
             seen: dict[UUID, date] = {}
             for (kind, _eid), row in self._state.caseload.items():
-                data: dict[str, Any] = json.loads(row.body) if kind == "seen" else {}
-                day, owner = seen_on(data), row.child_id or data.get("child_id")
-                if day and owner:
-                    seen[UUID(str(owner))] = max(day, seen.get(UUID(str(owner)), day))
+                found = seen_on(json.loads(row.body)) if kind == "seen" else None
+                if found:
+                    owner, day = found
+                    seen[owner] = max(day, seen.get(owner, day))
             outs = [*self._state.outbox.values(), *(r[0] for r in self._state.quarantine.values())]
             unsynced = {
                 o.record_id for o in outs if o.kind in (RecordKind.VISIT, RecordKind.AMENDMENT)

@@ -12,7 +12,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
-from models.caseload import Child, ContactRestriction, Household, Person
+from models.caseload import Child, ContactRestriction, Household, Person, SeenData
 from models.concern import ConcernReceived
 from models.enums import AssessedStatus, CarerRole
 from models.receipt import Receipt, RecordKind
@@ -64,14 +64,10 @@ def receipt_from_detail(raw: bytes) -> Receipt:
     return Receipt.model_validate_json(raw)
 
 
-def seen_on(data: Mapping[str, Any]) -> date | None:
-    """The date in a central-record 'seen' row: seen_on / last_seen_on (dates) or seen_at."""
-    for key in ("seen_on", "last_seen_on"):
-        if data.get(key):
-            return date.fromisoformat(str(data[key]))
-    if data.get("seen_at"):
-        return datetime.fromisoformat(str(data["seen_at"])).date()
-    return None
+def seen_on(data: Mapping[str, Any]) -> tuple[UUID, date] | None:
+    """The child and day of a central-record "seen" row, if the child has been seen at all."""
+    seen = SeenData.model_validate(data)
+    return (seen.child_id, seen.last_seen_at.date()) if seen.last_seen_at else None
 
 
 def check_plain_setting(key: str) -> None:

@@ -148,9 +148,9 @@ class CaseloadMixin(SqliteBase):
         seen: dict[UUID, date] = {}
         problems: list[CorruptRecord] = []
         rows = db.execute(
-            "SELECT entity_id, version, child_id, body FROM caseload WHERE kind = 'seen'"
+            "SELECT entity_id, version, body FROM caseload WHERE kind = 'seen'"
         ).fetchall()
-        for eid, version, child_id, body in rows:
+        for eid, version, body in rows:
             try:
                 data: dict[str, Any] = json.loads(
                     self._open(key, "caseload.seen", eid, version, body)
@@ -158,10 +158,10 @@ class CaseloadMixin(SqliteBase):
             except CorruptRecord as problem:
                 problems.append(problem)
                 continue
-            day, owner = seen_on(data), child_id or data.get("child_id")
-            if day and owner:
-                child = UUID(str(owner))
-                seen[child] = max(day, seen.get(child, day))
+            found = seen_on(data)
+            if found:
+                owner, day = found
+                seen[owner] = max(day, seen.get(owner, day))
         return seen, problems
 
     # Settings -----------------------------------------------------------------------------------

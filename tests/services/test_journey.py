@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
 from models.synthetic import synthetic_visit
 from sync.server import services as sv
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
+from tests.sync.helpers import visit_item
 
 IDENTITY = {
     "visit_id",
@@ -187,3 +189,22 @@ def test_revoked_device_is_wiped_on_next_contact(session, world):
         services.sync.sync_now()
     assert not session.is_enrolled
     assert not any((session.data_dir).glob("records.db*"))
+
+
+def test_a_visit_recorded_on_another_device_updates_last_seen_here(session, world):
+    services = session.services()
+    services.sync.sync_now()
+    other_device = world.device(world.worker)
+    load = world.worker.load
+    visit = synthetic_visit(random.Random(5), load, load.children[0])
+    visit.started_at = world.clock() - timedelta(days=2)
+    visit.ended_at = visit.started_at + timedelta(hours=1)
+    seen = [c.child_id for c in visit.children if c.child_seen == YesNo.YES]
+    [receipt] = other_device.push([visit_item(visit)]).receipts
+    assert receipt.status == "accepted"
+    services.sync.sync_now()
+    rows = {r.child_id: r for r in services.caseload.rows()}
+    assert seen, "the synthetic visit saw at least one child"
+    assert visit.started_at is not None
+    for child_id in seen:
+        assert rows[child_id].last_seen == visit.started_at.date()

@@ -17,6 +17,7 @@ from mobile.store import (
 )
 from models.amendment import Amendment, FieldChange
 from models.canonical import content_hash
+from models.caseload import SeenData
 from models.concern import Acknowledgement
 from models.enums import RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
@@ -486,12 +487,13 @@ def test_caseload_summary_uses_the_central_record_last_seen_date(
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     child = caseload.children[0]
-    seen_day = (fixed_now - timedelta(days=3)).date()
-    change = CaseloadChange(kind="seen", entity_id=new_id(), version=1, child_id=child.child_id,
-                            data={"seen_on": seen_day.isoformat()})  # fmt: skip
+    seen_at = fixed_now - timedelta(days=3)
+    seen = SeenData(child_id=child.child_id, last_seen_at=seen_at, last_visit_at=seen_at)
+    change = CaseloadChange(kind="seen", entity_id=child.child_id, version=1,
+                            child_id=child.child_id, data=seen.model_dump(mode="json"))  # fmt: skip
     repo.apply_caseload_changes([change], cursor="2")
     summary = next(s for s in repo.caseload_summary() if s.child.child_id == child.child_id)
-    assert summary.last_seen_on == seen_day
+    assert summary.last_seen_on == seen_at.date()
 
 
 # Settings ----------------------------------------------------------------------------------------
