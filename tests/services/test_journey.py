@@ -18,23 +18,11 @@ from mobile.services.errors import (
 )
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
+from models.lifecycle import IDENTITY_FIELDS
 from models.synthetic import synthetic_visit
 from sync.server import services as sv
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
 from tests.sync.helpers import visit_item
-
-IDENTITY = {
-    "visit_id",
-    "organisation_id",
-    "practitioner_id",
-    "practitioner_role",
-    "device_id",
-    "app_version",
-    "created_on_device_at",
-    "status",
-    "revision",
-    "submitted_at",
-}
 
 
 def recorded_visit(session, world, *, seed=1, not_seen=False):
@@ -45,7 +33,7 @@ def recorded_visit(session, world, *, seed=1, not_seen=False):
     answers = synthetic_visit(rng, load, load.children[0])
     draft = services.visits.start(child_ids=[c.child_id for c in answers.children])
     filled = draft.model_copy(
-        update={k: v for k, v in answers.__dict__.items() if k not in IDENTITY}
+        update={k: v for k, v in answers.__dict__.items() if k not in IDENTITY_FIELDS}
     )
     if not_seen:
         filled.visit_outcome = VisitOutcome.COMPLETED_NOT_ALL_CHILDREN_SEEN
