@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 if __package__ in (None, ""):  # `flet run mobile/main.py` / flet build: make `mobile.` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,14 +22,17 @@ if __package__ in (None, ""):  # `flet run mobile/main.py` / flet build: make `m
 import flet as ft
 
 from mobile.ui.viewmodels.app import AppViewModel
-from mobile.ui.viewmodels.ports import SessionPort
 from mobile.ui.views.shell import Shell
 
-__all__ = ["ASSETS_DIR", "build_session", "make_main", "resolve_data_dir"]
+if TYPE_CHECKING:
+    from mobile.services.session import Session
+
+__all__ = ["ASSETS_DIR", "build_session", "make_main", "resolve_data_dir", "run"]
 
 log = logging.getLogger("mobile")
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 AUTO_SYNC_S = 60.0
+SYNC_ATTEMPTS = 4  # per sync: with no signal, "Sync now" answers within a few seconds
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -44,31 +47,37 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def build_session(data_dir: Path) -> SessionPort:
+def build_session(data_dir: Path) -> Session:
     import httpx
 
     from mobile.services.session import Session
     from sync.client import SyncClient
 
-    def connect(server_url: str, credential: str | None) -> SyncClient:
-        return SyncClient(httpx.Client(base_url=server_url), credential=credential)
+    clients: dict[str, httpx.Client] = {}  # one connection pool per server, for the process
+    lock = threading.Lock()
 
-    session = Session(data_dir=data_dir, clock=lambda: datetime.now(UTC), connect=connect)
-    return session  # type: ignore[return-value]  # structurally a SessionPort
+    def connect(server_url: str, credential: str | None) -> SyncClient:
+        with lock:
+            http = clients.get(server_url)
+            if http is None:
+                http = clients[server_url] = httpx.Client(base_url=server_url)
+        return SyncClient(http, credential=credential, max_attempts=SYNC_ATTEMPTS)
+
+    return Session(data_dir=data_dir, clock=lambda: datetime.now(UTC), connect=connect)
 
 
 def make_main(
-    data_dir: Path, *, session_factory: Callable[[Path], SessionPort] = build_session
+    data_dir: Path, *, session_factory: Callable[[Path], Session] = build_session
 ) -> Callable[[ft.Page], None]:
     """One session per process (one device), shared by every window or browser tab."""
     lock = threading.Lock()
-    holder: dict[str, Any] = {}
+    holder: dict[str, Session] = {}
 
-    def session() -> SessionPort:
+    def session() -> Session:
         with lock:
             if "session" not in holder:
                 holder["session"] = session_factory(data_dir)
-            return holder["session"]  # type: ignore[no-any-return]
+            return holder["session"]
 
     def main(page: ft.Page) -> None:
         app = AppViewModel(session=session(), auto_sync_s=AUTO_SYNC_S)
@@ -77,5 +86,11 @@ def make_main(
     return main
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """Run the app (desktop, or web where there is no display): `python -m mobile.main`, or a
+    packaged build's entry module."""
     ft.run(make_main(resolve_data_dir()), assets_dir=str(ASSETS_DIR))
+
+
+if __name__ == "__main__":
+    run()

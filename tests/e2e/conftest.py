@@ -1,14 +1,12 @@
-"""Browser fixtures: Debian's Chromium through Playwright (never a downloaded browser), servers in
-their own process groups, screenshots at phone size under artifacts/screenshots/."""
+"""Browser fixtures: Debian's Chromium through Playwright (never a downloaded browser), and the
+demo's two processes (central record, app) each in its own process group on free ports, so the
+server can be stopped and started alone. Screenshots at phone size go to artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
+import shutil
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from seen_cli.demo import RunningDemo, start_demo
 from tests.conftest import require_or_skip
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +22,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 412, "height": 915}
 
 
@@ -32,46 +32,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Proc:
-    """A child process in its own session; stop() ends the whole group."""
-
-    def __init__(self, cmd: list[str], *, log: Path) -> None:
-        self.cmd = cmd
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Proc:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                self.cmd, cwd=ROOT, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
-            )
-        return self
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {port}")
-
-
-@pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def require_browser() -> None:
     if not Path(CHROMIUM).exists():
         require_or_skip("SEEN_REQUIRE_BROWSER", "Debian's Chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -82,8 +50,21 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             args=ARGS,
             viewport=PHONE,
         )
+        ctx.set_default_timeout(20_000)
         yield ctx
         ctx.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
+    """`seen demo`'s processes over a fresh data dir (a synthetic caseload on an enrolled device)."""
+    require_browser()
+    root = tmp_path_factory.mktemp("demo")
+    running = start_demo(root, port=free_port(), server_port=free_port())
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class Ui:
@@ -98,37 +79,81 @@ class Ui:
         placeholder.wait_for(state="attached", timeout=60_000)
         placeholder.evaluate("e => e.click()")  # Flutter's accessibility tree on
         self.wait(self.page.get_by_role("button"), timeout=60)
-        self.page.wait_for_timeout(1000)  # the tree settles after it is switched on
+        self.page.wait_for_timeout(1000)  # the tree settles, and inputs take typing, after this
 
-    def wait(self, locator: Any, timeout: float = 20) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait(self, locator: Any, timeout: float = 20, *, scroll: bool = True) -> Any:
+        """The first match, once shown. Flutter puts only what is near the viewport in the
+        accessibility tree, so after a while this scrolls the screen down, then up, and on."""
+        start = time.monotonic()
+        wheel, step = 350, 0
+        while time.monotonic() - start < timeout:
             if locator.count() > 0:
                 return locator.first
             time.sleep(0.1)
+            if scroll and time.monotonic() - start > 2:
+                self.page.mouse.move(PHONE["width"] / 2, PHONE["height"] / 2)
+                self.page.mouse.wheel(0, wheel)
+                step += 1
+                if step % 10 == 0:
+                    wheel = -wheel
         raise TimeoutError(f"not shown: {locator}")
 
-    def role(self, role: str, name: str | re.Pattern[str]) -> Any:
-        exact = isinstance(name, str) or None
-        return self.wait(self.page.get_by_role(role, name=name, exact=exact))
+    def gone(self, locator: Any, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if locator.count() == 0:
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"still shown: {locator}")
 
-    def text(self, fragment: str) -> Any:
-        return self.wait(self.page.get_by_text(fragment, exact=False))
+    def role(self, role: str, name: str | re.Pattern[str], timeout: float = 20) -> Any:
+        exact = isinstance(name, str) or None
+        return self.wait(self.page.get_by_role(role, name=name, exact=exact), timeout)
+
+    def text(
+        self, fragment: str | re.Pattern[str], timeout: float = 20, *, scroll: bool = True
+    ) -> Any:
+        return self.wait(self.page.get_by_text(fragment, exact=False), timeout, scroll=scroll)
+
+    def top(self) -> None:
+        """Scroll the screen back to its top."""
+        self.page.mouse.move(PHONE["width"] / 2, PHONE["height"] / 2)
+        self.page.mouse.wheel(0, -20_000)
+        self.page.wait_for_timeout(300)
 
     def fill(self, name: str, value: str) -> None:
-        self.role("textbox", name).fill(value)
+        """Type into a text field. Flutter may rebuild its inputs (after a screenshot, say) and
+        drop what was typed: check it took, and type again if not."""
+        for _ in range(5):
+            box = self.role("textbox", name)
+            box.focus()  # Flutter re-syncs a field's text when it gains focus: let it, first
+            self.page.wait_for_timeout(100)
+            box.fill(value)
+            self.page.wait_for_timeout(200)  # the change reaches the app over the websocket
+            if box.count() and box.input_value() == value:
+                return
+        raise AssertionError(f"could not type into {name!r}")
 
-    def click(self, name: str | re.Pattern[str]) -> None:
-        self.role("button", name).click()
+    def click(self, name: str | re.Pattern[str], role: str = "button") -> None:
+        self.role(role, name).click()
         self.page.wait_for_timeout(300)  # the app answers over the websocket
+
+    def tick(self, name: str) -> None:
+        self.click(name, role="checkbox")
 
     def choose(self, question: str, option: str) -> None:
         group = self.role("group", re.compile("^" + re.escape(question)))
         radio = group.get_by_role("radio", name=option, exact=True)
-        if radio.count() == 0:
+        if radio.count() == 0:  # a long list folds into a tile: open it
             group.get_by_role("button").first.click()
             self.wait(radio)
         radio.first.click()
+        self.page.wait_for_timeout(300)
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=re.compile(name)).or_(
+            self.page.get_by_role("button", name=re.compile(f"^{name}"))
+        ).first.click()
         self.page.wait_for_timeout(300)
 
     def shot(self, name: str) -> Path:
@@ -139,20 +164,20 @@ class Ui:
         return path
 
 
-@pytest.fixture
-def fake_stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """The real UI over in-memory services; "the server" is a plain HTTP server we can stop."""
-    app_port, server_port = free_port(), free_port()
-    server = Proc([sys.executable, "-m", "http.server", str(server_port), "--bind", "127.0.0.1"],
-                  log=tmp_path / "server.log")  # fmt: skip
-    app = Proc([sys.executable, "tests/e2e/fake_app.py", "--port", str(app_port),
-                "--server-port", str(server_port)], log=tmp_path / "app.log")  # fmt: skip
-    server.start()
-    app.start()
-    try:
-        wait_port(app_port)
-        wait_port(server_port)
-        yield {"url": f"http://127.0.0.1:{app_port}/", "server": server, "server_port": server_port}
-    finally:
-        app.stop()
-        server.stop()
+def publish(shots: list[Path]) -> None:
+    """Copy the chosen screenshots to docs/screenshots/ for the README."""
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    for shot in shots:
+        shutil.copyfile(shot, DOCS_SHOTS / shot.name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """On a failure, photograph what the browser shows (artifacts/screenshots/FAILED-<test>.png)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        ctx = getattr(item, "funcargs", {}).get("browser_context")
+        if ctx is not None and ctx.pages:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            ctx.pages[0].screenshot(path=str(SHOTS / f"FAILED-{item.name}.png"))
+    return report

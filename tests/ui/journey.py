@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from mobile.ui.viewmodels.fields import FieldKind, Page
 from mobile.ui.viewmodels.recorder import VisitRecorder
 from models.rules import Step
@@ -81,7 +83,7 @@ def fill_concerns(rec: VisitRecorder) -> None:
     rec.set("safeguarding_concern_now", "NONE", FieldKind.CHOICE)
 
 
-def record_complete_visit(rec: VisitRecorder, *, not_seen: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+def record_complete_visit(rec: VisitRecorder, *, not_seen: Collection[int] = ()) -> None:
     for i in range(len(rec.visit.children)):
         if i in not_seen:
             fill_child_not_seen(rec, i)

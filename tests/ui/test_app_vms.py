@@ -1,19 +1,30 @@
-"""The app's screens as plain Python: caseload, child, locking, resuming, sync, amend, settings."""
+"""The app's screens as plain Python over the real services: caseload, child, locking, resuming,
+sync, amend, settings."""
 
 from __future__ import annotations
 
-from datetime import date
-from uuid import uuid4
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
 
-import pytest
-
-from mobile.services.api import CaseloadRow, ChildFlag
+from mobile.services.api import CaseloadRow, ChildFlag, RecordSyncState, SyncRecordStatus
+from mobile.services.caseload import CaseloadService
+from mobile.services.session import Session
+from mobile.store import DeviceStore
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.caseload import CaseloadFilter, CaseloadSort, CaseloadViewModel, row_text
 from mobile.ui.viewmodels.fields import FieldKind, Page
+from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line
+from models.enums import PractitionerRole
 from models.rules import Step
-from models.synthetic import SyntheticCaseload
-from tests.ui.fakes import PIN, FakeSession
+from models.synthetic import SyntheticCaseload, generate_caseload
+from sync.server import services as sv
+from tests.conftest import FIXED_NOW
+from tests.services.conftest import FAST_KDF, Network, make_session
+from tests.store.conftest import caseload_changes
+from tests.sync.helpers import World
+from tests.ui.conftest import PASSPHRASE, SERVER, Clock, idle, unlocked_app
 from tests.ui.journey import record_complete_visit
 
 
@@ -25,17 +36,25 @@ def _row(name: str, *, overdue: int = 0, seen: int | None = 3, flags=(), unsynce
     )  # fmt: skip
 
 
-@pytest.fixture
-def app(session: FakeSession, clock) -> AppViewModel:
-    app = AppViewModel(session=session, clock=clock)
-    app.start()
-    app.unlock.set_secret(PIN)
-    assert app.unlock.unlock()
-    return app
+def household_of_two(load: SyntheticCaseload) -> list[UUID]:
+    homes: dict[object, list[UUID]] = {}
+    for c in load.children:
+        homes.setdefault(c.household_id, []).append(c.child_id)
+    return max(homes.values(), key=len)[:2]
 
 
-def test_caseload_overdue_first_search_and_filters(session: FakeSession) -> None:
-    vm = CaseloadViewModel(caseload=session._services.caseload)
+def submit_one(app: AppViewModel, load: SyntheticCaseload, *, not_seen=frozenset()) -> UUID:
+    app.start_visit(household_of_two(load))
+    assert app.recorder is not None
+    record_complete_visit(app.recorder, not_seen=set(not_seen))
+    assert app.recorder.submit(), app.recorder.error
+    return app.recorder.visit.visit_id
+
+
+# Caseload ----------------------------------------------------------------------------------------
+def test_caseload_overdue_first_search_and_filters(app: AppViewModel) -> None:
+    assert app.services is not None
+    vm = CaseloadViewModel(caseload=app.services.caseload)
     vm.set_rows([
         _row("Pip Notreal", seen=2, due=date(2026, 3, 9)),
         _row("Wren Testwood", overdue=4, seen=20, flags=[ChildFlag.OVERDUE]),
@@ -67,63 +86,169 @@ def test_row_text_says_days_since_seen_due_flags_and_unsynced() -> None:
     assert row_text(_row("A", seen=1, due=date(2026, 3, 9))).seen == "Seen 1 day ago"
 
 
-def test_caseload_with_800_children_filters(session: FakeSession) -> None:
-    from models.synthetic import generate_caseload
-    from tests.ui.fakes import FakeCaseload
+def test_the_real_caseload_is_overdue_first_and_a_visit_moves_the_children_seen(
+    app: AppViewModel, load: SyntheticCaseload
+) -> None:
+    vm = app.caseload
+    assert vm is not None
+    rows = vm.visible()
+    assert {r.child_id for r in rows} == {c.child_id for c in load.children}
+    overdue = [r.days_overdue for r in rows]
+    assert overdue == sorted(overdue, reverse=True) and overdue[0] > 0
+    seen, not_seen = household_of_two(load)
+    submit_one(app, load, not_seen={1})
+    app.go_caseload()
+    after = {r.child_id: r for r in vm.rows}
+    assert after[seen].days_since_seen == 0 and after[seen].days_overdue == 0
+    assert ChildFlag.NOT_SEEN_LAST_VISIT in after[not_seen].flags
+    assert after[seen].unsynced == after[not_seen].unsynced == 1
+    assert vm.visible()[-1].child_id == seen  # seen today: nothing due sooner on this caseload
+    vm.set_filter(CaseloadFilter.NOT_SEEN)
+    assert [r.child_id for r in vm.visible()] == [not_seen]
+    vm.set_filter(CaseloadFilter.UNSYNCED)
+    assert {r.child_id for r in vm.visible()} == {seen, not_seen}
+    assert "2 records not yet synced" in vm.summary()
 
+
+def test_caseload_of_800_children_from_a_real_store_searches_and_filters(tmp_path: Path) -> None:
     big = generate_caseload(
-        seed=3, children=800, households=300, practitioner_role="HEALTH_VISITOR"
+        seed=3, children=800, households=300, practitioner_role=PractitionerRole.HEALTH_VISITOR
     )
-    vm = CaseloadViewModel(caseload=FakeCaseload(big))
-    vm.load()
-    assert len(vm.visible()) == 800
-    vm.set_query(big.children[0].name.split()[0])
-    assert 0 < len(vm.visible()) < 800
+    store = DeviceStore.create(
+        tmp_path / "hv", passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=lambda: FIXED_NOW
+    )
+    try:
+        store.apply_caseload_changes(caseload_changes(big), cursor="1")
+        service = CaseloadService(
+            store=store, clock=lambda: FIXED_NOW, practitioner_id=big.practitioner_id
+        )
+        vm = CaseloadViewModel(caseload=service)
+        vm.load()
+        assert vm.error == "" and len(vm.visible()) == 800
+        first = big.children[0].name.split()[0]
+        vm.set_query(first.lower())
+        assert 0 < len(vm.visible()) < 800
+        assert all(first in r.name for r in vm.visible())
+        vm.set_query("")
+        vm.set_filter(CaseloadFilter.CONCERNS)
+        awaiting = {c for k in big.concerns for c in k.children_concerned}
+        assert {r.child_id for r in vm.visible()} == awaiting
+    finally:
+        store.close()
 
 
+# Unlock, enrol, child ----------------------------------------------------------------------------
 def test_unlock_opens_the_caseload_and_the_title_names_no_one(app: AppViewModel) -> None:
     assert app.screen == Screen.CASELOAD
     assert app.caseload is not None and app.caseload.visible()
     assert TITLE == "Seen & Heard"
 
 
-def test_first_run_enrols(load: SyntheticCaseload, clock) -> None:
-    session = FakeSession(load, enrolled=False)
-    app = AppViewModel(session=session, clock=clock)
+def test_first_run_enrols_and_the_first_sync_brings_the_caseload(
+    world: World, tmp_path: Path, clock: Clock, load: SyntheticCaseload
+) -> None:
+    device = make_session(world, tmp_path / "first-run")
+    app = AppViewModel(session=device, clock=clock, auto_sync_s=None)
     app.start()
     assert app.screen == Screen.ENROL and app.enrol is not None
-    app.enrol.set_server_url("https://central.example.invalid")
-    app.enrol.set_code("GOOD-CODE")
-    app.enrol.next()
-    app.enrol.set_passphrase("my long passphrase")
-    app.enrol.set_confirm("my long passphrase")
-    assert app.enrol.enrol()
+    app.enrol.set_server_url(SERVER)
+    app.enrol.set_code(world.code_for(world.worker))
+    assert app.enrol.next()
+    app.enrol.set_passphrase(PASSPHRASE)
+    app.enrol.set_confirm(PASSPHRASE)
+    assert app.enrol.enrol(), app.enrol.error
     assert app.screen == Screen.CASELOAD
+    assert app.caseload is not None and app.caseload.rows == []
+    assert app.sync is not None
+    app.sync.sync_now()
+    app.go_caseload()
+    assert len(app.caseload.rows) == len(load.children)
+    device.close()
 
 
-def test_child_concern_acknowledged_in_one_tap_and_visit_started(
-    app: AppViewModel, session: FakeSession
+def test_child_shows_people_and_a_concern_acknowledged_in_one_tap_syncs_back(
+    app: AppViewModel, load: SyntheticCaseload
 ) -> None:
-    caseload = session.services().caseload
-    concern = caseload.load.concerns[0]
+    concern = load.concerns[0]
     child_id = concern.children_concerned[0]
     app.open_child(child_id)
     assert app.screen == Screen.CHILD and app.child is not None
-    lines = app.child.concerns()
-    assert lines and lines[0].concern_id == concern.concern_id
-    assert app.child.people()
-    app.child.set_action_taken(concern.concern_id, "Phoned grandmother back")
-    assert app.child.acknowledge(concern.concern_id)
-    assert caseload.acknowledged == [(concern.concern_id, "Phoned grandmother back")]
-    assert concern.concern_id not in [c.concern_id for c in app.child.concerns()]
-    assert app.child.start_visit()
+    child = app.child
+    assert child.address.endswith("Imaginary Town " + _postcode(load, child_id))
+    people = child.people()
+    names = {p.person_id: p.name for p in load.people}
+    mine = next(c for c in load.children if c.child_id == child_id)
+    assert [p.name for p in people] == [names[link.person_id] for link in mine.links]
+    assert "parental responsibility" in people[0].detail
+    [line] = child.concerns()
+    assert line.concern_id == concern.concern_id
+    assert "paternal grandmother" in line.text and concern.content in line.text
+    child.set_action_taken(concern.concern_id, "Phoned grandmother back")
+    assert child.acknowledge(concern.concern_id), child.error
+    assert child.concerns() == []
+    assert "next sync" in child.message
+    assert app.sync is not None
+    app.sync.refresh()
+    assert [r.kind for r in app.sync.records] == ["acknowledgement"]
+    app.sync.sync_now()
+    assert app.sync.summary() == "Everything is acknowledged by the central record."
+    assert child.start_visit()
     assert app.screen == Screen.VISIT
+    assert app.recorder is not None and app.recorder.visit.children[0].child_id == child_id
 
 
-def test_idle_lock_flushes_the_draft_and_unlock_resumes_where_it_was(
-    app: AppViewModel, session: FakeSession, clock
+def _postcode(load: SyntheticCaseload, child_id: UUID) -> str:
+    child = next(c for c in load.children if c.child_id == child_id)
+    return next(h.postcode for h in load.households if h.household_id == child.household_id)
+
+
+def test_a_new_allocation_at_the_central_record_appears_after_sync(
+    app: AppViewModel, world: World
 ) -> None:
-    app.start_visit([session.services().caseload.load.children[0].child_id])
+    assert world.colleague.load is not None and app.caseload is not None and app.sync is not None
+    moved = world.colleague.load.children[0]
+    sv.allocate_child(
+        db=world.db,
+        child_id=moved.child_id,
+        practitioner_id=world.worker.practitioner_id,
+        now=world.clock(),
+    )
+    assert app.caseload.row(moved.child_id) is None
+    app.sync.sync_now()
+    app.go_caseload()
+    row = app.caseload.row(moved.child_id)
+    assert row is not None and row.name == moved.name
+
+
+def test_automatic_sync_at_unlock_refreshes_the_caseload_and_sync_screens(
+    session: Session, clock: Clock, world: World
+) -> None:
+    assert world.colleague.load is not None
+    moved = world.colleague.load.children[0]
+    sv.allocate_child(
+        db=world.db,
+        child_id=moved.child_id,
+        practitioner_id=world.worker.practitioner_id,
+        now=world.clock(),
+    )
+    app = AppViewModel(session=session, clock=clock, auto_sync_s=3600)
+    app.start()
+    app.unlock.set_secret(PASSPHRASE)
+    assert app.unlock.unlock()
+    assert app.caseload is not None and app.sync is not None
+    deadline = time.monotonic() + 10
+    while app.caseload.row(moved.child_id) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert app.caseload.row(moved.child_id) is not None
+    assert app.sync.progress is not None and app.sync.progress.last_sync_at is not None
+    app.lock()  # stops the background sync
+
+
+# Locking and resuming ----------------------------------------------------------------------------
+def test_idle_lock_flushes_the_draft_and_unlock_resumes_where_it_was(
+    app: AppViewModel, session: Session, world: World, clock: Clock, load: SyntheticCaseload
+) -> None:
+    app.start_visit([load.children[0].child_id])
     rec = app.recorder
     assert rec is not None
     rec.go(Page(Step.CHILD, 0))
@@ -132,12 +257,14 @@ def test_idle_lock_flushes_the_draft_and_unlock_resumes_where_it_was(
     visit_id = rec.visit.visit_id
     clock.advance(2)
     app.tick()  # saves the paused draft
-    session.idle = True
+    assert not rec.dirty
+    assert app.screen == Screen.VISIT
+    idle(world)
     app.tick()
     assert app.screen == Screen.UNLOCK and app.recorder is None and app.services is None
+    assert not session.is_unlocked
     assert "Locked" in app.message
-    session.idle = False
-    app.unlock.set_secret(PIN)
+    app.unlock.set_secret(PASSPHRASE)
     assert app.unlock.unlock()
     assert app.screen == Screen.VISIT and app.recorder is not None
     assert app.recorder.visit.visit_id == visit_id
@@ -146,75 +273,72 @@ def test_idle_lock_flushes_the_draft_and_unlock_resumes_where_it_was(
     assert app.recorder.value("when.start") == "9:6"
 
 
+def test_activity_keeps_the_app_unlocked(app: AppViewModel, world: World) -> None:
+    idle(world, minutes=4)
+    app.touch()
+    idle(world, minutes=4)
+    app.tick()
+    assert app.screen == Screen.CASELOAD
+    idle(world, minutes=2)
+    app.tick()
+    assert app.screen == Screen.UNLOCK
+
+
 def test_after_a_crash_drafts_are_offered_on_the_caseload(
-    session: FakeSession, clock, load: SyntheticCaseload
+    app: AppViewModel, world: World, tmp_path: Path, clock: Clock, load: SyntheticCaseload
 ) -> None:
-    first = AppViewModel(session=session, clock=clock)
-    first.start()
-    first.unlock.set_secret(PIN)
-    first.unlock.unlock()
-    first.start_visit([load.children[0].child_id])
-    assert first.recorder is not None
-    first.recorder.set("location_description", "Front room", FieldKind.TEXT)
-    first.recorder.next()  # saved at the step change; then the app dies
-    session.is_unlocked = False
-    again = AppViewModel(session=session, clock=clock)
-    again.start()
-    again.unlock.set_secret(PIN)
-    again.unlock.unlock()
-    (visit_id, words), *_ = again.draft_lines()
-    assert load.children[0].name in words
-    again.open_draft(visit_id)
-    assert again.recorder is not None
-    assert again.recorder.visit.location_description == "Front room"
+    app.start_visit([load.children[0].child_id])
+    assert app.recorder is not None
+    app.recorder.set("location_description", "Front room", FieldKind.TEXT)
+    app.recorder.next()  # saved at the step change; then the app dies
+    restarted = make_session(world, tmp_path / "device", Network())
+    try:
+        again = unlocked_app(restarted, clock)
+        (visit_id, words), *_ = again.draft_lines()
+        assert load.children[0].name in words
+        again.open_draft(visit_id)
+        assert again.recorder is not None
+        assert again.recorder.visit.location_description == "Front room"
+    finally:
+        restarted.close()
 
 
-def test_lock_now_from_settings(app: AppViewModel, session: FakeSession) -> None:
+def test_lock_now_from_settings(app: AppViewModel, session: Session) -> None:
     assert app.settings is not None
     app.settings.lock_now()
     assert app.screen == Screen.UNLOCK and not session.is_unlocked
 
 
-def test_touch_marks_activity(app: AppViewModel, session: FakeSession) -> None:
-    app.touch()
-    assert session.touches == 1
-
-
-def _submit_one(app: AppViewModel, load: SyntheticCaseload, *, not_seen=frozenset()) -> None:
-    homes: dict[object, list] = {}
-    for c in load.children:
-        homes.setdefault(c.household_id, []).append(c.child_id)
-    app.start_visit(max(homes.values(), key=len)[:2])
-    assert app.recorder is not None
-    record_complete_visit(app.recorder, not_seen=set(not_seen))
-    assert app.recorder.submit(), app.recorder.error
-
-
+# Sync --------------------------------------------------------------------------------------------
 def test_sync_is_never_done_while_anything_waits(
-    app: AppViewModel, session: FakeSession, load: SyntheticCaseload
+    app: AppViewModel, network: Network, load: SyntheticCaseload
 ) -> None:
     sync = app.sync
     assert sync is not None
     sync.refresh()
     assert sync.summary() == "Nothing to send yet."
-    _submit_one(app, load, not_seen={1})
-    session.services().sync.online = False
+    submit_one(app, load, not_seen={1})
+    network.up = False
     sync.sync_now()
-    assert "1 record waiting" in sync.summary() and "No signal" in sync.summary()
-    assert "done" not in sync.summary().lower()
-    assert sync.lines()[0].status == "Waiting to send"
-    session.services().sync.online = True
+    assert "1 record waiting" in sync.summary()
+    assert "No connection to the central record" in sync.summary()
+    assert "acknowledged" not in sync.summary().lower()
+    [line] = sync.lines()
+    assert line.status in ("Waiting to send", "Sent, waiting for receipt")
+    names = [c.name for c in load.children if c.child_id in household_of_two(load)]
+    assert line.title.startswith("Visit ") and all(n in line.title for n in names)
+    network.up = True
     sync.sync_now()
     assert sync.summary() == "Everything is acknowledged by the central record."
-    line = sync.lines()[0]
-    assert line.status == "Acknowledged" and line.detail.startswith("Receipt ")
+    [line] = sync.lines()
+    [record] = sync.records
+    assert line.status == "Acknowledged"
+    assert line.detail.startswith(f"Receipt {str(record.receipt_id)[-8:]} at ")
     assert not sync.running
+    assert sync.last_sync_text().startswith("Last sync ")
 
 
 def test_rejected_record_says_why_and_what_to_do() -> None:
-    from mobile.services.api import RecordSyncState, SyncRecordStatus
-    from mobile.ui.viewmodels.sync import record_line
-
     line = record_line(
         RecordSyncState(uuid4(), "visit", "Visit 2 Mar 2026, 2 children", SyncRecordStatus.REJECTED,
                         problems=("A newer version exists: amend the latest one.",))
@@ -222,35 +346,76 @@ def test_rejected_record_says_why_and_what_to_do() -> None:
     assert line.needs_attention and "amend the latest" in line.detail
 
 
-def test_amend_needs_a_reason_and_keeps_the_old_value(
-    app: AppViewModel, session: FakeSession, load: SyntheticCaseload
+def test_sync_lists_what_is_unsettled_first_and_only_the_latest_acknowledged(
+    app: AppViewModel,
 ) -> None:
-    _submit_one(app, load)
+    sync = app.sync
+    assert sync is not None
+
+    def state(status: SyncRecordStatus, n: int) -> RecordSyncState:
+        return RecordSyncState(uuid4(), "concern", f"{status} {n}", status)
+
+    done = [state(SyncRecordStatus.ACKNOWLEDGED, n) for n in range(SHOWN_ACKNOWLEDGED + 3)]
+    sync.records = [*done, state(SyncRecordStatus.WAITING, 0), state(SyncRecordStatus.REJECTED, 0)]
+    titles = [line.title for line in sync.lines()]
+    assert titles[:3] == ["rejected 0", "waiting 0", f"acknowledged {SHOWN_ACKNOWLEDGED + 2}"]
+    assert len(titles) == 2 + SHOWN_ACKNOWLEDGED
+    assert sync.earlier_text() == "3 earlier records acknowledged, not listed."
+
+
+# Amend and settings ------------------------------------------------------------------------------
+def test_amend_needs_a_reason_keeps_the_old_value_and_syncs(
+    app: AppViewModel, session: Session, load: SyntheticCaseload
+) -> None:
+    visit_id = submit_one(app, load)
     app.go_caseload()
     app.open_amend()
     amend = app.amend
-    assert amend is not None and amend.summaries()
-    amend.choose(amend.summaries()[0][0])
+    assert amend is not None and [v for v, _ in amend.summaries()] == [visit_id]
+    amend.choose(visit_id)
     field = next(f for f in amend.fields() if f.path.endswith("practitioner_analysis"))
+    assert field.old == "Seemed settled"
     amend.set_field(field.path, "Seemed settled; later said he was tired")
     assert not amend.save()
     assert "why" in amend.error
     amend.set_reason("Added what the child said at the door")
     assert amend.save(), amend.error
     assert amend.visit is not None and amend.visit.revision == 2
+    assert amend.visit.children[0].voice.practitioner_analysis.endswith("he was tired")
+    assert app.sync is not None
+    app.sync.sync_now()
+    assert {line.status for line in app.sync.lines()} == {"Acknowledged"}
+    assert any(line.title.startswith("Amendment to visit ") for line in app.sync.lines())
 
 
-def test_change_passphrase_and_about(app: AppViewModel, session: FakeSession) -> None:
+def test_change_passphrase_and_about(
+    app: AppViewModel, session: Session, world: World, clock: Clock
+) -> None:
     settings = app.settings
     assert settings is not None
-    settings.set_old("wrong one")
+    settings.set_old("not my passphrase")
     settings.set_new("a brand new passphrase")
     settings.set_confirm("a brand new passphrase")
     assert not settings.change_passphrase()
     assert "not right" in settings.error
-    assert settings.new == "a brand new passphrase"
-    settings.set_old(PIN)
-    assert settings.change_passphrase()
-    assert session.secret == "a brand new passphrase"
+    assert settings.new == "a brand new passphrase"  # kept
+    settings.set_old(PASSPHRASE)
+    assert settings.change_passphrase(), settings.error
     about = dict(settings.about_lines())
     assert set(about) == {"Version", "Device", "Server", "Last sync"}
+    assert about["Server"] == SERVER
+    assert about["Device"] == str(session.about().device_id)
+    assert about["Last sync"] != "Not synced yet"
+    settings.lock_now()
+    app.unlock.set_secret(PASSPHRASE)
+    assert not app.unlock.unlock()
+    app.unlock.set_secret("a brand new passphrase")
+    assert app.unlock.unlock()
+
+
+def test_about_says_when_the_last_sync_was(app: AppViewModel, world: World) -> None:
+    world.clock.advance(timedelta(minutes=3))
+    assert app.sync is not None and app.settings is not None
+    app.sync.sync_now()
+    about = dict(app.settings.about_lines())
+    assert about["Last sync"] == f"{world.clock():%H:%M, %d %b %Y}"

@@ -1,41 +1,26 @@
-"""Recording a visit: every step asks what the rules need, drafts are saved, submit locks."""
+"""Recording a visit on the real services: every step asks what the rules need, drafts are saved
+in the encrypted store, submit locks."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import pytest
 
+from mobile.services.session import Session
+from mobile.services.visits import VisitService
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, Page
 from mobile.ui.viewmodels.recorder import VisitRecorder
-from models.enums import ObservationCategory, RecordStatus, VoiceMethod
+from models.enums import ObservationCategory, RecordStatus, VoiceMethod, YesNo
 from models.rules import Step
 from models.synthetic import SyntheticCaseload
-from tests.ui.fakes import PIN, FakeSession
+from tests.ui.conftest import PASSPHRASE, Clock
 from tests.ui.journey import fill_people, record_complete_visit
-
-
-def _household(load: SyntheticCaseload) -> list[UUID]:
-    by_home: dict[UUID, list[UUID]] = {}
-    for c in load.children:
-        assert c.household_id is not None
-        by_home.setdefault(c.household_id, []).append(c.child_id)
-    return max(by_home.values(), key=len)
-
-
-@pytest.fixture
-def app(session: FakeSession, clock) -> AppViewModel:
-    app = AppViewModel(session=session, clock=clock)
-    app.start()
-    app.unlock.set_secret(PIN)
-    assert app.unlock.unlock()
-    return app
+from tests.ui.test_app_vms import household_of_two
 
 
 @pytest.fixture
 def rec(app: AppViewModel, load: SyntheticCaseload) -> VisitRecorder:
-    app.start_visit(_household(load)[:2])
+    app.start_visit(household_of_two(load))
     assert app.screen == Screen.VISIT and app.recorder is not None
     return app.recorder
 
@@ -172,33 +157,41 @@ def test_concerns_and_escalation(rec: VisitRecorder) -> None:
     assert "escalation_notes" in paths(rec)
 
 
+def _stored(app: AppViewModel, rec: VisitRecorder):
+    assert app.services is not None
+    visits: VisitService = app.services.visits
+    return visits.get(rec.visit.visit_id)
+
+
 def test_draft_saved_at_every_step_and_after_typing_pauses(
-    rec: VisitRecorder, session: FakeSession, clock
+    app: AppViewModel, rec: VisitRecorder, clock: Clock
 ) -> None:
-    visits = session.services().visits
-    before = visits.save_calls
+    assert _stored(app, rec).status == RecordStatus.DRAFT  # saved the moment it started
     rec.set("visit_purpose", "STATUTORY_VISIT", FieldKind.CHOICE)
+    assert _stored(app, rec).visit_purpose is None
     rec.next()
-    assert visits.save_calls == before + 1
+    assert _stored(app, rec).visit_purpose == "STATUTORY_VISIT"
     rec.set("children.0.child_seen", "YES", FieldKind.YES_NO)
     assert not rec.tick()  # still typing
+    assert _stored(app, rec).children[0].child_seen is None
     clock.advance(2)
     assert rec.tick()
-    assert visits.saved[rec.visit.visit_id].children[0].child_seen == "YES"
+    assert _stored(app, rec).children[0].child_seen == YesNo.YES
     assert not rec.tick()  # nothing new to save
 
 
-def test_a_failed_save_keeps_everything_typed(rec: VisitRecorder, session: FakeSession) -> None:
-    visits = session.services().visits
-    visits.fail_saves = True
+def test_a_failed_save_keeps_everything_typed(
+    app: AppViewModel, rec: VisitRecorder, session: Session
+) -> None:
+    session.lock()  # the store locks under the recorder: saving fails
     rec.set("location_description", "Grandmother's flat", FieldKind.TEXT)
     rec.next()
-    assert "still here" in rec.error
+    assert "locked to keep records safe" in rec.error and "still here" in rec.error
     assert rec.visit.location_description == "Grandmother's flat"
     assert rec.dirty
-    visits.fail_saves = False
+    session.unlock(PASSPHRASE)
     assert rec.save() and rec.error == ""
-    assert visits.saved[rec.visit.visit_id].location_description == "Grandmother's flat"
+    assert _stored(app, rec).location_description == "Grandmother's flat"
 
 
 def test_an_unreadable_time_is_kept_as_typed_with_a_plain_message(rec: VisitRecorder) -> None:
@@ -228,7 +221,7 @@ def test_submit_blocked_shows_review(rec: VisitRecorder) -> None:
 
 
 def test_complete_visit_with_one_child_not_seen_submits_and_locks(
-    rec: VisitRecorder, session: FakeSession
+    app: AppViewModel, rec: VisitRecorder
 ) -> None:
     record_complete_visit(rec, not_seen={1})
     rec.go(Page(REVIEW))
@@ -238,4 +231,9 @@ def test_complete_visit_with_one_child_not_seen_submits_and_locks(
     assert rec.locked and rec.visit.status == RecordStatus.SUBMITTED
     rec.set("location_description", "changed", FieldKind.TEXT)
     assert "amendment" in rec.error
-    assert session.services().visits.saved[rec.visit.visit_id].status == RecordStatus.SUBMITTED
+    stored = _stored(app, rec)
+    assert stored.status == RecordStatus.SUBMITTED and stored.revision == 1
+    assert stored.location_description == ""
+    assert stored.children[1].child_seen == YesNo.NO
+    assert app.services is not None
+    assert [r.status for r in app.services.sync.records()] == ["waiting"]

@@ -1,23 +1,28 @@
-"""The Flet views in-process: build the real control tree, fire handlers, read what it shows."""
+"""The Flet views in-process over the real services: build the real control tree, fire handlers,
+read what it shows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import flet as ft
 import pytest
 
+from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.views.shell import Shell
 from models.synthetic import SyntheticCaseload
-from tests.ui.fakes import PIN, FakeSession
+from tests.services.conftest import Network
+from tests.sync.helpers import World
+from tests.ui.conftest import PASSPHRASE, Clock, idle
 from tests.ui.flet_harness import Harness
 
 
 @pytest.fixture
-def ui(session: FakeSession, clock) -> Iterator[tuple[Harness, Shell]]:
+def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
     h = Harness()
-    app = AppViewModel(session=session, clock=clock)
+    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
     shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
     shell.start()
     yield h, shell
@@ -25,21 +30,29 @@ def ui(session: FakeSession, clock) -> Iterator[tuple[Harness, Shell]]:
 
 
 def _unlock(h: Harness) -> None:
-    h.type(h.field("PIN or passphrase"), PIN)
+    h.type(h.field("PIN or passphrase"), PASSPHRASE)
     h.click(h.button("Unlock"))
 
 
-def test_unlock_screen_and_a_wrong_pin(ui, clock) -> None:
+def test_unlock_screen_and_wrong_pins(ui, clock: Clock, world: World) -> None:
     h, shell = ui
     assert h.page.title == "Seen & Heard"
     assert h.page.navigation_bar is None  # nothing to navigate to while locked
-    h.type(h.field("PIN or passphrase"), "0000")
+    h.type(h.field("PIN or passphrase"), "not my passphrase")
     h.click(h.button("Unlock"))
-    assert h.shows("4 tries left") and h.shows("Try again in 2 seconds")
-    assert h.field("PIN or passphrase").value == "0000"
-    clock.advance(2)
+    assert h.shows("9 attempts left")
+    h.click(h.button("Unlock"))
+    h.click(h.button("Unlock"))
+    assert h.shows("7 tries left") and h.shows("Try again in 30 seconds")
+    assert h.button("Unlock").disabled
+    assert h.field("PIN or passphrase").value == "not my passphrase"
+    clock.advance(30)
+    world.clock.advance(timedelta(seconds=30))
     shell.tick()
     assert not h.shows("Try again in")
+    assert not h.button("Unlock").disabled
+    _unlock(h)
+    assert shell.app.screen == Screen.CASELOAD
 
 
 def test_unlock_opens_caseload_with_search_and_overdue_first(ui, load: SyntheticCaseload) -> None:
@@ -51,7 +64,7 @@ def test_unlock_opens_caseload_with_search_and_overdue_first(ui, load: Synthetic
     assert len(tiles) == len(load.children)
     name = load.children[3].name
     h.type(h.field("Search by name"), name)
-    assert all(name in t.title for t in h.find(ft.ListTile))  # type: ignore[operator]
+    assert all(name in str(t.title) for t in h.find(ft.ListTile))
     assert h.field("Search by name").value == name
 
 
@@ -93,20 +106,39 @@ def test_review_lists_problems_that_link_to_their_step(ui) -> None:
     assert h.shows("Still needed here:")
 
 
-def test_sync_screen_never_says_done_while_pending(ui, session: FakeSession) -> None:
-    h, shell = ui
-    _unlock(h)
+def _tab(h: Harness, index: int) -> None:
     nav = h.page.navigation_bar
     assert isinstance(nav, ft.NavigationBar)
-    nav.selected_index = 1
-    h.fire(nav, "change", "1")
+    nav.selected_index = index
+    h.fire(nav, "change", str(index))
+
+
+def test_sync_screen_never_says_done_while_pending(
+    ui, load: SyntheticCaseload, network: Network
+) -> None:
+    h, shell = ui
+    _unlock(h)
+    _tab(h, 1)
     assert shell.app.screen == Screen.SYNC
     assert h.shows("Nothing to send yet.")
+    assert shell.app.caseload is not None and shell.app.caseload.rows
+    from tests.ui.test_app_vms import submit_one
+
+    submit_one(shell.app, load)
+    shell.app.open_sync()
+    assert h.shows("1 record waiting for the central record")
+    network.up = False
+    h.click(h.button("Sync now"))
+    assert h.shows("No connection to the central record")
+    assert h.shows("Waiting to send") or h.shows("Sent, waiting for receipt")
+    network.up = True
     h.click(h.button("Sync now"))
     assert not h.shows("Syncing")
+    assert h.shows("Everything is acknowledged by the central record.")
+    assert h.shows("Acknowledged. Receipt ")
 
 
-def test_settings_lock_now_returns_to_unlock(ui, session: FakeSession) -> None:
+def test_settings_lock_now_returns_to_unlock(ui, session: Session) -> None:
     h, shell = ui
     _unlock(h)
     lock = h.one(ft.IconButton, lambda b: b.tooltip == "Lock now")
@@ -115,12 +147,54 @@ def test_settings_lock_now_returns_to_unlock(ui, session: FakeSession) -> None:
     assert h.shows("Locked to keep records safe")
 
 
-def test_every_handler_marks_activity(ui, session: FakeSession) -> None:
-    h, _shell = ui
+def test_every_handler_marks_activity(ui, world: World) -> None:
+    h, shell = ui
     _unlock(h)
-    before = session.touches
-    h.type(h.field("Search by name"), "x")
-    assert session.touches == before + 1
+    idle(world, minutes=4)
+    h.type(h.field("Search by name"), "x")  # a keystroke is activity
+    idle(world, minutes=4)
+    shell.tick()
+    assert shell.app.screen == Screen.CASELOAD
+    idle(world, minutes=2)
+    shell.tick()
+    assert shell.app.screen == Screen.UNLOCK
+    assert h.shows("Locked to keep records safe")
+
+
+def test_settings_shows_about_and_changes_the_pin(ui, session: Session) -> None:
+    h, shell = ui
+    _unlock(h)
+    _tab(h, 2)
+    assert shell.app.screen == Screen.SETTINGS
+    assert h.shows(str(session.about().device_id))
+    h.type(h.field("Current PIN or passphrase"), PASSPHRASE)
+    h.type(h.field("New PIN or passphrase"), "1234")
+    h.type(h.field("New one again"), "1234")
+    h.click(h.button("Change PIN"))
+    assert h.shows("numbers alone is not safe enough")
+    assert h.field("New PIN or passphrase").value == "1234"  # kept
+    h.type(h.field("New PIN or passphrase"), "copper kettle harbour")
+    h.type(h.field("New one again"), "copper kettle harbour")
+    h.click(h.button("Change PIN"))
+    assert h.shows("Changed. Use the new one next time you unlock.")
+
+
+def test_child_screen_lists_people_and_acknowledges_a_concern(ui, load: SyntheticCaseload) -> None:
+    h, shell = ui
+    _unlock(h)
+    concern = load.concerns[0]
+    child = next(c for c in load.children if c.child_id == concern.children_concerned[0])
+    h.type(h.field("Search by name"), child.name)
+    h.click(h.one(ft.ListTile, lambda t: str(t.title).startswith(child.name + ",")))
+    assert shell.app.screen == Screen.CHILD
+    assert h.shows("People on record")
+    names = {p.person_id: p.name for p in load.people}
+    assert all(h.shows(names[link.person_id]) for link in child.links)
+    assert h.shows("Concern to acknowledge")
+    h.type(h.field("Action taken (optional)"), "Phoned grandmother back")
+    h.click(h.button("Acknowledge concern"))
+    assert h.shows("Acknowledged. It will reach the central record at the next sync.")
+    assert not h.shows("Concern to acknowledge")
 
 
 def test_every_input_has_an_accessible_name(ui) -> None:
@@ -138,3 +212,18 @@ def test_every_input_has_an_accessible_name(ui) -> None:
             assert group is not None
         for button in h.find(ft.IconButton):
             assert button.tooltip
+
+
+def test_each_visit_step_starts_at_its_top_and_typing_keeps_the_place(ui) -> None:
+    h, shell = ui
+    _unlock(h)
+    h.click(h.find(ft.ListTile)[0])
+    h.click(h.button("Start visit"))
+    view = shell.view
+    assert view is not None
+    first = view.root.controls[0]
+    h.type(h.field("Started at"), "10:00")
+    assert view.root.controls[0] is first  # same step: the same scroll position
+    h.click(h.button("Next"))
+    assert view.root.controls[0] is not first  # a new step: a new scrolling column
+    assert h.shows("Step 2 of")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.ports import VisitPort
 from models.amendment import FieldChange
 from models.visit import Visit
+
+if TYPE_CHECKING:
+    from mobile.services.visits import VisitService
 
 __all__ = ["AmendViewModel", "Amendable", "amendable_fields", "visit_summary"]
 
@@ -90,7 +92,7 @@ class AmendViewModel(Observable):
     def __init__(
         self,
         *,
-        visits: VisitPort,
+        visits: VisitService,
         names: dict[UUID, str],
         on_done: Callable[[], None] | None = None,
     ) -> None:

@@ -12,22 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow
-from mobile.ui.viewmodels.amend import AmendViewModel
+from mobile.services.api import CaseloadRow, RecordSyncState, SyncProgress
+from mobile.ui.viewmodels.amend import AmendViewModel, visit_summary
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
 from mobile.ui.viewmodels.fields import Page
-from mobile.ui.viewmodels.ports import ServicesPort, SessionPort
 from mobile.ui.viewmodels.recorder import VisitRecorder
 from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
 from mobile.ui.viewmodels.visit_pages import PageContext
 from models.visit import Visit
+
+if TYPE_CHECKING:
+    from mobile.services.session import AppServices, Session
+    from mobile.services.visits import KnownPerson
 
 __all__ = ["TITLE", "AppViewModel", "Screen"]
 
@@ -58,10 +62,12 @@ class AppViewModel(Observable):
     def __init__(
         self,
         *,
-        session: SessionPort,
+        session: Session,
         clock: Callable[[], float] = time.monotonic,
-        auto_sync_s: float = 60.0,
+        auto_sync_s: float | None = 60.0,
     ) -> None:
+        """`auto_sync_s`: sync at unlock and then this often in the background; None: only when
+        asked (tests drive sync by hand)."""
         super().__init__()
         self.session = session
         self._clock = clock
@@ -70,7 +76,7 @@ class AppViewModel(Observable):
         self.message = ""
         self.enrol: EnrolViewModel | None = None
         self.unlock = UnlockViewModel(session=session, on_unlocked=self._unlocked, clock=clock)
-        self.services: ServicesPort | None = None
+        self.services: AppServices | None = None
         self.caseload: CaseloadViewModel | None = None
         self.child: ChildViewModel | None = None
         self.recorder: VisitRecorder | None = None
@@ -97,26 +103,29 @@ class AppViewModel(Observable):
         self.services = services
         self.caseload = CaseloadViewModel(caseload=services.caseload)
         self.caseload.load()
-        self.sync = SyncViewModel(sync=services.sync)
+        self.sync = SyncViewModel(sync=services.sync, describe=self.describe_record)
         self.sync.refresh()
         self.settings = SettingsViewModel(session=self.session, on_lock=self.lock)
         self._load_drafts()
-        try:
-            services.sync.start_auto(interval_s=self._auto_sync_s, on_change=self._sync_changed)
-        except Exception as exc:
-            self.message = plain_words(exc)
+        self.message = ""
+        if self._auto_sync_s is not None:
+            try:
+                services.sync.start_auto(interval_s=self._auto_sync_s, on_change=self._sync_changed)
+            except Exception as exc:
+                self.message = plain_words(exc)
         resume, self._resume = self._resume, None
         if resume is not None and self._reopen(resume):
             return
         self._show(Screen.CASELOAD)
 
-    def _sync_changed(self) -> None:
-        """From the auto-sync thread: refresh what the screens show."""
-        if self.sync is not None:
-            self.sync.refresh()
-        if self.caseload is not None:
-            self.caseload.load()
-        self.notify()
+    def _sync_changed(self, _progress: SyncProgress) -> None:
+        """From the auto-sync thread: refresh the sync and caseload screens' data. Each tells
+        its own view (if shown); a visit being recorded is not redrawn under the practitioner."""
+        sync, caseload = self.sync, self.caseload
+        if sync is not None:
+            sync.refresh()
+        if caseload is not None:
+            caseload.load()
 
     def _load_drafts(self) -> None:
         if self.services is None:
@@ -255,7 +264,7 @@ class AppViewModel(Observable):
     def names(self) -> dict[UUID, str]:
         return {r.child_id: r.name for r in self._rows()}
 
-    def _context(self, visit: Visit, known: list[object]) -> PageContext:
+    def _context(self, visit: Visit, known: list[KnownPerson]) -> PageContext:
         names = self.names()
         by_home: dict[UUID, list[str]] = {}
         rows = {r.child_id: r for r in self._rows()}
@@ -264,9 +273,7 @@ class AppViewModel(Observable):
             if row is not None and row.household_id is not None:
                 by_home.setdefault(row.household_id, []).append(row.name.split(" ")[0])
         households = tuple((str(h), "Home of " + ", ".join(n)) for h, n in by_home.items())
-        people = tuple(
-            (k.person_id, str(getattr(k, "name", ""))) for k in known if hasattr(k, "person_id")
-        )
+        people = tuple((k.person_id, k.name) for k in known)
         return PageContext(child_names=names, known_people=people, households=households)
 
     def draft_lines(self) -> list[tuple[UUID, str]]:
@@ -276,6 +283,19 @@ class AppViewModel(Observable):
             kids = ", ".join(names.get(c.child_id, "a child") for c in d.children)
             out.append((d.visit_id, f"Draft from {d.created_on_device_at:%d %b %H:%M}: {kids}"))
         return out
+
+    def describe_record(self, state: RecordSyncState) -> str:
+        """A record on the sync screen in words the practitioner recognises: which visit, whom."""
+        services = self.services
+        if services is None or state.kind not in ("visit", "amendment"):
+            return state.title
+        try:
+            visit = services.visits.get(state.record_id)
+        except Exception as exc:
+            log.info("record not described: %s", type(exc).__name__)
+            return state.title
+        words = visit_summary(visit, self.names())  # "Visit 02 Mar 2026 10:00: Otto, Wren"
+        return f"Amendment to v{words[1:]}" if state.kind == "amendment" else words
 
     def open_sync(self) -> None:
         if self.sync is not None:

@@ -10,12 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from mobile.services.api import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import label
-from mobile.ui.viewmodels.ports import CaseloadPort
+
+if TYPE_CHECKING:
+    from mobile.services.caseload import CaseloadService
 
 __all__ = ["CaseloadFilter", "CaseloadSort", "CaseloadViewModel", "RowText", "row_text"]
 
@@ -63,7 +66,7 @@ def _longest_unseen(row: CaseloadRow) -> tuple[int, str]:
     return (-(10**6 if never else row.days_since_seen or 0), row.name)
 
 
-_SORT_KEYS: dict[CaseloadSort, Callable[[CaseloadRow], object]] = {
+_SORT_KEYS: dict[CaseloadSort, Callable[[CaseloadRow], Any]] = {
     CaseloadSort.OVERDUE_FIRST: _overdue_first,
     CaseloadSort.LONGEST_UNSEEN: _longest_unseen,
     CaseloadSort.NAME: lambda row: row.name.lower(),
@@ -117,7 +120,7 @@ def row_text(row: CaseloadRow) -> RowText:
 
 
 class CaseloadViewModel(Observable):
-    def __init__(self, *, caseload: CaseloadPort) -> None:
+    def __init__(self, *, caseload: CaseloadService) -> None:
         super().__init__()
         self._caseload = caseload
         self.query = ""
@@ -148,7 +151,7 @@ class CaseloadViewModel(Observable):
     def _ordered(self) -> list[CaseloadRow]:
         ordered = self._sorted.get(self.sort)
         if ordered is None:
-            ordered = sorted(self._rows, key=_SORT_KEYS[self.sort])  # type: ignore[arg-type]
+            ordered = sorted(self._rows, key=_SORT_KEYS[self.sort])
             self._sorted[self.sort] = ordered
         return ordered
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow
+from mobile.services.api import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import label
-from mobile.ui.viewmodels.ports import CaseloadPort
+from models.enums import CarerRole
+
+if TYPE_CHECKING:
+    from mobile.services.caseload import CaseloadService, ChildDetail
 
 __all__ = ["ChildViewModel", "ConcernLine", "PersonLine"]
 
@@ -27,15 +30,11 @@ class ConcernLine:
     text: str
 
 
-def _words(value: Any) -> str:
-    return label(value) if value is not None and hasattr(value, "name") else str(value or "")
-
-
 class ChildViewModel(Observable):
     def __init__(
         self,
         *,
-        caseload: CaseloadPort,
+        caseload: CaseloadService,
         row: CaseloadRow,
         household: list[CaseloadRow],
         on_start_visit: Callable[[list[UUID]], None],
@@ -46,7 +45,7 @@ class ChildViewModel(Observable):
         self.household = household
         self._on_start_visit = on_start_visit
         self.selected: set[UUID] = {r.child_id for r in household} or {row.child_id}
-        self.detail: Any = None
+        self.detail: ChildDetail | None = None
         self.action_taken: dict[UUID, str] = {}
         self.error = ""
         self.message = ""
@@ -57,37 +56,56 @@ class ChildViewModel(Observable):
             self.error = ""
         except Exception as exc:
             self.error = plain_words(exc)
+        else:  # the row's flag follows what is awaiting now (one was just acknowledged, say)
+            flags = self.row.flags - {ChildFlag.CONCERN_AWAITING_ACK}
+            if self.detail.concerns_awaiting:
+                flags |= {ChildFlag.CONCERN_AWAITING_ACK}
+            self.row = replace(self.row, flags=flags)
         self.notify()
 
     @property
     def address(self) -> str:
-        return str(getattr(self.detail, "address", "") or "")
+        return self.detail.address if self.detail is not None else ""
 
     def people(self) -> list[PersonLine]:
+        """Each adult on record for this child: who they are, parental responsibility, their
+        part in the child's care and whether that care is assessed."""
+        if self.detail is None:
+            return []
         lines = []
-        for person in getattr(self.detail, "people", None) or []:
+        for person in self.detail.people:
+            link = person.link
             parts = [
-                _words(getattr(person, "relationship", None)),
-                "parental responsibility: "
-                + _words(getattr(person, "parental_responsibility", None))
-                if getattr(person, "parental_responsibility", None) is not None
-                else "",
-                _words(getattr(person, "role_in_care", None)),
+                label(link.relationship),
+                f"parental responsibility: {label(link.parental_responsibility).lower()}",
+                label(link.role_in_care).lower(),
             ]
-            detail = ", ".join(p for p in parts if p)
-            lines.append(PersonLine(str(getattr(person, "name", "")), detail))
+            if link.lives_in_household:
+                parts.append("lives here")
+            if link.stays_overnight_regularly:
+                parts.append("stays overnight")
+            if link.care_pattern:
+                parts.append(f"cares {link.care_pattern.lower()}")
+            if link.role_in_care != CarerRole.NONE:
+                parts.append(f"care {label(link.assessed).lower()}")
+            lines.append(PersonLine(person.name, "; ".join(parts)))
         return lines
 
     def concerns(self) -> list[ConcernLine]:
+        if self.detail is None:
+            return []
         out = []
-        for concern in getattr(self.detail, "concerns", None) or []:
-            reporter = getattr(concern, "reporter", None)
-            who = getattr(reporter, "relationship_notes", "") or _words(
-                getattr(reporter, "relationship", None)
+        for concern in self.detail.concerns_awaiting:
+            reporter = concern.reporter
+            relation = reporter.relationship_notes or label(reporter.relationship)
+            who = (
+                f"{reporter.name} ({relation})"
+                if reporter.name and relation
+                else (reporter.name or relation)
             )
-            when = getattr(concern, "received_at", None)
+            when = concern.received_at
             when_text = f"{when:%d %b %Y}" if when else "date not known"
-            text = f"From {who or 'someone'}, {when_text}: {getattr(concern, 'content', '')}"
+            text = f"From {who or 'someone'}, {when_text}: {concern.content}"
             out.append(ConcernLine(concern.concern_id, text))
         return out
 

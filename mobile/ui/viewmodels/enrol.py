@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.ports import SessionPort
+
+if TYPE_CHECKING:
+    from mobile.services.session import Session
 
 __all__ = ["CHOOSING_ADVICE", "EnrolStage", "EnrolViewModel"]
 
@@ -28,7 +31,7 @@ class EnrolStage(StrEnum):
 
 
 class EnrolViewModel(Observable):
-    def __init__(self, *, session: SessionPort, on_enrolled: Callable[[], None]) -> None:
+    def __init__(self, *, session: Session, on_enrolled: Callable[[], None]) -> None:
         super().__init__()
         self._session = session
         self._on_enrolled = on_enrolled

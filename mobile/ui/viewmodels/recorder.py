@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from mobile.services.errors import SubmissionBlockedError
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page
-from mobile.ui.viewmodels.ports import VisitPort
 from mobile.ui.viewmodels.visit_edits import apply_action, prune_hidden
 from mobile.ui.viewmodels.visit_pages import PageContext, fields_for, pages_for, title_for
 from mobile.ui.viewmodels.visit_paths import (
@@ -29,6 +29,9 @@ from models.enums import ChildCommunication, RecordStatus, VoiceMethod
 from models.rules import Check, Problem, Step
 from models.visit import Visit
 
+if TYPE_CHECKING:
+    from mobile.services.visits import KnownPerson, VisitService
+
 __all__ = ["DEBOUNCE_S", "VisitRecorder"]
 
 DEBOUNCE_S = 1.5
@@ -39,10 +42,10 @@ class VisitRecorder(Observable):
     def __init__(
         self,
         *,
-        visits: VisitPort,
+        visits: VisitService,
         visit: Visit,
         context: PageContext,
-        known_people: list[object] | None = None,
+        known_people: list[KnownPerson] | None = None,
         clock: Callable[[], float] = time.monotonic,
         debounce_s: float = DEBOUNCE_S,
         on_submitted: Callable[[Visit], None] | None = None,

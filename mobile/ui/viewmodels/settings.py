@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.ports import SessionPort
+
+if TYPE_CHECKING:
+    from mobile.services.session import Session
 
 __all__ = ["SettingsViewModel"]
 
@@ -23,7 +26,7 @@ def _when(value: object) -> str:
 
 
 class SettingsViewModel(Observable):
-    def __init__(self, *, session: SessionPort, on_lock: Callable[[], None]) -> None:
+    def __init__(self, *, session: Session, on_lock: Callable[[], None]) -> None:
         super().__init__()
         self._session = session
         self._on_lock = on_lock

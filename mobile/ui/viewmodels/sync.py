@@ -3,15 +3,20 @@ is still waiting: a record leaves the device only when the central record has ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import label
-from mobile.ui.viewmodels.ports import SyncPort
 
-__all__ = ["RecordLine", "SyncViewModel"]
+if TYPE_CHECKING:
+    from mobile.services.sync import SyncService
 
+__all__ = ["SHOWN_ACKNOWLEDGED", "RecordLine", "SyncViewModel", "record_line"]
+
+SHOWN_ACKNOWLEDGED = 20  # the latest acknowledged records listed; anything unsettled always is
 _PENDING = (SyncRecordStatus.WAITING, SyncRecordStatus.SENT)
 _NEEDS_ATTENTION = (SyncRecordStatus.REJECTED, SyncRecordStatus.CONFLICT)
 
@@ -24,10 +29,11 @@ class RecordLine:
     needs_attention: bool
 
 
-def record_line(state: RecordSyncState) -> RecordLine:
+def record_line(state: RecordSyncState, *, title: str | None = None) -> RecordLine:
     detail = ""
     if state.status == SyncRecordStatus.ACKNOWLEDGED:
-        receipt = str(state.receipt_id)[:8] if state.receipt_id else "none"
+        # The end of the receipt id: ids are time-ordered, so their first characters are alike.
+        receipt = str(state.receipt_id)[-8:] if state.receipt_id else "none"
         when = f" at {state.acknowledged_at:%H:%M, %d %b}" if state.acknowledged_at else ""
         detail = f"Receipt {receipt}{when}"
     elif state.status in _NEEDS_ATTENTION:
@@ -38,14 +44,22 @@ def record_line(state: RecordSyncState) -> RecordLine:
     elif state.status == SyncRecordStatus.WAITING:
         detail = "Safe on this device. It goes when there is a signal."
     elif state.status == SyncRecordStatus.SENT:
-        detail = "Sent. Waiting for the central record to confirm."
-    return RecordLine(state.title, label(state.status), detail, state.status in _NEEDS_ATTENTION)
+        detail = "Not confirmed yet, so it stays on this device and is sent again."
+    return RecordLine(
+        title or state.title, label(state.status), detail, state.status in _NEEDS_ATTENTION
+    )
 
 
 class SyncViewModel(Observable):
-    def __init__(self, *, sync: SyncPort) -> None:
+    def __init__(
+        self,
+        *,
+        sync: SyncService,
+        describe: Callable[[RecordSyncState], str] | None = None,
+    ) -> None:
         super().__init__()
         self._sync = sync
+        self._describe = describe or (lambda state: state.title)
         self.progress: SyncProgress | None = None
         self.records: list[RecordSyncState] = []
         self.running = False
@@ -87,14 +101,15 @@ class SyncViewModel(Observable):
         if self.running:
             return "Syncing..."
         parts = []
+        last_error = self.error or (self.progress.last_error if self.progress else "")
         if self.pending:
+            safe = "" if "safe" in last_error else " They are safe on this device."
             parts.append(
                 f"{self.pending} record{'s' if self.pending != 1 else ''} waiting for the central "
-                "record. They are safe on this device."
+                f"record.{safe}"
             )
         if self.needs_attention:
             parts.append(f"{self.needs_attention} need your attention (see below).")
-        last_error = self.error or (self.progress.last_error if self.progress else "")
         if last_error:
             parts.append(last_error)
         if parts:
@@ -107,5 +122,22 @@ class SyncViewModel(Observable):
         when = self.progress.last_sync_at if self.progress else None
         return f"Last sync {when:%H:%M, %d %b %Y}" if when else "Not synced yet"
 
+    def _shown(self) -> tuple[list[RecordSyncState], int]:
+        """What needs attention, then what is waiting (oldest first), then the latest
+        acknowledged (newest first); and how many older acknowledged records are not listed."""
+        attention = [r for r in self.records if r.status in _NEEDS_ATTENTION]
+        waiting = [r for r in self.records if r.status in _PENDING]
+        done = [r for r in self.records if r.status == SyncRecordStatus.ACKNOWLEDGED][::-1]
+        return [*attention, *waiting, *done[:SHOWN_ACKNOWLEDGED]], max(
+            0, len(done) - SHOWN_ACKNOWLEDGED
+        )
+
     def lines(self) -> list[RecordLine]:
-        return [record_line(r) for r in self.records]
+        shown, _ = self._shown()
+        return [record_line(r, title=self._describe(r)) for r in shown]
+
+    def earlier_text(self) -> str:
+        _, hidden = self._shown()
+        if not hidden:
+            return ""
+        return f"{hidden} earlier record{'s' if hidden != 1 else ''} acknowledged, not listed."

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from mobile.services.errors import LockedOutError, WrongPinError
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.ports import SessionPort
+
+if TYPE_CHECKING:
+    from mobile.services.session import Session
 
 __all__ = ["UnlockViewModel"]
 
@@ -17,7 +20,7 @@ class UnlockViewModel(Observable):
     def __init__(
         self,
         *,
-        session: SessionPort,
+        session: Session,
         on_unlocked: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

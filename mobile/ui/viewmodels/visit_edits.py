@@ -3,7 +3,7 @@ answers a later choice made irrelevant before the record is locked."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from models.concern import ConcernReceived
@@ -12,6 +12,7 @@ from models.ids import new_id
 from models.visit import CareArrangement, PersonPresent, RelationshipToChild, Visit
 
 if TYPE_CHECKING:
+    from mobile.services.visits import KnownPerson
     from mobile.ui.viewmodels.recorder import VisitRecorder
 
 __all__ = ["apply_action", "person_from_known", "prune_hidden"]
@@ -21,9 +22,7 @@ def apply_action(recorder: VisitRecorder, action: str) -> None:
     visit = recorder.visit
     name, _, arg = action.partition(".")
     if name == "add_known":
-        known = next(
-            (k for k in recorder.known_people if str(getattr(k, "person_id", "")) == arg), None
-        )
+        known = next((k for k in recorder.known_people if str(k.person_id) == arg), None)
         if known is not None and visit.person(UUID(arg)) is None:
             person, arrangements = person_from_known(known, visit)
             visit.persons_present = [*visit.persons_present, person]
@@ -63,7 +62,9 @@ def apply_action(recorder: VisitRecorder, action: str) -> None:
         raise ValueError(f"unknown action {name}")
 
 
-def person_from_known(known: Any, visit: Visit) -> tuple[PersonPresent, list[CareArrangement]]:
+def person_from_known(
+    known: KnownPerson, visit: Visit
+) -> tuple[PersonPresent, list[CareArrangement]]:
     """A person on record, now present (mobile.services.visits.KnownPerson): what the caseload
     says of them is the starting answer, to be confirmed or corrected on the doorstep."""
     in_visit = [c.child_id for c in visit.children]

@@ -23,8 +23,15 @@ class SyncView:
         self.summary = ft.Semantics(live_region=True, content=ft.Text(""))
         self.last = hint("")
         self.records = ft.Column(spacing=0)
+        self.earlier = hint("")
         self.root = screen(
-            heading("Sync"), self.button, self.bar, self.summary, self.last, self.records
+            heading("Sync"),
+            self.button,
+            self.bar,
+            self.summary,
+            self.last,
+            self.records,
+            self.earlier,
         )
         self.refresh()
 
@@ -35,6 +42,8 @@ class SyncView:
         assert isinstance(self.summary.content, ft.Text)
         self.summary.content.value = vm.summary()
         self.last.value = vm.last_sync_text()
+        self.earlier.value = vm.earlier_text()
+        self.earlier.visible = bool(self.earlier.value)
         self.records.controls = [
             ft.ListTile(
                 title=line.title,

@@ -7,7 +7,7 @@ from typing import Any
 
 import flet as ft
 
-from mobile.ui.viewmodels.fields import FieldKind, FieldSpec
+from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, Page
 from mobile.ui.viewmodels.recorder import VisitRecorder
 from mobile.ui.views.widgets import (
     action_button,
@@ -31,19 +31,27 @@ class VisitView:
     def __init__(self, rec: VisitRecorder, *, on_close: Callable[[], None]) -> None:
         self.rec = rec
         self._on_close = on_close
-        self.title = heading(rec.title)
+        self.root = ft.Column(expand=True)
+        self._shown: Page | None = None
+        self.refresh()
+
+    def _new_step(self) -> None:
+        """Each step starts at its top: a new scrolling column (a new scroll position)."""
+        self.title = heading(self.rec.title)
         self.progress = ft.Text("")
         self.problems = ft.Column(spacing=4)
         self.body = ft.Column(spacing=14)
         self.nav = ft.Row(wrap=True, spacing=10)
         self.status = ft.Column()
-        self.root = screen(
-            self.title, self.progress, self.problems, self.body, self.status, self.nav
-        )
-        self.refresh()
+        self.root.controls = [
+            screen(self.title, self.progress, self.problems, self.body, self.status, self.nav)
+        ]
+        self._shown = self.rec.page
 
     def refresh(self) -> None:
         rec = self.rec
+        if rec.page != self._shown:
+            self._new_step()
         assert isinstance(self.title, ft.Semantics) and isinstance(self.title.content, ft.Text)
         self.title.content.value = rec.title
         self.progress.value = rec.progress_text

@@ -110,7 +110,7 @@ def choice(
         )
     else:
         body = ft.ExpansionTile(
-            title=f"{label}: {current}",
+            title=f"{label} {current}" if label.endswith("?") else f"{label}: {current}",
             subtitle=help_text or None,
             controls=[group],
             tile_padding=ft.Padding.symmetric(horizontal=0),
