@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-if __package__ in (None, ""):  # `flet run mobile/main.py` / flet build: make `mobile.` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import flet as ft
 

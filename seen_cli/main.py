@@ -47,11 +47,12 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--port", type=int, default=8550, show_default=True, help="Port of the app (web).")
 @click.option("--server-port", type=int, default=8740, show_default=True)
-def demo(data_dir: str, port: int, server_port: int) -> None:
+@click.option("--fresh", is_flag=True, help="Throw away the demo data dir and start again.")
+def demo(data_dir: str, port: int, server_port: int, fresh: bool) -> None:
     """Start the central record on a SQLite file and the app with a synthetic caseload."""
     from seen_cli.demo import run_demo
 
-    run_demo(data_dir=data_dir, port=port, server_port=server_port)
+    run_demo(data_dir=data_dir, port=port, server_port=server_port, fresh=fresh)
 
 
 @cli.command()
