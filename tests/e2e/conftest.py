@@ -4,8 +4,8 @@ server can be stopped and started alone. Screenshots at phone size go to artifac
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import shutil
 import socket
 import time
