@@ -10,13 +10,10 @@ from uuid import UUID
 from mobile.services.api import CaseloadRow
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_error
-from mobile.store.errors import StoreError
-from mobile.store.repository import Repository, SyncState
+from mobile.store.repository import Repository
 from models.calendar import WorkingCalendar
 from models.caseload import PersonLink
 from models.concern import ConcernReceived
-from models.enums import SafeguardingConcernNow
-from models.receipt import RecordKind
 from models.timescales import TimescaleRules, default_rules
 
 __all__ = ["CaseloadService", "ChildDetail", "LinkedPerson"]
@@ -56,10 +53,8 @@ class CaseloadService:
 
     def rows(self) -> list[CaseloadRow]:
         """Every child on this device, with timescales computed here (offline) from the rules."""
-        summaries = self._store.caseload_summary()
         return build_rows(
-            summaries=summaries,
-            escalations_pending=self._escalations_pending(),
+            summaries=self._store.caseload_summary(),
             rules=self._rules,
             calendar=self._calendar,
             today=self._clock().date(),
@@ -100,18 +95,3 @@ class CaseloadService:
             )
         except Exception as exc:
             raise app_error(exc) from exc
-
-    def _escalations_pending(self) -> set[UUID]:
-        """Children in a visit recording a safeguarding concern that has not reached the centre."""
-        children: set[UUID] = set()
-        for state in self._store.sync_state():
-            if state.kind != RecordKind.VISIT or state.state == SyncState.ACKNOWLEDGED:
-                continue
-            try:
-                visit = self._store.get_visit(state.record_id)
-            except StoreError:  # an unreadable record is shown on the sync screen, not here
-                continue
-            concern = visit.safeguarding_concern_now
-            if concern not in (None, SafeguardingConcernNow.NONE):
-                children.update(c.child_id for c in visit.children)
-        return children

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import date
-from uuid import UUID
 
 from mobile.services.api import CaseloadRow, ChildFlag
 from mobile.store.repository import ChildSummary
@@ -17,7 +16,6 @@ __all__ = ["age_text", "build_rows"]
 def build_rows(
     *,
     summaries: Iterable[ChildSummary],
-    escalations_pending: Collection[UUID],
     rules: TimescaleRules,
     calendar: WorkingCalendar,
     today: date,
@@ -39,7 +37,7 @@ def build_rows(
                 (ChildFlag.OVERDUE, status.is_overdue),
                 (ChildFlag.NOT_SEEN_LAST_VISIT, summary.not_seen_at_last_visit),
                 (ChildFlag.CONCERN_AWAITING_ACK, summary.concerns_awaiting_acknowledgement > 0),
-                (ChildFlag.ESCALATION_PENDING, child.child_id in escalations_pending),
+                (ChildFlag.ESCALATION_PENDING, summary.escalations_pending > 0),
                 (ChildFlag.UNASSESSED_CARER, summary.unassessed_carers > 0),
                 (ChildFlag.CONTACT_RESTRICTION, summary.restrictions > 0),
             )

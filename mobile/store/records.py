@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
 from models.caseload import Child, ContactRestriction, Household, Person, SeenData
 from models.concern import ConcernReceived
-from models.enums import AssessedStatus, CarerRole
+from models.enums import AssessedStatus, CarerRole, SafeguardingConcernNow
 from models.receipt import Receipt, RecordKind
 from models.visit import Visit
 
@@ -162,9 +162,16 @@ def summarise(
                 restrictions=restricted[child.child_id],
                 drafts=drafts_by_child[child.child_id],
                 unsynced_visits=sum(1 for v in mine if v.visit_id in unsynced_visit_ids),
+                escalations_pending=sum(
+                    1 for v in mine if v.visit_id in unsynced_visit_ids and _escalates(v)
+                ),
             )
         )
     return summaries
+
+
+def _escalates(visit: Visit) -> bool:
+    return visit.safeguarding_concern_now not in (None, SafeguardingConcernNow.NONE)
 
 
 def dumps(data: Any) -> bytes:

@@ -140,6 +140,8 @@ class ChildSummary:
     restrictions: int
     drafts: int
     unsynced_visits: int
+    # Unsynced visits recording a safeguarding concern now (an escalation not yet delivered).
+    escalations_pending: int = 0
 
 
 class Repository(Protocol):

@@ -35,10 +35,9 @@ def summary(**changes) -> ChildSummary:
     return ChildSummary(**{**fields, **changes})
 
 
-def row_for(one: ChildSummary, escalations=()):
+def row_for(one: ChildSummary):
     [row] = build_rows(
         summaries=[one],
-        escalations_pending=set(escalations),
         rules=default_rules(),
         calendar=WorkingCalendar(),
         today=TODAY,
@@ -74,8 +73,9 @@ def test_each_flag_comes_from_its_own_fact():
         unassessed_carers=2,
         restrictions=1,
         unsynced_visits=3,
+        escalations_pending=1,
     )
-    row = row_for(one, escalations=[one.child.child_id])
+    row = row_for(one)
     assert row.flags == {
         ChildFlag.CONCERN_AWAITING_ACK,
         ChildFlag.UNASSESSED_CARER,

@@ -19,7 +19,7 @@ from models.amendment import Amendment, FieldChange
 from models.canonical import content_hash
 from models.caseload import SeenData
 from models.concern import Acknowledgement
-from models.enums import RecordStatus, YesNo
+from models.enums import RecordStatus, SafeguardingConcernNow, YesNo
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
 from models.receipt import CaseloadChange, Receipt, ReceiptStatus, RecordKind
@@ -460,6 +460,30 @@ def test_reset_cursor_forgets_the_caseload_but_keeps_visits_and_outbox(
     assert len(repo.list_children()) == 0
     assert repo.pending_count() == 1
     assert repo.get_visit(caseload.visits[0].visit_id).status == RecordStatus.SUBMITTED
+
+
+def test_escalation_shows_on_the_caseload_until_the_central_record_has_it(
+    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+) -> None:
+    repo.apply_caseload_changes(to_changes(caseload), cursor="1")
+    visit = caseload.visits[0].model_copy(
+        update={
+            "safeguarding_concern_now": SafeguardingConcernNow.REFERRAL_MADE,
+            "escalation_notes": "Referral made to the front door (synthetic).",
+        }
+    )
+    _submit(repo, visit)
+    child_id = visit.children[0].child_id
+
+    def pending() -> int:
+        return next(
+            s for s in repo.caseload_summary() if s.child.child_id == child_id
+        ).escalations_pending
+
+    assert pending() == 1
+    [item] = repo.pending_outbox()
+    repo.record_receipts([_accept(item.record_id)])
+    assert pending() == 0
 
 
 def test_caseload_summary_shows_last_seen_and_the_child_not_seen(
