@@ -42,7 +42,14 @@ from pydantic import BaseModel, ValidationError
 
 from models.receipt import OutboxItem
 from sync import protocol
-from sync.protocol import ChangesResponse, EnrolRequest, EnrolResponse, PushRequest, PushResponse
+from sync.protocol import (
+    ChangesResponse,
+    EnrolRequest,
+    EnrolResponse,
+    PushItem,
+    PushRequest,
+    PushResponse,
+)
 
 __all__ = [
     "AuthRefused",
@@ -162,7 +169,8 @@ class SyncClient:
         order. A batch cut off halfway is simply sent again: the server answers duplicates."""
         receipts = []
         max_seq = 0
-        for batch in self._batches(list(items), device_id):
+        wire = [PushItem.of(item) for item in items]  # each body as its canonical JSON text
+        for batch in self._batches(wire, device_id):
             answer = self._call("POST", "/sync/push", PushResponse, body=batch)
             if len(answer.receipts) != len(batch.items):
                 raise ProtocolMismatch(
@@ -191,16 +199,17 @@ class SyncClient:
                 return
 
     # --- plumbing -------------------------------------------------------------------------------
-    def _batches(self, items: list[OutboxItem], device_id: UUID | None) -> Iterator[PushRequest]:
+    def _batches(self, items: list[PushItem], device_id: UUID | None) -> Iterator[PushRequest]:
         start = 0
         while start < len(items):
             batch = items[start : start + protocol.MAX_ITEMS]
             while True:
                 request = PushRequest(device_id=device_id, items=batch)
-                if len(request.model_dump_json()) <= protocol.MAX_BODY_BYTES or len(batch) == 1:
+                size = len(request.model_dump_json().encode())  # bytes, as the server counts
+                if size <= protocol.MAX_BODY_BYTES or len(batch) == 1:
                     break
                 batch = batch[: len(batch) // 2]
-            if len(request.model_dump_json()) > protocol.MAX_BODY_BYTES:
+            if size > protocol.MAX_BODY_BYTES:
                 raise ServerRejected(
                     protocol.REQUEST_TOO_LARGE,
                     "One record is too large to send. Tell your administrator; it stays on the device.",

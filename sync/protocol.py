@@ -10,7 +10,10 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
-`detail` says, in plain words, what to do next. Request bodies may be gzip-compressed
+`detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
+text (PushItem.body_json, the very text its content_hash is the sha256 of: the central record
+hashes, parses and stores that text, never decoding and re-encoding it), or as a JSON object
+(PushItem.body, as OutboxItem has it). Request bodies may be gzip-compressed
 (`Content-Encoding: gzip`); both the compressed and the decompressed size are bounded by
 MAX_BODY_BYTES. A device names the protocol it speaks in the PROTOCOL_HEADER; a server that cannot
 speak it answers 426 `protocol.mismatch`.
@@ -18,16 +21,18 @@ speak it answers 426 `protocol.mismatch`.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from models.base import Shape
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
-from models.receipt import CaseloadChange, OutboxItem, Receipt
+from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 
 __all__ = [
@@ -74,12 +79,14 @@ __all__ = [
     "ErrorBody",
     "FlagData",
     "FlagKind",
+    "PushItem",
     "PushRequest",
     "PushResponse",
     "QuarantineData",
     "SeenData",
     "VisitRecord",
     "VisitRevisionInfo",
+    "canonical_text",
 ]
 
 PROTOCOL_VERSION = 1
@@ -171,9 +178,49 @@ class EnrolResponse(Shape):
 
 
 # --- Push ----------------------------------------------------------------------------------------
+def canonical_text(body: dict[str, Any]) -> str:
+    """A record's canonical JSON from its JSON form (record.model_dump(mode="json")): the text
+    models.canonical.canonical_json gives for the record, whose sha256 is its content_hash.
+    ValueError for NaN or infinities, which no record's JSON form holds."""
+    return json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+class PushItem(Shape):
+    """One pushed record: an OutboxItem whose body travels either as its canonical JSON text
+    (`body_json`, what the client sends) or as a JSON object (`body`). Exactly one of the two."""
+
+    record_id: UUID
+    kind: RecordKind
+    revision: int = Field(ge=1)
+    base_revision: int | None = None
+    content_hash: str
+    body: dict[str, Any] | None = None
+    body_json: str | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> PushItem:
+        if (self.body is None) == (self.body_json is None):
+            raise ValueError("send the record either as body or as body_json")
+        return self
+
+    @classmethod
+    def of(cls, item: OutboxItem) -> PushItem:
+        """The item as the client sends it: its body as canonical JSON text."""
+        return cls(
+            record_id=item.record_id,
+            kind=item.kind,
+            revision=item.revision,
+            base_revision=item.base_revision,
+            content_hash=item.content_hash,
+            body_json=canonical_text(item.body),
+        )
+
+
 class PushRequest(Shape):
     device_id: UUID | None = None
-    items: list[OutboxItem] = Field(max_length=MAX_ITEMS)
+    items: list[PushItem] = Field(max_length=MAX_ITEMS)
 
 
 class PushResponse(Shape):

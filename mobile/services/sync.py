@@ -64,10 +64,18 @@ class SyncService:
     def sync_now(self) -> SyncProgress:
         """Push everything pending, then pull. Returns the honest state afterwards; a failure is
         reported in `last_error` (nothing is lost). Raises DeviceWipedError if revoked."""
+        return self._run(pull=True)
+
+    def push_now(self) -> SyncProgress:
+        """Push everything pending and store the receipts, without downloading: as sync_now,
+        for when only sending matters (and to measure the push alone)."""
+        return self._run(pull=False)
+
+    def _run(self, *, pull: bool) -> SyncProgress:
         if not self._running.acquire(blocking=False):
             return self.progress()  # a sync is already under way
         try:
-            self._sync_once()
+            self._sync_once(pull=pull)
             self._set_error("")
         except DeviceRevoked:
             log.warning("Central record revoked this device: wiping")
@@ -87,13 +95,15 @@ class SyncService:
             self._running.release()
         return self.progress()
 
-    def _sync_once(self) -> None:
+    def _sync_once(self, *, pull: bool = True) -> None:
         client = self._connect(
             self._store.get_setting("server_url") or "", self._store.get_setting("credential")
         )
         device = self._store.get_plain_setting("device_id")
         device_id = UUID(device) if device else None
         self._push(client, device_id)
+        if not pull:
+            return
         try:
             self._pull(client)
         except CursorExpired:

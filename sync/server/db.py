@@ -5,12 +5,18 @@ transaction: on SQLite it starts with BEGIN IMMEDIATE (the writer lock is taken 
 writers queue on busy_timeout instead of failing), on PostgreSQL it is READ COMMITTED and writers
 of one organisation serialise on the org_seq row lock. Leaving the block without an exception
 commits; an exception rolls back.
+
+`insert_rows(session, table, rows)` is the bulk insert of the hot append-only tables (records,
+visits, the change log, the audit log), in the session's transaction: the column types' own bind
+processors, then one driver-level executemany on SQLite or one COPY on PostgreSQL (one statement
+for the whole batch instead of one per row). `JsonText` is JSON already encoded once (a record's
+canonical JSON, say), stored as it is instead of being encoded again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,15 +27,23 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-__all__ = ["Database", "migrate", "sqlite_url_for"]
+__all__ = ["Database", "JsonText", "insert_rows", "migrate", "sqlite_url_for"]
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _IMMEDIATE = "seen_sqlite_immediate"
 
 
+class JsonText(str):
+    """A JSON document already encoded (valid JSON text): a JSON column stores it as it is."""
+
+    __slots__ = ()
+
+
 def _to_json(value: Any) -> str:
     """JSON columns go through pydantic-core's encoder: the same output, several times faster."""
+    if isinstance(value, JsonText):
+        return str(value)
     return pydantic_core.to_json(value).decode()
 
 
@@ -102,6 +116,61 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _is_time(kind: sa.types.TypeEngine[Any]) -> bool:
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    return isinstance(kind, sa.DateTime | sa.Date)
+
+
+def insert_rows(session: Session, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT every row (each with the same keys) into `table`, in the session's transaction.
+
+    Values go through each column type's bind processor, exactly as `session.execute(
+    sa.insert(table), rows)` would convert them; then SQLite gets one executemany at the driver
+    and PostgreSQL one COPY. Rows with differing keys go in one INSERT each."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if any(row.keys() != rows[0].keys() for row in rows) or any(n not in table.c for n in names):
+        for row in rows:  # one by one, in order: an executemany would keep the first row's keys
+            session.execute(sa.insert(table).values(**row))
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = []
+    for name in names:  # column by column: one bind processor, many values
+        kind = table.c[name].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        column = [row[name] for row in rows]
+        if process is not None and _is_time(kind):
+            done: dict[Any, Any] = {}  # a batch's rows mostly share one time: convert it once
+            column = [done[v] if v in done else done.setdefault(v, process(v)) for v in column]
+        elif process is not None:
+            column = [process(v) for v in column]
+        columns.append(column)
+    values = list(zip(*columns, strict=True))
+    quote = dialect.identifier_preparer
+    target = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
+    if dialect.name == "postgresql":
+        _copy_rows(connection, target, values)
+        return
+    marks = ", ".join("?" for _ in names)
+    # Identifiers from the table's metadata, quoted by the dialect; values are bound parameters.
+    connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({marks})", values)  # noqa: S608
+
+
+def _copy_rows(connection: sa.Connection, target: str, values: list[tuple[Any, ...]]) -> None:
+    sql = f"COPY {target} FROM STDIN"
+    raw: Any = connection.connection.driver_connection
+    error: type[Exception] = connection.dialect.loaded_dbapi.Error
+    try:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for value in values:
+                copy.write_row(value)
+    except error as exc:  # the same error tree as every other statement (503 on busy, ...)
+        raise sa.exc.DBAPIError.instance(sql, None, exc, error) from exc
 
 
 def migrate(db: Database, revision: str = "head") -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "UTCDateTime",
     "VisitChildRow",
     "VisitRevisionRow",
+    "body_type",
     "json_type",
     "metadata",
     "table_of",
@@ -69,8 +70,23 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def json_type() -> sa.types.TypeEngine[Any]:
-    return sa.JSON().with_variant(JSONB(), "postgresql")
+def json_type(*, none_as_null: bool = False) -> sa.types.TypeEngine[Any]:
+    """JSON (JSONB on PostgreSQL). With none_as_null, None is SQL NULL rather than JSON null."""
+    return sa.JSON(none_as_null=none_as_null).with_variant(
+        JSONB(none_as_null=none_as_null), "postgresql"
+    )
+
+
+def body_type(*, none_as_null: bool = False) -> sa.types.TypeEngine[Any]:
+    """A record body (accepted or held): written once, read whole, never queried inside, so on
+    PostgreSQL `json` (the text as written) rather than `jsonb` (parsed to binary on every write,
+    several times dearer). An accepted record's body is its canonical JSON, the very text its
+    content_hash is the sha256 of, so it is kept byte for byte."""
+    return sa.JSON(none_as_null=none_as_null)
+
+
+def _body(*, nullable: bool = False) -> Any:
+    return Field(sa_column=sa.Column(body_type(none_as_null=nullable), nullable=nullable))
 
 
 class ServerTable(SQLModel, registry=registry()):
@@ -202,8 +218,10 @@ class ConcernChildRow(ServerTable, table=True):
 
 
 class RecordRevisionRow(ServerTable, table=True):
-    """Every accepted item as the device sent it, and its receipt. UNIQUE(record_id, revision) is
-    the dedupe check; rows are never updated."""
+    """Every accepted item and its receipt. UNIQUE(record_id, revision) is the dedupe check; rows
+    are never updated. `body` is the record's canonical JSON (what content_hash is over), stored
+    once: NULL for a visit's first revision, whose body is visit_revision(record_id, 1).body,
+    the same canonical JSON byte for byte."""
 
     __tablename__ = "record_revision"
     __table_args__ = (sa.UniqueConstraint("record_id", "revision", name="uq_record_revision"),)
@@ -214,7 +232,7 @@ class RecordRevisionRow(ServerTable, table=True):
     kind: str = Field(max_length=20)
     base_revision: int | None = None
     content_hash: str = Field(max_length=64)
-    body: dict[str, Any] = _json()
+    body: dict[str, Any] | None = _body(nullable=True)
     practitioner_id: UUID
     device_id: UUID
     received_at: datetime = _ts()
@@ -230,7 +248,7 @@ class VisitRevisionRow(ServerTable, table=True):
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
     practitioner_id: UUID
     kind: str = Field(max_length=20)
-    body: dict[str, Any] = _json()  # models.visit.Visit
+    body: dict[str, Any] = _body()  # models.visit.Visit
     started_at: datetime | None = _ts(nullable=True)
     received_at: datetime = _ts()
     received_by_practitioner_id: UUID
@@ -257,7 +275,7 @@ class QuarantineRow(ServerTable, table=True):
     kind: str = Field(max_length=20)
     base_revision: int | None = None
     content_hash: str = Field(max_length=64)
-    body: dict[str, Any] = _json()
+    body: Any = _body()  # the JSON sent: a record, or text that is not JSON kept as a string
     status: str = Field(max_length=20)  # conflict | rejected
     code: str = Field(max_length=64)
     problems: list[str] = _json()

@@ -154,18 +154,19 @@ def authenticate(*, db: Database, credential: str | None, now: datetime) -> Acto
         raise ApiError(
             protocol.AUTH_MISSING, "Sign-in is missing: enrol this device with your organisation."
         )
-    with db.read() as s:
-        found = s.exec(
-            select(DeviceRow, PractitionerRow)
-            .join(PractitionerRow, PractitionerRow.practitioner_id == DeviceRow.practitioner_id)  # type: ignore[arg-type]
-            .where(DeviceRow.credential_hash == hash_secret(credential))
+    d, p = table_of(DeviceRow).c, table_of(PractitionerRow).c
+    with db.read() as s:  # every request: a Core select of the columns needed, no ORM objects
+        device = s.execute(
+            sa.select(d.device_id, d.revoked_at, d.credential_expires_at, d.last_seen_at)
+            .add_columns(p.practitioner_id, p.org_id, p.role, p.team_id, p.scope_version)
+            .join_from(table_of(DeviceRow), table_of(PractitionerRow))
+            .where(d.credential_hash == hash_secret(credential))
         ).first()
-    if found is None:
+    if device is None:
         raise ApiError(
             protocol.AUTH_INVALID,
             "This device's sign-in is not recognised: enrol it again with a new code.",
         )
-    device, who = found
     if device.revoked_at is not None:
         raise ApiError(
             protocol.DEVICE_REVOKED,
@@ -186,11 +187,11 @@ def authenticate(*, db: Database, credential: str | None, now: datetime) -> Acto
             )
     return Actor(
         device_id=device.device_id,
-        practitioner_id=who.practitioner_id,
-        org_id=who.org_id,
-        role=StaffRole(who.role),
-        team_id=who.team_id,
-        scope_version=who.scope_version,
+        practitioner_id=device.practitioner_id,
+        org_id=device.org_id,
+        role=StaffRole(device.role),
+        team_id=device.team_id,
+        scope_version=device.scope_version,
     )
 
 

@@ -22,7 +22,7 @@ from models.concern import ConcernReceived
 from sync import protocol
 from sync.protocol import ChangeKind, SeenData
 from sync.server.db import Database
-from sync.server.services.common import ApiError, AuditLog, ChangeDraft, OrgLog
+from sync.server.services.common import ApiError, AuditLog, ChangeDraft, ChildLike, OrgLog
 from sync.server.tables import (
     AllocationRow,
     ChildRow,
@@ -44,7 +44,7 @@ def _dump(shape: Any) -> dict[str, Any]:
     return data
 
 
-def seen_data(child: ChildRow) -> dict[str, Any]:
+def seen_data(child: ChildLike) -> dict[str, Any]:
     return _dump(
         SeenData(
             child_id=child.child_id,

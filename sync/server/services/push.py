@@ -9,38 +9,46 @@ Per item, in request order:
       a visit revision, last-seen dates, flags for the manager, concerns for the allocated worker.
 Held items (conflict/rejected) go to `quarantine` and to the practitioner's and team's change feed;
 the same held item sent again gets the same receipt. Nothing a device sent is dropped.
+
+What needs no database (the record, its hash, identity, the rules: intake.py) is checked before
+the org lock is taken; then one transaction: the lock, one dedupe lookup for the whole batch,
+the effects, and every row written in bulk (insert_rows) before the commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.amendment import Amendment
-from models.canonical import content_hash, parse_record
+from models.canonical import canonical_json
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import (
     CarerRole,
     ReasonNotSeenAlone,
-    RecordStatus,
     SafeguardingConcernNow,
     YesNo,
 )
-from models.errors import RecordFormatError
 from models.ids import new_id
 from models.lifecycle import apply_amendment, check_amendment
 from models.receipt import OutboxItem, Receipt, ReceiptStatus, RecordKind
-from models.rules import check_concern, check_visit
 from models.visit import Visit
 from sync import protocol
-from sync.protocol import ChangeKind, FlagData, FlagKind, PushResponse, QuarantineData
-from sync.server.db import Database
+from sync.protocol import (
+    ChangeKind,
+    FlagData,
+    FlagKind,
+    PushItem,
+    PushResponse,
+    QuarantineData,
+)
+from sync.server.db import Database, JsonText, insert_rows
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import (
     Actor,
@@ -48,6 +56,15 @@ from sync.server.services.common import (
     ChangeDraft,
     OrgLog,
     child_in_scope,
+)
+from sync.server.services.intake import (
+    Held,
+    Parsed,
+    Record,
+    as_received,
+    held,
+    parse_item,
+    rejected,
 )
 from sync.server.tables import (
     ChildRow,
@@ -64,20 +81,6 @@ from sync.server.tables import (
 __all__ = ["push_items"]
 
 _FLAG_NS = UUID("6f1d3a52-8c3e-4c36-9a43-54c3b9c1d7a1")
-_Record = Visit | Amendment | ConcernReceived | Acknowledgement
-_MODELS: dict[RecordKind, type[_Record]] = {
-    RecordKind.VISIT: Visit,
-    RecordKind.AMENDMENT: Amendment,
-    RecordKind.CONCERN: ConcernReceived,
-    RecordKind.ACKNOWLEDGEMENT: Acknowledgement,
-}
-
-
-@dataclass
-class _Held:
-    status: ReceiptStatus
-    code: str
-    problems: list[str]
 
 
 @dataclass
@@ -85,84 +88,6 @@ class _Plan:
     drafts: list[ChangeDraft]
     apply: Callable[[], None]
     audits: Sequence[tuple[str, UUID | None]] = field(default_factory=list)  # (action, child_id)
-
-
-def _held(status: ReceiptStatus, code: str, *problems: str) -> _Held:
-    return _Held(status, code, list(problems))
-
-
-def _rejected(code: str, *problems: str) -> _Held:
-    return _held(ReceiptStatus.REJECTED, code, *problems)
-
-
-def _parse(item: OutboxItem, actor: Actor) -> _Record | _Held:
-    """Everything that can be checked without the database."""
-    try:
-        record = parse_record(_MODELS[item.kind], item.body)
-    except RecordFormatError as exc:
-        return _rejected(protocol.RECORD_INVALID, *exc.messages)
-    if content_hash(record) != item.content_hash:
-        return _rejected(
-            protocol.SYNC_HASH_MISMATCH,
-            "The record arrived damaged (its content does not match its hash). It is kept on "
-            "the central record; tell your administrator.",
-        )
-    wrong = _identity_problem(item, record, actor)
-    if wrong is not None:
-        return wrong
-    if isinstance(record, Visit):
-        check = check_visit(record)
-        if not check.ok:
-            return _rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
-    elif isinstance(record, ConcernReceived):
-        check = check_concern(record)
-        if not check.ok:
-            return _rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
-    return record
-
-
-def _identity_problem(item: OutboxItem, record: _Record, actor: Actor) -> _Held | None:
-    def invalid(message: str) -> _Held:
-        return _rejected(protocol.RECORD_INVALID, message)
-
-    forbidden = _rejected(
-        protocol.RECORD_FORBIDDEN,
-        "This record names another practitioner or organisation as its author: only your own "
-        "records can be sent from this device.",
-    )
-    if isinstance(record, Visit):
-        if record.visit_id != item.record_id:
-            return invalid("The visit id does not match the record id.")
-        if item.revision != 1 or record.revision != 1 or item.base_revision is not None:
-            return invalid("A visit is sent as revision 1; later revisions are amendments.")
-        if record.status != RecordStatus.SUBMITTED:
-            return invalid("Only a submitted visit can be sent: submit it first.")
-        if (
-            record.organisation_id != actor.org_id
-            or record.practitioner_id != actor.practitioner_id
-        ):
-            return forbidden
-    elif isinstance(record, Amendment):
-        if record.amends_visit_id != item.record_id:
-            return invalid("The amendment is for a different visit than the record id.")
-        if (
-            item.base_revision != record.amends_revision
-            or item.revision != record.amends_revision + 1
-        ):
-            return invalid("An amendment is sent as the revision after the one it amends.")
-        if record.author_id != actor.practitioner_id:
-            return forbidden
-    elif isinstance(record, ConcernReceived):
-        if record.concern_id != item.record_id:
-            return invalid("The concern id does not match the record id.")
-        if item.revision != 1 or item.base_revision is not None:
-            return invalid("A concern is sent as revision 1.")
-    else:
-        if item.base_revision is None or item.revision != item.base_revision + 1:
-            return invalid("An acknowledgement is sent as the revision after the concern's.")
-        if record.by_practitioner_id != actor.practitioner_id:
-            return forbidden
-    return None
 
 
 class _Batch:
@@ -173,8 +98,8 @@ class _Batch:
         session: Session,
         actor: Actor,
         now: datetime,
-        items: list[OutboxItem],
-        parsed: list[_Record | _Held],
+        items: list[PushItem],
+        parsed: list[Parsed | Held],
     ):
         self.s = session
         session.autoflush = False  # writes go out in bulk at the end
@@ -194,20 +119,25 @@ class _Batch:
                 ).where(rr.record_id.in_(record_ids))
             )
         }  # fmt: skip
-        self.held: dict[tuple[UUID, int, str], QuarantineRow] = {
-            (q.record_id, q.revision, q.content_hash): q
-            for q in session.exec(
-                select(QuarantineRow).where(QuarantineRow.record_id.in_(record_ids))  # type: ignore[attr-defined]
+        q = table_of(QuarantineRow).c
+        self.held: dict[tuple[UUID, int, str], Any] = {  # rows: the receipt, never the body
+            (h.record_id, h.revision, h.content_hash): h
+            for h in session.execute(
+                sa.select(
+                    q.receipt_id, q.record_id, q.revision, q.content_hash, q.status, q.code,
+                    q.problems, q.server_seq, q.received_at,
+                ).where(q.record_id.in_(record_ids))
             )
-        }
-        visits = [r for r in self.parsed if isinstance(r, Visit)]
-        concerns = [r for r in self.parsed if isinstance(r, ConcernReceived)]
+        }  # fmt: skip
+        records = [p.record for p in parsed if isinstance(p, Parsed)]
+        visits = [r for r in records if isinstance(r, Visit)]
+        concerns = [r for r in records if isinstance(r, ConcernReceived)]
         child_ids = {o.child_id for v in visits for o in v.children}
         child_ids |= {c for v in visits for q in v.concerns_received for c in q.children_concerned}
         child_ids |= {c for q in concerns for c in q.children_concerned}
-        self.children: dict[UUID, ChildRow] = {}
+        self.children: dict[UUID, _Child] = {}
         self._load_children(child_ids)
-        amended = [r.amends_visit_id for r in self.parsed if isinstance(r, Amendment)]
+        amended = [r.amends_visit_id for r in records if isinstance(r, Amendment)]
         self.latest: dict[UUID, _Latest] = {}
         if amended:
             vr = table_of(VisitRevisionRow).c
@@ -215,7 +145,7 @@ class _Batch:
                 sa.select(vr.visit_id, vr.revision, vr.body).where(vr.visit_id.in_(amended))
             ):
                 if v.visit_id not in self.latest or v.revision > self.latest[v.visit_id].revision:
-                    self.latest[v.visit_id] = _Latest(v.revision, v.body)
+                    self.latest[v.visit_id] = _Latest(v.revision, body=v.body)
         # Accepted rows are written in bulk at the end (flush), in this same transaction.
         self.revision_rows: list[dict[str, Any]] = []
         self.visit_rows: list[dict[str, Any]] = []
@@ -241,31 +171,35 @@ class _Batch:
                 select(RestrictionRow).where(RestrictionRow.person_id.in_(carers))  # type: ignore[attr-defined]
             ):
                 self.restrictions.setdefault(r.person_id, []).append(r)
-                self._load_children({r.child_id})
+            self._load_children({r.child_id for rs in self.restrictions.values() for r in rs})
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
         if wanted:
-            for c in self.s.exec(select(ChildRow).where(ChildRow.child_id.in_(wanted))):  # type: ignore[attr-defined]
-                self.children[c.child_id] = c
+            c = _CHILD.c
+            query = sa.select(*(c[name] for name in _Child.COLUMNS)).where(c.child_id.in_(wanted))
+            for row in self.s.execute(query):
+                self.children[row.child_id] = _Child(*row)
 
     def flush(self) -> None:
+        changed = [child.seen_row() for child in self.children.values() if child.changed]
+        if changed:
+            self.s.execute(_UPDATE_SEEN, changed)
         for table, rows in (
             (RecordRevisionRow, self.revision_rows),
             (VisitRevisionRow, self.visit_rows),
             (VisitChildRow, self.visit_child_rows),
         ):
-            if rows:
-                self.s.execute(sa.insert(table_of(table)), rows)
+            insert_rows(self.s, table_of(table), rows)
         self.log.flush()
         self.audit.flush()
 
     # --- one item ---------------------------------------------------------------------------
-    def handle(self, item: OutboxItem, parsed: _Record | _Held) -> Receipt:
+    def handle(self, item: PushItem, parsed: Parsed | Held) -> Receipt:
         key = (item.record_id, item.revision)
-        held = self.held.get((item.record_id, item.revision, item.content_hash))
-        if held is not None:  # the same held item again: the same receipt
-            return _held_receipt(held)
+        kept = self.held.get((item.record_id, item.revision, item.content_hash))
+        if kept is not None:  # the same held item again: the same receipt
+            return _held_receipt(kept)
         done = self.accepted.get(key)
         if done is not None:
             if done.content_hash == item.content_hash:
@@ -281,7 +215,7 @@ class _Batch:
             stale = item.kind in (RecordKind.AMENDMENT, RecordKind.ACKNOWLEDGEMENT)
             return self.hold(
                 item,
-                _held(
+                held(
                     ReceiptStatus.CONFLICT,
                     protocol.SYNC_STALE_BASE if stale else protocol.SYNC_CONFLICT,
                     "Someone else changed this record first"
@@ -290,10 +224,10 @@ class _Batch:
                     "Both versions are kept: your manager will help decide which is right.",
                 ),
             )
-        if isinstance(parsed, _Held):
+        if isinstance(parsed, Held):
             return self.hold(item, parsed)
         outcome = self.plan(item, parsed)
-        if isinstance(outcome, _Held):
+        if isinstance(outcome, Held):
             return self.hold(item, outcome)
         outcome.apply()
         server_seq = self.log.add(outcome.drafts)
@@ -307,7 +241,9 @@ class _Batch:
                 "kind": item.kind.value,
                 "base_revision": item.base_revision,
                 "content_hash": item.content_hash,
-                "body": item.body,
+                # the canonical JSON its content_hash is over, stored once: a visit's is in
+                # visit_revision (see RecordRevisionRow)
+                "body": None if item.kind == RecordKind.VISIT else parsed.canonical,
                 "practitioner_id": self.actor.practitioner_id,
                 "device_id": self.actor.device_id,
                 "received_at": self.now,
@@ -328,15 +264,15 @@ class _Batch:
             received_at=self.now,
         )
 
-    def hold(self, item: OutboxItem, held: _Held) -> Receipt:
+    def hold(self, item: PushItem, why: Held) -> Receipt:
         receipt_id = new_id()
         data = QuarantineData(
             record_id=item.record_id,
             revision=item.revision,
             kind=item.kind.value,
-            status=held.status.value,
-            code=held.code,
-            problems=held.problems,
+            status=why.status.value,
+            code=why.code,
+            problems=why.problems,
             practitioner_id=self.actor.practitioner_id,
             received_at=self.now,
         )
@@ -358,10 +294,10 @@ class _Batch:
             kind=item.kind.value,
             base_revision=item.base_revision,
             content_hash=item.content_hash,
-            body=item.body,
-            status=held.status.value,
-            code=held.code,
-            problems=held.problems,
+            body=as_received(item),
+            status=why.status.value,
+            code=why.code,
+            problems=why.problems,
             practitioner_id=self.actor.practitioner_id,
             device_id=self.actor.device_id,
             received_at=self.now,
@@ -369,26 +305,25 @@ class _Batch:
         )
         self.s.add(row)
         self.held[(item.record_id, item.revision, item.content_hash)] = row
-        self.audit.add(
-            f"push.{item.kind}.{held.status}", record_id=item.record_id, outcome=held.code
-        )
+        self.audit.add(f"push.{item.kind}.{why.status}", record_id=item.record_id, outcome=why.code)
         return _held_receipt(row)
 
     # --- what accepting would do ------------------------------------------------------------
-    def plan(self, item: OutboxItem, record: _Record) -> _Plan | _Held:
+    def plan(self, item: PushItem, parsed: Parsed) -> _Plan | Held:
+        record = parsed.record
         if isinstance(record, Visit):
-            return self._plan_visit(record)
+            return self._plan_visit(record, canonical=parsed.canonical)
         if isinstance(record, Amendment):
             return self._plan_amendment(record)
         if isinstance(record, ConcernReceived):
             return self._plan_concern(record)
         return self._plan_acknowledgement(item, record)
 
-    def _scope_problem(self, child_ids: list[UUID], record_id: UUID) -> _Held | None:
+    def _scope_problem(self, child_ids: list[UUID], record_id: UUID) -> Held | None:
         for child_id in child_ids:
             child = self.children.get(child_id)
             if child is None or child.org_id != self.actor.org_id:
-                return _rejected(
+                return rejected(
                     protocol.RECORD_UNKNOWN_CHILD,
                     "This record names a child the central record does not hold. Tell your "
                     "manager: the record is kept.",
@@ -397,14 +332,16 @@ class _Batch:
                 self.audit.add(
                     "push.refused", record_id=record_id, child_id=child_id, outcome="forbidden"
                 )
-                return _rejected(
+                return rejected(
                     protocol.RECORD_FORBIDDEN,
                     "This record names a child who is not on your caseload. Tell your manager: "
                     "the record is kept.",
                 )
         return None
 
-    def _plan_visit(self, visit: Visit, *, previous: Visit | None = None) -> _Plan | _Held:
+    def _plan_visit(
+        self, visit: Visit, *, previous: Visit | None = None, canonical: JsonText | None = None
+    ) -> _Plan | Held:
         child_ids = [o.child_id for o in visit.children]
         if previous is None:
             problem = self._scope_problem(child_ids, visit.visit_id)
@@ -413,7 +350,7 @@ class _Batch:
             concern_children = [c for q in visit.concerns_received for c in q.children_concerned]
             for c in concern_children:
                 if c not in self.children or self.children[c].org_id != self.actor.org_id:
-                    return _rejected(
+                    return rejected(
                         protocol.RECORD_UNKNOWN_CHILD,
                         "A concern in this visit names a child the central record does not hold.",
                     )
@@ -422,22 +359,26 @@ class _Batch:
         for outcome in visit.children:
             child = self.children[outcome.child_id]
             started = visit.started_at
+            changed = False
             if started is not None and (
                 child.last_visit_at is None or started >= child.last_visit_at
             ):
                 child.last_visit_at, child.last_visit_id = started, visit.visit_id
                 if visit.next_visit_due is not None:
                     child.next_visit_due = visit.next_visit_due
+                changed = True
             if (
                 outcome.child_id in seen_f2f
                 and started is not None
                 and (child.last_seen_at is None or started >= child.last_seen_at)
             ):
                 child.last_seen_at, child.last_seen_visit_id = started, visit.visit_id
-            self.s.add(child)
-            drafts.append(
-                ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
-            )
+                changed = True
+            if changed:  # an older visit arriving late changes nothing a device holds
+                child.changed = True
+                drafts.append(
+                    ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
+                )
         new_flags = self._flags(visit)
         old_flags = self._flags(previous) if previous is not None else {}
         for flag_id, (child, data) in new_flags.items():
@@ -455,7 +396,7 @@ class _Batch:
                 drafts.extend(self._new_concern(concern, visit.visit_id))
 
         def apply() -> None:
-            body = visit.model_dump(mode="json")
+            body = canonical or JsonText(canonical_json(visit).decode())
             self.visit_rows.append(
                 {
                     "visit_id": visit.visit_id,
@@ -472,7 +413,7 @@ class _Batch:
                 }
             )
             # an amendment later in this batch builds on it
-            self.latest[visit.visit_id] = _Latest(visit.revision, body)
+            self.latest[visit.visit_id] = _Latest(visit.revision, visit=visit)
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
@@ -481,8 +422,8 @@ class _Batch:
         action = "push.visit.accepted" if previous is None else "push.amendment.accepted"
         return _Plan(drafts, apply, [(action, c) for c in dict.fromkeys(child_ids)])
 
-    def _flags(self, visit: Visit) -> dict[UUID, tuple[ChildRow, dict[str, Any]]]:
-        flags: dict[UUID, tuple[ChildRow, dict[str, Any]]] = {}
+    def _flags(self, visit: Visit) -> dict[UUID, tuple[_Child, dict[str, Any]]]:
+        flags: dict[UUID, tuple[_Child, dict[str, Any]]] = {}
         seen_f2f = set(visit.child_seen_face_to_face)
 
         def flag(child_id: UUID, kind: FlagKind, reason: str = "", **extra: Any) -> None:
@@ -556,52 +497,52 @@ class _Batch:
             )
         return drafts
 
-    def _plan_amendment(self, amendment: Amendment) -> _Plan | _Held:
+    def _plan_amendment(self, amendment: Amendment) -> _Plan | Held:
         latest = self.latest.get(amendment.amends_visit_id)
         if latest is None or latest.revision < amendment.amends_revision:
-            return _held(
+            return held(
                 ReceiptStatus.CONFLICT,
                 protocol.SYNC_MISSING_BASE,
                 "The visit this amends has not reached the central record. The amendment is "
                 "kept: your manager will help.",
             )
         if latest.revision > amendment.amends_revision:
-            return _held(
+            return held(
                 ReceiptStatus.CONFLICT,
                 protocol.SYNC_STALE_BASE,
                 "The visit was changed after this amendment was started. Both are kept: your "
                 "manager will help decide which is right.",
             )
-        visit = Visit.model_validate(latest.body)
+        visit = latest.shape()
         self._load_children({o.child_id for o in visit.children})
         if visit.practitioner_id != self.actor.practitioner_id:
             problem = self._scope_problem([o.child_id for o in visit.children], visit.visit_id)
             if problem is not None or not self.actor.is_manager:
-                return problem or _rejected(
+                return problem or rejected(
                     protocol.RECORD_FORBIDDEN,
                     "Only the visit's author or their manager can amend it.",
                 )
         check = check_amendment(visit, amendment)
         if not check.ok:
-            return _rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
+            return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
         amended = apply_amendment(visit, amendment)
         self._load_children({o.child_id for o in amended.children} - set(self.children))
         missing = [o.child_id for o in amended.children if o.child_id not in self.children]
         if missing:
-            return _rejected(protocol.RECORD_UNKNOWN_CHILD, "The amendment names an unknown child.")
+            return rejected(protocol.RECORD_UNKNOWN_CHILD, "The amendment names an unknown child.")
         return self._plan_visit(amended, previous=visit)
 
-    def _plan_concern(self, concern: ConcernReceived) -> _Plan | _Held:
+    def _plan_concern(self, concern: ConcernReceived) -> _Plan | Held:
         for child_id in concern.children_concerned:
             child = self.children.get(child_id)
             if child is None or child.org_id != self.actor.org_id:
-                return _rejected(
+                return rejected(
                     protocol.RECORD_UNKNOWN_CHILD,
                     "This concern names a child the central record does not hold. Tell your "
                     "manager: the concern is kept.",
                 )
         if concern.concern_id in self.concerns:
-            return _held(
+            return held(
                 ReceiptStatus.CONFLICT,
                 protocol.SYNC_CONFLICT,
                 "This concern is already on the central record (recorded in a visit). Both are kept.",
@@ -610,7 +551,7 @@ class _Batch:
         audits = [("push.concern.accepted", c) for c in dict.fromkeys(concern.children_concerned)]
         return _Plan(drafts, lambda: None, audits)
 
-    def _plan_acknowledgement(self, item: OutboxItem, ack: _Record) -> _Plan | _Held:
+    def _plan_acknowledgement(self, item: PushItem, ack: Record) -> _Plan | Held:
         assert isinstance(ack, Acknowledgement) and item.base_revision is not None
         concern = self.concerns.get(item.record_id)
         if (
@@ -618,13 +559,13 @@ class _Batch:
             or concern.org_id != self.actor.org_id
             or concern.revision < item.base_revision
         ):
-            return _held(
+            return held(
                 ReceiptStatus.CONFLICT,
                 protocol.SYNC_MISSING_BASE,
                 "The concern this acknowledges is not on the central record yet. Kept.",
             )
         if concern.revision > item.base_revision:
-            return _held(
+            return held(
                 ReceiptStatus.CONFLICT,
                 protocol.SYNC_STALE_BASE,
                 "This concern was already acknowledged. Both acknowledgements are kept.",
@@ -634,7 +575,7 @@ class _Batch:
         children = [self.children[c] for c in shape.children_concerned if c in self.children]
         if not any(child_in_scope(self.actor, c) for c in children):
             self.audit.add("push.refused", record_id=item.record_id, outcome="forbidden")
-            return _rejected(
+            return rejected(
                 protocol.RECORD_FORBIDDEN,
                 "Only the allocated worker or their manager can acknowledge this concern.",
             )
@@ -655,10 +596,51 @@ class _Batch:
         )
 
 
+_CHILD = table_of(ChildRow)
+
+
+@dataclass
+class _Child:
+    """A child's row as a push needs it (scope, last visited and seen), read and written with Core
+    statements; `changed` ones are written back in one executemany UPDATE before the commit."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "child_id", "org_id", "allocated_to", "team_id", "last_visit_at", "last_visit_id",
+        "last_seen_at", "last_seen_visit_id", "next_visit_due",
+    )  # fmt: skip
+    child_id: UUID
+    org_id: str
+    allocated_to: UUID | None
+    team_id: UUID | None
+    last_visit_at: datetime | None
+    last_visit_id: UUID | None
+    last_seen_at: datetime | None
+    last_seen_visit_id: UUID | None
+    next_visit_due: date | None
+    changed: bool = False
+
+    def seen_row(self) -> dict[str, Any]:
+        return {f"b_{name}": getattr(self, name) for name in _SEEN_COLUMNS}
+
+
+_SEEN_COLUMNS = (*_Child.COLUMNS[4:], "child_id")
+_UPDATE_SEEN = (
+    sa.update(_CHILD)
+    .where(_CHILD.c.child_id == sa.bindparam("b_child_id"))
+    .values({name: sa.bindparam(f"b_{name}") for name in _SEEN_COLUMNS[:-1]})
+)
+
+
 @dataclass(frozen=True)
 class _Latest:
+    """The latest revision of a visit: its stored body, or the Visit accepted earlier in this batch."""
+
     revision: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None = None
+    visit: Visit | None = None
+
+    def shape(self) -> Visit:
+        return self.visit if self.visit is not None else Visit.model_validate(self.body)
 
 
 @dataclass(frozen=True)
@@ -671,7 +653,8 @@ class _Accepted:
     received_at: datetime
 
 
-def _held_receipt(row: QuarantineRow) -> Receipt:
+def _held_receipt(row: Any) -> Receipt:
+    """The receipt of a held item (a QuarantineRow, or a row of its receipt columns)."""
     return Receipt(
         record_id=row.record_id,
         revision=row.revision,
@@ -685,14 +668,16 @@ def _held_receipt(row: QuarantineRow) -> Receipt:
 
 
 def push_items(
-    *, db: Database, actor: Actor, items: list[OutboxItem], now: datetime
+    *, db: Database, actor: Actor, items: Sequence[PushItem | OutboxItem], now: datetime
 ) -> PushResponse:
-    """Handle one push in one transaction; the receipts are returned only after it commits."""
-    parsed = [_parse(item, actor) for item in items]  # no database needed: outside the lock
+    """Handle one push in one transaction; the receipts are returned only after it commits.
+    OutboxItems (from callers in-process) are taken as PushItems sending their body as JSON."""
+    wire = [i if isinstance(i, PushItem) else PushItem(**i.model_dump()) for i in items]
+    parsed = [parse_item(item, actor) for item in wire]  # no database needed: outside the lock
     with db.write() as s:
-        batch = _Batch(s, actor, now, items, parsed)
+        batch = _Batch(s, actor, now, wire, parsed)
         receipts = [
-            batch.handle(item, parsed) for item, parsed in zip(items, batch.parsed, strict=True)
+            batch.handle(item, parsed) for item, parsed in zip(wire, batch.parsed, strict=True)
         ]
         batch.flush()
     seqs = [r.server_seq for r in receipts if r.server_seq is not None]

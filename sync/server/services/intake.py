@@ -1,0 +1,178 @@
+"""What a pushed item is, checked without the database: its record, the canonical JSON its hash is
+over, its identity and the recording rules. Anything wrong is Held (rejected, with the messages);
+push.py decides the rest (dedupe, scope, effects) inside the write transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic_core
+
+from models.amendment import Amendment
+from models.canonical import canonical_json, parse_record
+from models.concern import Acknowledgement, ConcernReceived
+from models.enums import RecordStatus
+from models.errors import RecordFormatError
+from models.receipt import ReceiptStatus, RecordKind
+from models.rules import check_concern, check_visit
+from models.visit import Visit
+from sync import protocol
+from sync.protocol import PushItem, canonical_text
+from sync.server.db import JsonText
+from sync.server.services.common import Actor
+
+__all__ = ["MODELS", "Held", "Parsed", "Record", "as_received", "held", "parse_item", "rejected"]
+
+Record = Visit | Amendment | ConcernReceived | Acknowledgement
+MODELS: dict[RecordKind, type[Record]] = {
+    RecordKind.VISIT: Visit,
+    RecordKind.AMENDMENT: Amendment,
+    RecordKind.CONCERN: ConcernReceived,
+    RecordKind.ACKNOWLEDGEMENT: Acknowledgement,
+}
+
+
+@dataclass
+class Held:
+    status: ReceiptStatus
+    code: str
+    problems: list[str]
+
+
+def held(status: ReceiptStatus, code: str, *problems: str) -> Held:
+    return Held(status, code, list(problems))
+
+
+def rejected(code: str, *problems: str) -> Held:
+    return held(ReceiptStatus.REJECTED, code, *problems)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    record: Record
+    canonical: JsonText  # the canonical JSON item.content_hash is over: stored as the body
+
+
+def parse_item(item: PushItem, actor: Actor) -> Parsed | Held:
+    """Everything that can be checked without the database."""
+    parsed = _record_of(item)
+    if isinstance(parsed, Held):
+        return parsed
+    record = parsed.record
+    wrong = _identity_problem(item, record, actor)
+    if wrong is not None:
+        return wrong
+    if isinstance(record, Visit):
+        check = check_visit(record)
+        if not check.ok:
+            return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
+    elif isinstance(record, ConcernReceived):
+        check = check_concern(record)
+        if not check.ok:
+            return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
+    return parsed
+
+
+def _record_of(item: PushItem) -> Parsed | Held:
+    """The record, and the canonical JSON its content_hash is the sha256 of (stored as its body).
+
+    Sent as body_json, the text is that canonical JSON: hashed, parsed and stored as it is, with
+    no decoding and encoding again. Sent as body (a JSON object), the body with its keys sorted
+    is the text the device hashed, when the device made the body with record.model_dump(mode=
+    "json") as models.canonical does; should it not (another app version, say), the parsed
+    record's own canonical JSON must match the hash instead, as it always had to."""
+    model = MODELS[item.kind]
+    if item.body_json is not None:
+        try:
+            text = item.body_json.encode()
+            record = parse_record(model, text)
+        except UnicodeEncodeError:
+            return rejected(protocol.RECORD_INVALID, "record: this is not valid text")
+        except RecordFormatError as exc:
+            return rejected(protocol.RECORD_INVALID, *exc.messages)
+        if hashlib.sha256(text).hexdigest() != item.content_hash:
+            return _damaged()
+        return Parsed(record, JsonText(item.body_json))
+    assert item.body is not None
+    try:
+        record = parse_record(model, item.body)
+    except RecordFormatError as exc:
+        return rejected(protocol.RECORD_INVALID, *exc.messages)
+    try:
+        sent = canonical_text(item.body).encode()
+        if hashlib.sha256(sent).hexdigest() == item.content_hash:
+            return Parsed(record, JsonText(sent.decode()))
+    except (ValueError, UnicodeEncodeError):  # not plain JSON text: the parsed record decides
+        pass
+    own = canonical_json(record)
+    if hashlib.sha256(own).hexdigest() == item.content_hash:
+        return Parsed(record, JsonText(own.decode()))
+    return _damaged()
+
+
+def as_received(item: PushItem) -> dict[str, Any] | JsonText:
+    """What a held item's body is kept as: the JSON the device sent, or (when that text is not
+    JSON at all) the text itself, as a JSON string. Nothing a device sent is dropped."""
+    if item.body is not None:
+        return item.body
+    assert item.body_json is not None
+    try:
+        pydantic_core.from_json(item.body_json, allow_inf_nan=False)
+    except ValueError:
+        return JsonText(json.dumps(item.body_json))
+    return JsonText(item.body_json)
+
+
+def _damaged() -> Held:
+    return rejected(
+        protocol.SYNC_HASH_MISMATCH,
+        "The record arrived damaged (its content does not match its hash). It is kept on the "
+        "central record; tell your administrator.",
+    )
+
+
+def _identity_problem(item: PushItem, record: Record, actor: Actor) -> Held | None:
+    def invalid(message: str) -> Held:
+        return rejected(protocol.RECORD_INVALID, message)
+
+    forbidden = rejected(
+        protocol.RECORD_FORBIDDEN,
+        "This record names another practitioner or organisation as its author: only your own "
+        "records can be sent from this device.",
+    )
+    if isinstance(record, Visit):
+        if record.visit_id != item.record_id:
+            return invalid("The visit id does not match the record id.")
+        if item.revision != 1 or record.revision != 1 or item.base_revision is not None:
+            return invalid("A visit is sent as revision 1; later revisions are amendments.")
+        if record.status != RecordStatus.SUBMITTED:
+            return invalid("Only a submitted visit can be sent: submit it first.")
+        if (
+            record.organisation_id != actor.org_id
+            or record.practitioner_id != actor.practitioner_id
+        ):
+            return forbidden
+    elif isinstance(record, Amendment):
+        if record.amends_visit_id != item.record_id:
+            return invalid("The amendment is for a different visit than the record id.")
+        if (
+            item.base_revision != record.amends_revision
+            or item.revision != record.amends_revision + 1
+        ):
+            return invalid("An amendment is sent as the revision after the one it amends.")
+        if record.author_id != actor.practitioner_id:
+            return forbidden
+    elif isinstance(record, ConcernReceived):
+        if record.concern_id != item.record_id:
+            return invalid("The concern id does not match the record id.")
+        if item.revision != 1 or item.base_revision is not None:
+            return invalid("A concern is sent as revision 1.")
+    else:
+        if item.base_revision is None or item.revision != item.base_revision + 1:
+            return invalid("An acknowledgement is sent as the revision after the concern's.")
+        if record.by_practitioner_id != actor.practitioner_id:
+            return forbidden
+    return None
