@@ -36,7 +36,6 @@ from typing import Any
 
 from mobile.services.session import Session
 from mobile.store import KdfParams
-from models.canonical import content_hash
 from models.enums import PractitionerRole
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
@@ -158,16 +157,7 @@ class _CentralRecord:
             practitioner_id=load.practitioner_id,
             now=NOW,
         )
-        sv.load_caseload(
-            db=db,
-            org_id=load.organisation_id,
-            households=load.households,
-            people=load.people,
-            children=load.children,
-            restrictions=load.restrictions,
-            concerns=load.concerns,
-            now=NOW,
-        )
+        sv.load_synthetic_caseload(db=db, load=load, now=NOW)
         self.http = TestClient(self.app)
         self.http.__enter__()  # the lifespan: started as `seen server` starts it
         self.client = self.connect(SERVER, None)
@@ -209,19 +199,10 @@ class _CentralRecord:
 
 
 def _items(load: SyntheticCaseload) -> list[OutboxItem]:
-    items = []
-    for visit in load.visits:
-        done = submit(visit, at=NOW)
-        items.append(
-            OutboxItem(
-                record_id=done.visit_id,
-                kind=RecordKind.VISIT,
-                revision=1,
-                content_hash=content_hash(done),
-                body=done.model_dump(mode="json"),
-            )
-        )
-    return items
+    return [
+        OutboxItem.of(submit(v, at=NOW), kind=RecordKind.VISIT, record_id=v.visit_id)
+        for v in load.visits
+    ]
 
 
 def _settle() -> None:

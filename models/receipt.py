@@ -11,9 +11,10 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from models.base import Shape
+from models.canonical import content_hash
 
 __all__ = ["CaseloadChange", "OutboxItem", "Receipt", "ReceiptStatus", "RecordKind"]
 
@@ -43,6 +44,26 @@ class OutboxItem(Shape):
     base_revision: int | None = None  # the revision this builds on (amendments)
     content_hash: str  # sha256 of models.canonical.canonical_json(body)
     body: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        record: BaseModel,
+        *,
+        kind: RecordKind,
+        record_id: UUID,
+        revision: int = 1,
+        base_revision: int | None = None,
+    ) -> OutboxItem:
+        """The item that carries `record` (already submitted, if a visit)."""
+        return cls(
+            record_id=record_id,
+            kind=kind,
+            revision=revision,
+            base_revision=base_revision,
+            content_hash=content_hash(record),
+            body=record.model_dump(mode="json"),
+        )
 
 
 class Receipt(Shape):

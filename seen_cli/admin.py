@@ -290,16 +290,7 @@ def register(group: click.Group) -> None:
             team_id=team,
             now=now,
         )
-        rows = services.load_caseload(
-            db=database,
-            org_id=org_id,
-            households=load.households,
-            people=load.people,
-            children=load.children,
-            restrictions=load.restrictions,
-            concerns=load.concerns,
-            now=now,
-        )
+        rows = services.load_synthetic_caseload(db=database, load=load, now=now)
         click.echo(f"organisation {org_id}")
         click.echo(f"team         {team}")
         click.echo(f"practitioner {worker}")

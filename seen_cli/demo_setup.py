@@ -167,16 +167,7 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
                 db=database, org_id=load.organisation_id, display_name=name, role=role,
                 team_id=team, practitioner_id=pid, now=now,
             )  # fmt: skip
-        services.load_caseload(
-            db=database,
-            org_id=load.organisation_id,
-            households=load.households,
-            people=load.people,
-            children=load.children,
-            restrictions=load.restrictions,
-            concerns=load.concerns,
-            now=now,
-        )
+        services.load_synthetic_caseload(db=database, load=load, now=now)
         code, _ = services.issue_enrolment_code(
             db=database, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
         )

@@ -30,7 +30,6 @@ def run_loadtest(*, devices: int, visits: int, seconds: float) -> None:
     import httpx
     import uvicorn
 
-    from models.canonical import content_hash
     from models.lifecycle import submit
     from models.receipt import OutboxItem, RecordKind
     from models.synthetic import generate_caseload
@@ -66,18 +65,10 @@ def run_loadtest(*, devices: int, visits: int, seconds: float) -> None:
             code, _ = sv.issue_enrolment_code(
                 db=db, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
             )
-            items = []
-            for visit in load.visits[:visits]:
-                done = submit(visit, at=now)
-                items.append(
-                    OutboxItem(
-                        record_id=done.visit_id,
-                        kind=RecordKind.VISIT,
-                        revision=1,
-                        content_hash=content_hash(done),
-                        body=done.model_dump(mode="json"),
-                    )
-                )
+            items = [
+                OutboxItem.of(submit(v, at=now), kind=RecordKind.VISIT, record_id=v.visit_id)
+                for v in load.visits[:visits]
+            ]
             plans.append((code, items))
 
         port = _free_port()

@@ -13,7 +13,6 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from models.amendment import Amendment
-from models.canonical import content_hash
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
 from models.synthetic import SyntheticCaseload, generate_caseload
@@ -150,16 +149,7 @@ def make_world(database_url: str, clock: FakeClock | None = None) -> World:
             now=now,
         )
         if load is not None:
-            sv.load_caseload(
-                db=db,
-                org_id=ORG,
-                households=load.households,
-                people=load.people,
-                children=load.children,
-                restrictions=load.restrictions,
-                concerns=load.concerns,
-                now=now,
-            )
+            sv.load_synthetic_caseload(db=db, load=load, now=now)
         return Practitioner(pid, load)
 
     return World(
@@ -178,13 +168,7 @@ def make_world(database_url: str, clock: FakeClock | None = None) -> World:
 # --- Items ---------------------------------------------------------------------------------------
 def visit_item(visit: Visit, *, at: datetime = FIXED_NOW) -> OutboxItem:
     submitted = submit(visit, at=at) if visit.revision == 0 else visit
-    return OutboxItem(
-        record_id=submitted.visit_id,
-        kind=RecordKind.VISIT,
-        revision=1,
-        content_hash=content_hash(submitted),
-        body=submitted.model_dump(mode="json"),
-    )
+    return OutboxItem.of(submitted, kind=RecordKind.VISIT, record_id=submitted.visit_id)
 
 
 def visit_items(load: SyntheticCaseload) -> list[OutboxItem]:
@@ -192,24 +176,18 @@ def visit_items(load: SyntheticCaseload) -> list[OutboxItem]:
 
 
 def amendment_item(amendment: Amendment) -> OutboxItem:
-    return OutboxItem(
-        record_id=amendment.amends_visit_id,
+    return OutboxItem.of(
+        amendment,
         kind=RecordKind.AMENDMENT,
+        record_id=amendment.amends_visit_id,
         revision=amendment.amends_revision + 1,
         base_revision=amendment.amends_revision,
-        content_hash=content_hash(amendment),
-        body=amendment.model_dump(mode="json"),
     )
 
 
 def item_of(
     record: Any, kind: RecordKind, record_id: UUID, revision: int = 1, base: int | None = None
 ) -> OutboxItem:
-    return OutboxItem(
-        record_id=record_id,
-        kind=kind,
-        revision=revision,
-        base_revision=base,
-        content_hash=content_hash(record),
-        body=record.model_dump(mode="json"),
+    return OutboxItem.of(
+        record, kind=kind, record_id=record_id, revision=revision, base_revision=base
     )

@@ -15,7 +15,7 @@ from sync.server.services.auth import (
     issue_enrolment_code,
     revoke_device,
 )
-from sync.server.services.caseload import allocate_child, load_caseload
+from sync.server.services.caseload import allocate_child, load_caseload, load_synthetic_caseload
 from sync.server.services.common import Actor, ApiError, StaffRole
 from sync.server.services.pull import child_record, pull_changes, visit_record
 from sync.server.services.push import push_items
@@ -36,6 +36,7 @@ __all__ = [
     "issue_enrolment_code",
     "list_devices",
     "load_caseload",
+    "load_synthetic_caseload",
     "pull_changes",
     "push_items",
     "reset_cursors",

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from models.caseload import Child, ContactRestriction, Household, Person
 from models.concern import ConcernReceived
+from models.synthetic import SyntheticCaseload
 from sync import protocol
 from sync.protocol import ChangeKind, SeenData
 from sync.server.db import Database
@@ -36,7 +37,13 @@ from sync.server.tables import (
     table_of,
 )
 
-__all__ = ["allocate_child", "child_snapshot", "load_caseload", "seen_data"]
+__all__ = [
+    "allocate_child",
+    "child_snapshot",
+    "load_caseload",
+    "load_synthetic_caseload",
+    "seen_data",
+]
 
 
 def _dump(shape: Any) -> dict[str, Any]:
@@ -215,6 +222,20 @@ def load_caseload(
         log.flush()
         audit.flush()
         return written
+
+
+def load_synthetic_caseload(*, db: Database, load: SyntheticCaseload, now: datetime) -> int:
+    """A synthetic caseload (demo, tests, benchmarks) into its own organisation."""
+    return load_caseload(
+        db=db,
+        org_id=load.organisation_id,
+        households=load.households,
+        people=load.people,
+        children=load.children,
+        restrictions=load.restrictions,
+        concerns=load.concerns,
+        now=now,
+    )
 
 
 def allocate_child(
