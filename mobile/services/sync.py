@@ -18,9 +18,11 @@ from datetime import datetime
 from uuid import UUID
 
 from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
-from mobile.services.errors import AppError, DeviceWipedError, app_error
+from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
+from mobile.store.errors import StoreLocked
+from mobile.store.repository import RecordSyncState as StoredState
 from mobile.store.repository import Repository, SyncState
-from sync.client import CursorExpired, DeviceRevoked, SyncClient, TransportFailed
+from sync.client import CursorExpired, DeviceRevoked, SyncClient, SyncError, TransportFailed
 
 __all__ = ["SyncService"]
 
@@ -88,6 +90,12 @@ class SyncService:
             self._set_error(OFFLINE)
         except AppError as exc:
             self._set_error(exc.message)
+        except StoreLocked:  # the app locked (idle) mid-sync: the outbox is intact
+            log.info("Sync stopped: the app locked")
+            self._set_error(SessionLockedError().message)
+        except SyncError as exc:  # refused by the central record: its words, no traceback
+            log.warning("Sync refused by the central record (%s)", exc.code)
+            self._set_error(app_error(exc).message)
         except Exception as exc:
             log.exception("Sync failed")
             self._set_error(app_error(exc).message)
@@ -128,7 +136,7 @@ class SyncService:
 
     # What the screen shows ---------------------------------------------------------------------
     def progress(self) -> SyncProgress:
-        states = self._store.sync_state()
+        states = self._states()
         count = {status: 0 for status in SyncState}
         for state in states:
             count[state.state] += 1
@@ -157,8 +165,14 @@ class SyncService:
                 ),
                 problems=tuple(state.problems),
             )
-            for state in self._store.sync_state()
+            for state in self._states()
         ]
+
+    def _states(self) -> list[StoredState]:
+        try:
+            return self._store.sync_state()
+        except StoreLocked:
+            raise SessionLockedError() from None
 
     # Automatic ---------------------------------------------------------------------------------
     def start_auto(

@@ -196,3 +196,23 @@ def test_a_visit_recorded_on_another_device_updates_last_seen_here(session, worl
     assert visit.started_at is not None
     for child_id in seen:
         assert rows[child_id].last_seen == visit.started_at.date()
+
+
+def test_app_locking_during_a_sync_keeps_the_outbox_and_says_to_unlock(session, world, network):
+    services = session.services()
+    services.sync.sync_now()
+    visit = recorded_visit(session, world)
+    services.visits.submit(visit.visit_id)
+    real_push = services.sync._push  # the store locks (idle) just as the push starts
+
+    def lock_then_push(client, device_id):
+        session.lock()
+        real_push(client, device_id)
+
+    services.sync._push = lock_then_push
+    with pytest.raises(SessionLockedError):
+        services.sync.sync_now()  # progress cannot be read while locked: the app says unlock
+    session.unlock(PASSPHRASE)
+    services.sync._push = real_push
+    assert services.sync.progress().last_error.startswith("The app locked")
+    assert services.sync.sync_now().acknowledged == 1
