@@ -160,6 +160,33 @@ def register(group: click.Group) -> None:
             payload = f"seenandheard://enrol?server={server_url}&code={code}"
             segno.make(payload, error="m").terminal(out=sys.stdout, compact=True)
 
+    @group.command("recovery-key")
+    @click.option("--org-id", required=True)
+    @click.option(
+        "--out",
+        required=True,
+        type=click.Path(dir_okay=False, writable=True),
+        help="Where to write the private key (kept offline or in your KMS; never on the server).",
+    )
+    @_database_options
+    def recovery_key(database: Any, settings: Any, org_id: str, out: str) -> None:
+        """Make the organisation's recovery key: devices enrolled from now on can be recovered
+        after a forgotten PIN without losing unsynced visits."""
+        from pathlib import Path
+
+        from sync.server import services
+        from sync.server.recovery_keys import new_recovery_key_file
+
+        if Path(out).exists():
+            _fail(f"{out} exists: choose a new file (an old recovery key must not be lost).")
+        public = new_recovery_key_file(Path(out))
+        _call(
+            lambda: services.set_recovery_key(
+                db=database, org_id=org_id, public_key=public, now=settings.clock()
+            )
+        )
+        click.echo(f"Recovery public key for {org_id} recorded. Private key: {out} (keep it safe).")
+
     @group.command("revoke-device")
     @click.option("--device", "device_id", type=click.UUID, default=None)
     @click.option(

@@ -142,6 +142,7 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
     caseload and their manager), then a one-time enrolment code for the worker's device."""
     from sync.server import services
     from sync.server.db import Database, migrate
+    from sync.server.recovery_keys import new_recovery_key_file
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
 
@@ -155,6 +156,12 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
                 db=database, org_id=load.organisation_id, name="Demo organisation (synthetic)",
                 now=now,
             )  # fmt: skip
+            # The demo organisation's recovery key: its private half beside the server's data,
+            # as an organisation would keep it offline (a demo only).
+            public = new_recovery_key_file(server_dir / f"recovery-{load.organisation_id}.key")
+            services.set_recovery_key(
+                db=database, org_id=load.organisation_id, public_key=public, now=now
+            )
         team = services.create_team(
             db=database, org_id=load.organisation_id, name="Demo team (synthetic)", now=now
         )

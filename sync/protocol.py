@@ -175,6 +175,9 @@ class EnrolResponse(Shape):
     role: str
     team_id: UUID | None = None
     protocol_version: int = PROTOCOL_VERSION
+    # The organisation's X25519 recovery public key (base64), when it has one: the device wraps
+    # its data key to it, so a forgotten PIN can be recovered without losing unsynced visits.
+    recovery_public_key: str | None = None
 
 
 # --- Push ----------------------------------------------------------------------------------------

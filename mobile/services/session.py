@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import platform
 from collections.abc import Callable
@@ -126,6 +127,8 @@ class Session:
         }
         for key, value in settings.items():
             store.set_setting(key, value)
+        if answer.recovery_public_key:
+            store.set_recovery_key(base64.b64decode(answer.recovery_public_key))
         store.set_plain_setting("app_version", APP_VERSION)
         self._store = store
         log.info("Device enrolled")
@@ -162,6 +165,16 @@ class Session:
         if locked and self._services is not None:
             self._services.sync.stop_auto()
         return locked
+
+    def recover(self, *, unwrap: Callable[[bytes], bytes], new_passphrase: str) -> None:
+        """After a forgotten PIN or a lockout: `unwrap` is the organisation opening this device's
+        recovery wrap (its private key never comes here). Unsynced records are all kept."""
+        try:
+            self._open_store().recover(
+                unwrap=unwrap, new_passphrase=new_passphrase, platform_secret=self._platform_secret
+            )
+        except Exception as exc:
+            raise app_error(exc) from None
 
     def change_passphrase(self, *, old: str, new: str) -> None:
         try:

@@ -110,6 +110,8 @@ class OrganisationRow(ServerTable, table=True):
     name: str = Field(max_length=200)
     epoch: int = 1  # bumped when every cursor must start over
     cursor_floor: int = 0  # cursors below this (tombstones compacted away) get 410
+    # The organisation's X25519 recovery public key (base64); its private key is never here.
+    recovery_public_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import timedelta
 from pathlib import Path
@@ -12,17 +13,19 @@ from mobile.services.api import ChildFlag, SyncRecordStatus
 from mobile.services.errors import (
     AppError,
     DeviceWipedError,
+    LockedOutError,
     SessionLockedError,
     SubmissionBlockedError,
     WrongPinError,
 )
+from mobile.store.crypto import generate_recovery_keypair, open_recovery_wrap
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
 from models.lifecycle import IDENTITY_FIELDS
 from models.synthetic import synthetic_visit
 from sync.server import services as sv
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
-from tests.sync.helpers import visit_item
+from tests.sync.helpers import ORG, visit_item
 
 
 def recorded_visit(session, world, *, seed=1, not_seen=False):
@@ -216,3 +219,50 @@ def test_app_locking_during_a_sync_keeps_the_outbox_and_says_to_unlock(session, 
     services.sync._push = real_push
     assert services.sync.progress().last_error.startswith("The app locked")
     assert services.sync.sync_now().acknowledged == 1
+
+
+def test_a_locked_out_device_is_recovered_with_the_organisation_key_keeping_unsynced_visits(
+    world, tmp_path: Path
+):
+    private, public = generate_recovery_keypair()
+    sv.set_recovery_key(
+        db=world.db, org_id=ORG, public_key=base64.b64encode(public).decode(), now=world.clock()
+    )
+    device = make_session(world, tmp_path / "device")
+    device.enrol(server_url=SERVER, code=world.code_for(world.worker), passphrase=PASSPHRASE)
+    device.services().sync.sync_now()
+    visit = recorded_visit(device, world)
+    device.services().visits.submit(visit.visit_id)
+    device.lock()
+    for _ in range(10):
+        world.clock.advance(timedelta(hours=1))  # past each escalating delay
+        with pytest.raises((WrongPinError, LockedOutError)):
+            device.unlock("not the passphrase at all")
+    with pytest.raises(LockedOutError):
+        device.unlock(PASSPHRASE)  # even the right one: only recovery opens it now
+    device.recover(
+        unwrap=lambda blob: open_recovery_wrap(private, blob),
+        new_passphrase="new lantern orbit meadow",
+    )
+    assert device.is_unlocked
+    assert device.services().sync.sync_now().acknowledged == 1  # the unsynced visit survived
+    device.close()
+
+
+def test_recovery_with_the_wrong_organisation_key_changes_nothing(world, tmp_path: Path):
+    _, public = generate_recovery_keypair()
+    stranger, _ = generate_recovery_keypair()
+    sv.set_recovery_key(
+        db=world.db, org_id=ORG, public_key=base64.b64encode(public).decode(), now=world.clock()
+    )
+    device = make_session(world, tmp_path / "device")
+    device.enrol(server_url=SERVER, code=world.code_for(world.worker), passphrase=PASSPHRASE)
+    device.lock()
+    with pytest.raises(AppError) as caught:
+        device.recover(
+            unwrap=lambda blob: open_recovery_wrap(stranger, blob),
+            new_passphrase="quiet harbour ladder",
+        )
+    assert caught.value.code == "store.recovery_failed"
+    device.unlock(PASSPHRASE)  # the old passphrase still works
+    device.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from pathlib import Path
 
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from seen_cli.main import cli
 from sync.client import DeviceRevoked, SyncClient
@@ -73,3 +75,44 @@ def test_admin_errors_are_one_plain_line(tmp_path: Path) -> None:
         ["admin", "create-team", "--data-dir", str(tmp_path), "--org-id", "NOPE", "--name", "x"],
     )
     assert result.exit_code != 0 and "No organisation NOPE" in result.output
+
+
+def test_recovery_key_reaches_devices_at_enrolment_and_its_private_half_stays_in_the_file(
+    tmp_path: Path,
+) -> None:
+    data = str(tmp_path / "server")
+    out = _run("admin", "seed-demo", "--data-dir", data, "--children", "2", "--households", "1")
+    worker = re.search(r"^practitioner (\S+)", out, re.M)
+    org = re.search(r"^organisation (\S+)", out, re.M)
+    assert worker and org
+    key_file = tmp_path / "recovery.key"
+    _run(
+        "admin",
+        "recovery-key",
+        "--data-dir",
+        data,
+        "--org-id",
+        org.group(1),
+        "--out",
+        str(key_file),
+    )
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = CliRunner().invoke(
+        cli, ["admin", "recovery-key", "--data-dir", data, "--org-id", org.group(1),
+              "--out", str(key_file)],
+    )  # fmt: skip
+    assert again.exit_code != 0 and "exists" in again.output
+    enrol = _run("admin", "enrol-device", "--data-dir", data, "--practitioner", worker.group(1))
+    code = re.search(r"Enrolment code: (\S+)", enrol)
+    assert code
+    with TestClient(create_app(Settings.for_data_dir(data))) as http:
+        answer = SyncClient(http, credential=None, timeout=None).enrol(
+            code.group(1), device_id=uuid.uuid4()
+        )
+    private = base64.b64decode(key_file.read_bytes())
+    assert answer.recovery_public_key is not None
+    public = base64.b64decode(answer.recovery_public_key)
+    assert X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw() == public
+    assert key_file.read_text().strip() not in (
+        Path(data) / "central-record.sqlite3"
+    ).read_bytes().decode(errors="replace")

@@ -8,6 +8,7 @@ from sync.server.services.admin import (
     create_team,
     list_devices,
     reset_cursors,
+    set_recovery_key,
 )
 from sync.server.services.auth import (
     authenticate,
@@ -41,5 +42,6 @@ __all__ = [
     "push_items",
     "reset_cursors",
     "revoke_device",
+    "set_recovery_key",
     "visit_record",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -31,6 +32,7 @@ __all__ = [
     "create_team",
     "list_devices",
     "reset_cursors",
+    "set_recovery_key",
 ]
 
 
@@ -43,6 +45,26 @@ def create_organisation(*, db: Database, org_id: str, name: str, now: datetime) 
         s.add(OrgSeqRow(org_id=org_id, n=0))
         audit = AuditLog(s, now)
         audit.add("admin.create_organisation", org_id=org_id)
+        audit.flush()
+
+
+def set_recovery_key(*, db: Database, org_id: str, public_key: str, now: datetime) -> None:
+    """Record the organisation's X25519 recovery public key (base64, 32 bytes). Devices enrolled
+    from now on wrap their data key to it; the private key stays with the organisation."""
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ApiError(protocol.REQUEST_INVALID, "A recovery key is 32 bytes, base64-encoded.")
+    with db.write() as s:
+        org = s.get(OrganisationRow, org_id)
+        if org is None:
+            raise ApiError(protocol.NOT_FOUND, f"There is no organisation {org_id}.")
+        org.recovery_public_key = public_key
+        s.add(org)
+        audit = AuditLog(s, now)
+        audit.add("admin.set_recovery_key", org_id=org_id)
         audit.flush()
 
 

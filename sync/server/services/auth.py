@@ -21,7 +21,13 @@ from sync import protocol
 from sync.protocol import EnrolRequest, EnrolResponse
 from sync.server.db import Database
 from sync.server.services.common import Actor, ApiError, AuditLog, StaffRole
-from sync.server.tables import DeviceRow, EnrolmentCodeRow, PractitionerRow, table_of
+from sync.server.tables import (
+    DeviceRow,
+    EnrolmentCodeRow,
+    OrganisationRow,
+    PractitionerRow,
+    table_of,
+)
 
 __all__ = [
     "authenticate",
@@ -138,6 +144,7 @@ def enrol_device(
             device_id=request.device_id,
         )
         audit.flush()
+        org = s.get(OrganisationRow, who.org_id)
         return EnrolResponse(
             device_id=request.device_id,
             credential=credential,
@@ -146,6 +153,7 @@ def enrol_device(
             organisation_id=who.org_id,
             role=who.role,
             team_id=who.team_id,
+            recovery_public_key=org.recovery_public_key if org else None,
         )
 
 
