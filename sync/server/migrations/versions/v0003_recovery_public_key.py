@@ -18,11 +18,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE on both databases (SQLite >= 3.35 drops columns in place): a batch
+# "copy and move" of organisation would trip the foreign keys that point at it.
 def upgrade() -> None:
-    with op.batch_alter_table("organisation") as table:
-        table.add_column(sa.Column("recovery_public_key", sa.String(length=64), nullable=True))
+    op.add_column("organisation", sa.Column("recovery_public_key", sa.String(64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("organisation") as table:
-        table.drop_column("recovery_public_key")
+    op.drop_column("organisation", "recovery_public_key")
