@@ -174,8 +174,8 @@ def register(group: click.Group) -> None:
         after a forgotten PIN without losing unsynced visits."""
         from pathlib import Path
 
+        from seen_cli.recovery_key import new_recovery_key_file
         from sync.server import services
-        from sync.server.recovery_keys import new_recovery_key_file
 
         if Path(out).exists():
             _fail(f"{out} exists: choose a new file (an old recovery key must not be lost).")

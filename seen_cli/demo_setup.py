@@ -140,9 +140,9 @@ def _sync(services: AppServices) -> None:
 def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: datetime) -> str:
     """What `seen admin seed-demo` does (an organisation, a team, the social worker holding the
     caseload and their manager), then a one-time enrolment code for the worker's device."""
+    from seen_cli.recovery_key import new_recovery_key_file
     from sync.server import services
     from sync.server.db import Database, migrate
-    from sync.server.recovery_keys import new_recovery_key_file
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
 

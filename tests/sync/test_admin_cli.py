@@ -8,8 +8,8 @@ import uuid
 from pathlib import Path
 
 from click.testing import CliRunner
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from mobile.store.crypto import open_recovery_wrap, recovery_wrap
 from seen_cli.main import cli
 from sync.client import DeviceRevoked, SyncClient
 from sync.server import Settings, create_app
@@ -112,7 +112,8 @@ def test_recovery_key_reaches_devices_at_enrolment_and_its_private_half_stays_in
     private = base64.b64decode(key_file.read_bytes())
     assert answer.recovery_public_key is not None
     public = base64.b64decode(answer.recovery_public_key)
-    assert X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw() == public
+    sealed = recovery_wrap(public, b"k" * 32, device_id=uuid.uuid4())
+    assert open_recovery_wrap(private, sealed) == b"k" * 32  # the file's key opens the wraps
     assert key_file.read_text().strip() not in (
         Path(data) / "central-record.sqlite3"
     ).read_bytes().decode(errors="replace")
