@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from models.synthetic import SyntheticCaseload, generate_caseload
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # a Monday
+
+
+class FakeClock:
+    """A clock the test moves by hand: advance(seconds) or advance(timedelta)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: float | timedelta) -> None:
+        self.now += by if isinstance(by, timedelta) else timedelta(seconds=by)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,25 +13,13 @@ from mobile.store import DeviceStore, KdfParams, MemoryRepository, Repository
 from models.receipt import CaseloadChange
 from models.synthetic import SyntheticCaseload, generate_caseload
 from models.visit import Visit
+from tests.conftest import FakeClock
 
 # Small KDF parameters keep most tests fast; test_keys.py and the benchmark use the real ones.
 FAST_KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)
 PASSPHRASE = "lantern orbit cobble meadow"  # 12+ characters: fine without a platform secret
 PIN = "480215"  # only with a platform secret
 PLATFORM_SECRET = bytes(range(32))
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture

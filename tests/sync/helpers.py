@@ -21,7 +21,7 @@ from sync.client import SyncClient
 from sync.server import Settings, create_app
 from sync.server import services as sv
 from sync.server.services import StaffRole
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, FakeClock
 
 with warnings.catch_warnings():  # starlette asks for "httpx2"; the TestClient works with httpx
     warnings.filterwarnings("ignore", message=".*httpx2")
@@ -41,17 +41,6 @@ __all__ = [
 ]
 
 ORG = "ORG-DEMO"
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 # --- A populated central record ------------------------------------------------------------------
