@@ -77,6 +77,7 @@ def _health_visitor_store() -> Iterator[tuple[Any, Any]]:
             store.set_setting("organisation_id", load.organisation_id)
             store.set_setting("practitioner_id", str(load.practitioner_id))
             store.set_setting("role", str(load.practitioner_role))
+            store.set_plain_setting("device_id", str(store.device_id))
             store.apply_caseload_changes(_changes(load), cursor="1")
             yield store, load
         finally:

@@ -129,10 +129,6 @@ class VisitOutcome(StrEnum):
             VisitOutcome.ABANDONED_WORKER_SAFETY,
         )
 
-    @property
-    def is_completed(self) -> bool:
-        return self in (VisitOutcome.COMPLETED, VisitOutcome.COMPLETED_NOT_ALL_CHILDREN_SEEN)
-
 
 class NoAccessAction(StrEnum):
     LOOKED_FOR_MOVEMENT = "LOOKED_FOR_MOVEMENT"

@@ -92,9 +92,6 @@ class Check:
     def fields(self) -> set[str]:
         return {p.field for p in self.problems}
 
-    def for_step(self, step: Step) -> list[Problem]:
-        return [p for p in self.problems if p.step == step]
-
 
 def check_visit(visit: Visit, *, child_labels: Mapping[UUID, str] | None = None) -> Check:
     """Every problem that stops `visit` being submitted. `child_labels` gives names for messages;

@@ -178,18 +178,8 @@ class Visit(Shape):
     da_follow_up_date: date | None = None
     next_visit_due: date | None = None
 
-    def child(self, child_id: UUID) -> ChildOutcome:
-        for outcome in self.children:
-            if outcome.child_id == child_id:
-                return outcome
-        raise KeyError(child_id)
-
     def person(self, person_id: UUID) -> PersonPresent | None:
         return next((p for p in self.persons_present if p.person_id == person_id), None)
-
-    @property
-    def carers_present(self) -> list[PersonPresent]:
-        return [p for p in self.persons_present if p.role_in_care not in (None, CarerRole.NONE)]
 
     @property
     def child_seen_face_to_face(self) -> list[UUID]:

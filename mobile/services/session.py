@@ -24,7 +24,7 @@ from uuid import UUID
 from mobile.services.caseload import CaseloadService
 from mobile.services.errors import AppError, SessionLockedError, app_error
 from mobile.services.sync import SyncService
-from mobile.services.visits import VisitService
+from mobile.services.visits import VisitService, enrolled_setting
 from mobile.store.crypto import KdfParams
 from mobile.store.policy import passphrase_policy
 from mobile.store.store import DEFAULT_IDLE_TIMEOUT, DeviceStore, LockStatus
@@ -130,6 +130,7 @@ class Session:
         if answer.recovery_public_key:
             store.set_recovery_key(base64.b64decode(answer.recovery_public_key))
         store.set_plain_setting("app_version", APP_VERSION)
+        store.set_plain_setting("device_id", str(store.device_id))  # stamped on every visit
         self._store = store
         log.info("Device enrolled")
 
@@ -188,7 +189,7 @@ class Session:
     def services(self) -> AppServices:
         store = self._unlocked_store()
         if self._services is None:
-            practitioner = UUID(store.get_setting("practitioner_id") or str(UUID(int=0)))
+            practitioner = UUID(enrolled_setting(store, "practitioner_id"))
             self._services = AppServices(
                 caseload=CaseloadService(
                     store=store, clock=self._clock, practitioner_id=practitioner

@@ -28,7 +28,7 @@ from models.ids import new_id
 from models.rules import Check, check_visit
 from models.visit import ChildOutcome, PersonPresent, RelationshipToChild, Visit
 
-__all__ = ["KnownPerson", "VisitService"]
+__all__ = ["KnownPerson", "VisitService", "enrolled_setting"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,19 @@ class KnownPerson:
         )
 
 
+def enrolled_setting(store: Repository, key: str, *, plain: bool = False) -> str:
+    """A setting enrolment wrote. Missing means enrolment never finished: say so, rather than
+    make records with a blank identity that the central record would refuse later."""
+    value = store.get_plain_setting(key) if plain else store.get_setting(key)
+    if not value:
+        raise AppError(
+            "Setting up this device did not finish. Enrol it again with a new code from your "
+            "team manager; records already on it are kept.",
+            code="session.enrolment_incomplete",
+        )
+    return value
+
+
 class VisitService:
     def __init__(
         self, *, store: Repository, clock: Callable[[], datetime], app_version: str
@@ -75,14 +88,10 @@ class VisitService:
             now = self._clock()
             visit = Visit(
                 visit_id=new_id(),
-                organisation_id=self._store.get_setting("organisation_id") or "",
-                practitioner_id=UUID(
-                    self._store.get_setting("practitioner_id") or str(UUID(int=0))
-                ),
-                practitioner_role=PractitionerRole(
-                    self._store.get_setting("role") or PractitionerRole.SOCIAL_WORKER
-                ),
-                device_id=UUID(self._store.get_plain_setting("device_id") or str(UUID(int=0))),
+                organisation_id=enrolled_setting(self._store, "organisation_id"),
+                practitioner_id=UUID(enrolled_setting(self._store, "practitioner_id")),
+                practitioner_role=PractitionerRole(enrolled_setting(self._store, "role")),
+                device_id=UUID(enrolled_setting(self._store, "device_id", plain=True)),
                 app_version=self._app_version,
                 created_on_device_at=now,
                 service_context=first.service_context,

@@ -266,3 +266,22 @@ def test_recovery_with_the_wrong_organisation_key_changes_nothing(world, tmp_pat
     assert caught.value.code == "store.recovery_failed"
     device.unlock(PASSPHRASE)  # the old passphrase still works
     device.close()
+
+
+def test_a_device_whose_enrolment_did_not_finish_says_so_instead_of_recording_blank_identity(
+    session, world
+):
+    services = session.services()
+    services.sync.sync_now()
+    session._open_store().delete_setting("practitioner_id")  # as if set-up stopped half way
+    with pytest.raises(AppError) as caught:
+        recorded_visit(session, world)
+    assert caught.value.code == "session.enrolment_incomplete"
+    assert services.visits.drafts() == []
+
+
+def test_a_visit_carries_this_device_and_practitioner(session, world):
+    session.services().sync.sync_now()
+    visit = recorded_visit(session, world)
+    assert visit.device_id == session.about().device_id
+    assert visit.practitioner_id == world.worker.practitioner_id
