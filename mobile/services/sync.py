@@ -97,7 +97,8 @@ class SyncService:
             log.warning("Sync refused by the central record (%s)", exc.code)
             self._set_error(app_error(exc).message)
         except Exception as exc:
-            log.exception("Sync failed")
+            # The type only: an exception's text may quote a record, and logs hold no personal data.
+            log.error("Sync failed: %s", type(exc).__name__)
             self._set_error(app_error(exc).message)
         finally:
             self._running.release()
