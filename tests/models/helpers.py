@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import random
 
-from models.caseload import Child
 from models.enums import ServiceContext
-from models.synthetic import SyntheticCaseload, generate_caseload, synthetic_visit
+from models.synthetic import generate_caseload, synthetic_visit
 from models.visit import Visit
 
 
@@ -21,7 +20,3 @@ def complete_visit(seed: int = 3, *, context: ServiceContext | None = None) -> V
                 visit.service_context = context
             return visit
     raise AssertionError("generator never produced a visit with every child seen")
-
-
-def first_child(load: SyntheticCaseload) -> Child:
-    return load.children[0]
