@@ -1,0 +1,1 @@
+"""View-models: screen state and actions that call the services; plain Python, never flet."""
