@@ -11,10 +11,10 @@ from mobile.services.api import CaseloadRow
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_error
 from mobile.store.repository import Repository
-from models.calendar import WorkingCalendar
 from models.caseload import PersonLink
 from models.concern import ConcernReceived
 from models.timescales import TimescaleRules, default_rules
+from models.timescales.calendar import WorkingCalendar
 
 __all__ = ["CaseloadService", "ChildDetail", "LinkedPerson"]
 

@@ -7,8 +7,8 @@ from datetime import date
 
 from mobile.services.api import CaseloadRow, ChildFlag
 from mobile.store.repository import ChildSummary
-from models.calendar import WorkingCalendar
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
+from models.timescales.calendar import WorkingCalendar
 
 __all__ = ["age_text", "build_rows"]
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from models.calendar import Interval, TimeUnit, WorkingCalendar, add_interval, add_months
 from models.enums import ServiceContext, VisitPurpose
 from models.timescales import (
     ChildFacts,
@@ -22,7 +21,10 @@ from models.timescales import (
     VisitPhase,
     child_timescale_status,
     default_rules,
+    rules_from_dict,
+    rules_to_dict,
 )
+from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval, add_months
 
 CALENDAR = WorkingCalendar()
 RULES = default_rules()
@@ -159,12 +161,12 @@ def test_seen_dates_after_today_are_ignored() -> None:
 
 
 def test_same_counting_with_a_14_calendar_day_rule_configured_locally() -> None:
-    data = RULES.to_dict()
+    data = rules_to_dict(RULES)
     data["visit_frequencies"]["CP_PLAN"]["phases"][0]["every"] = {
         "amount": 14,
         "unit": "calendar_days",
     }
-    local = TimescaleRules.from_dict(data)
+    local = rules_from_dict(data)
     result = status(
         "CP_PLAN",
         start=date(2026, 3, 2),
@@ -493,9 +495,9 @@ def test_review_window_must_open_before_it_is_due() -> None:
 
 
 def test_default_rules_survive_a_json_round_trip() -> None:
-    data = json.loads(json.dumps(RULES.to_dict()))
-    assert TimescaleRules.from_dict(data) == RULES
-    assert TimescaleRules.from_dict(data).to_dict() == RULES.to_dict()
+    data = json.loads(json.dumps(rules_to_dict(RULES)))
+    assert rules_from_dict(data) == RULES
+    assert rules_to_dict(rules_from_dict(data)) == rules_to_dict(RULES)
 
 
 def test_default_rules_cover_every_service_context() -> None:
@@ -504,7 +506,7 @@ def test_default_rules_cover_every_service_context() -> None:
 
 
 def test_from_dict_fills_optional_keys_with_their_defaults() -> None:
-    rules = TimescaleRules.from_dict(
+    rules = rules_from_dict(
         {
             "visit_frequencies": {
                 "CP_PLAN": {
@@ -529,7 +531,7 @@ def test_from_dict_fills_optional_keys_with_their_defaults() -> None:
 
 def _with(path: list[str | int], value: object) -> dict[str, Any]:
     """The default rules as data, with the value at `path` replaced (or removed if value is ...)."""
-    data: dict[str, Any] = RULES.to_dict()
+    data: dict[str, Any] = rules_to_dict(RULES)
     target: Any = data
     for key in path[:-1]:
         target = target[key]
@@ -598,10 +600,10 @@ def _with(path: list[str | int], value: object) -> dict[str, Any]:
 )
 def test_from_dict_rejects_bad_input_naming_the_key(data: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match="Timescale rules") as raised:
-        TimescaleRules.from_dict(data)
+        rules_from_dict(data)
     assert named in str(raised.value)
 
 
 def test_from_dict_rejects_data_that_is_not_an_object() -> None:
     with pytest.raises(ValueError, match="the top level should be a set of named values"):
-        TimescaleRules.from_dict([])  # type: ignore[arg-type]
+        rules_from_dict([])  # type: ignore[arg-type]

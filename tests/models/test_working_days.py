@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.calendar import WorkingCalendar
+from models.timescales.calendar import WorkingCalendar
 
 # One calendar shared by every example keeps the property tests fast: holidays are cached per year.
 CALENDAR = WorkingCalendar()

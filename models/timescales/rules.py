@@ -12,13 +12,11 @@ Every interval carries its own unit, so "10 working days" and "14 calendar days"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
-from models.calendar import Interval, WorkingCalendar, add_interval
+from models.timescales.calendar import Interval, WorkingCalendar, add_interval
 
 __all__ = [
     "CLAVariant",
@@ -181,7 +179,7 @@ def _every(interval: Interval) -> str:
 
 @dataclass(frozen=True)
 class TimescaleRules:
-    """All the rules for one local authority. Build with `default_rules()` or `from_dict()`."""
+    """All the rules for one local authority. Build with `default_rules()` or `config.rules_from_dict()`."""
 
     visit_frequencies: tuple[VisitFrequencyRule, ...]
     event_deadlines: tuple[EventDeadlineRule, ...] = ()
@@ -208,17 +206,3 @@ class TimescaleRules:
             if rule.event == event:
                 return rule
         raise ValueError(f"No deadline rule is set for the event {event!r}")
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TimescaleRules:
-        """Rules from JSON-like data (the shape `to_dict` writes). Raises ValueError naming the
-        bad key and value."""
-        from models.timescale_config import rules_from_dict
-
-        return rules_from_dict(data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data that `from_dict` reads back to equal rules."""
-        from models.timescale_config import rules_to_dict
-
-        return rules_to_dict(self)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.calendar import Interval, TimeUnit
 from models.enums import ServiceContext, VisitPurpose
-from models.timescale_rules import (
+from models.timescales.calendar import Interval, TimeUnit
+from models.timescales.rules import (
     CLAVariant,
     EventCode,
     EventDeadlineRule,

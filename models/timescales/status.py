@@ -10,7 +10,7 @@ Three kinds of rule (values and sources: shared/domain/timescales.md):
 - `HealthReviewRule`: a Healthy Child Programme mandated review, its window counted from birth.
 
 Every interval carries its own unit, so "10 working days" and "14 calendar days" are both just
-data. Dates are counted with a `WorkingCalendar` (conventions in models/calendar.py).
+data. Dates are counted with a `WorkingCalendar` (conventions in calendar.py beside this).
 
 Overdue counting: a deadline in working days is overdue from the first working day after the due
 date, and `days_overdue` counts working days; any other deadline is overdue from the day after
@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from models.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
-from models.timescale_defaults import default_rules
-from models.timescale_rules import (
+from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
+from models.timescales.defaults import default_rules
+from models.timescales.rules import (
     CLAVariant,
     EventCode,
     EventDeadlineRule,

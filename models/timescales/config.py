@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from models.calendar import Interval, TimeUnit
-from models.timescale_rules import (
+from models.timescales.calendar import Interval, TimeUnit
+from models.timescales.rules import (
     EventDeadlineRule,
     HealthReviewRule,
     TimescaleRules,
