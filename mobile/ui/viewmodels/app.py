@@ -21,12 +21,11 @@ from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
-from mobile.ui.viewmodels.fields import Page
+from mobile.ui.viewmodels.fields import Page, PageContext
 from mobile.ui.viewmodels.recorder import VisitRecorder
 from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
-from mobile.ui.viewmodels.visit_pages import PageContext
 from models.visit import Visit
 
 if TYPE_CHECKING:

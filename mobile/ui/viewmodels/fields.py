@@ -7,12 +7,14 @@ where...), so that logic is tested without a browser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from uuid import UUID
 
 from models.rules import Step
+from models.visit import Visit
 
-__all__ = ["REVIEW", "YES_NO", "YES_NO_BOOL", "FieldKind", "FieldSpec", "Page"]
+__all__ = ["REVIEW", "YES_NO", "YES_NO_BOOL", "FieldKind", "FieldSpec", "Page", "PageContext"]
 
 REVIEW = "review"
 
@@ -56,3 +58,14 @@ class Page:
     @property
     def rule_step(self) -> Step | None:
         return None if self.is_review else Step(self.step)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    child_names: dict[UUID, str] = field(default_factory=dict)
+    known_people: tuple[tuple[UUID, str], ...] = ()  # (person_id, name) on record
+    households: tuple[tuple[str, str], ...] = ()  # (household_id, words) for "whose home"
+
+    def child_name(self, visit: Visit, index: int) -> str:
+        child_id = visit.children[index].child_id
+        return self.child_names.get(child_id, f"Child {index + 1}")

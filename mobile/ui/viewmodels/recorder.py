@@ -14,9 +14,9 @@ from uuid import UUID
 
 from mobile.services.errors import SubmissionBlockedError
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page
+from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page, PageContext
 from mobile.ui.viewmodels.visit_edits import apply_action, prune_hidden
-from mobile.ui.viewmodels.visit_pages import PageContext, fields_for, pages_for, title_for
+from mobile.ui.viewmodels.visit_pages import fields_for, pages_for, title_for
 from mobile.ui.viewmodels.visit_paths import (
     FieldValue,
     PathError,
@@ -172,7 +172,7 @@ class VisitRecorder(Observable):
         """A button on a page: add_known.<id>, add_new, remove_person.<n>, add_concern..."""
         if self.locked:
             return
-        apply_action(self, action)
+        apply_action(self.visit, self.known_people, action)
         self.dirty = True
         self.save()
         self.notify()

@@ -13,16 +13,15 @@ from models.visit import CareArrangement, PersonPresent, RelationshipToChild, Vi
 
 if TYPE_CHECKING:
     from mobile.services.visits import KnownPerson
-    from mobile.ui.viewmodels.recorder import VisitRecorder
 
 __all__ = ["apply_action", "person_from_known", "prune_hidden"]
 
 
-def apply_action(recorder: VisitRecorder, action: str) -> None:
-    visit = recorder.visit
+def apply_action(visit: Visit, known_people: list[KnownPerson], action: str) -> None:
+    """A page's button (add_known.<id>, add_new, remove_person.<n>, add_concern...) on `visit`."""
     name, _, arg = action.partition(".")
     if name == "add_known":
-        known = next((k for k in recorder.known_people if str(k.person_id) == arg), None)
+        known = next((k for k in known_people if str(k.person_id) == arg), None)
         if known is not None and visit.person(UUID(arg)) is None:
             person, arrangements = person_from_known(known, visit)
             visit.persons_present = [*visit.persons_present, person]

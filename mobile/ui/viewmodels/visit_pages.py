@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from uuid import UUID
-
-from mobile.ui.viewmodels.fields import REVIEW, YES_NO, YES_NO_BOOL, FieldKind, FieldSpec, Page
+from mobile.ui.viewmodels.fields import (
+    REVIEW,
+    YES_NO,
+    YES_NO_BOOL,
+    FieldKind,
+    FieldSpec,
+    Page,
+    PageContext,
+)
 from mobile.ui.viewmodels.labels import choices
 from mobile.ui.viewmodels.visit_people import concern_fields, people_fields, person_name
 from models.enums import (
@@ -27,20 +32,9 @@ from models.enums import (
 from models.rules import BABY_AGE_MONTHS, HEALTH_CONTEXTS, Step
 from models.visit import PersonPresent, Visit
 
-__all__ = ["PageContext", "fields_for", "pages_for", "title_for"]
+__all__ = ["fields_for", "pages_for", "title_for"]
 
 F = FieldKind
-
-
-@dataclass(frozen=True)
-class PageContext:
-    child_names: dict[UUID, str] = field(default_factory=dict)
-    known_people: tuple[tuple[UUID, str], ...] = ()  # (person_id, name) on record
-    households: tuple[tuple[str, str], ...] = ()  # (household_id, words) for "whose home"
-
-    def child_name(self, visit: Visit, index: int) -> str:
-        child_id = visit.children[index].child_id
-        return self.child_names.get(child_id, f"Child {index + 1}")
 
 
 def pages_for(visit: Visit) -> list[Page]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from mobile.ui.viewmodels.fields import YES_NO_BOOL, FieldKind, FieldSpec
+from mobile.ui.viewmodels.fields import YES_NO_BOOL, FieldKind, FieldSpec, PageContext
 from mobile.ui.viewmodels.labels import choices
 from models.enums import (
     AssessedStatus,
@@ -15,9 +13,6 @@ from models.enums import (
     SafeguardingConcernNow,
 )
 from models.visit import PersonPresent, Visit
-
-if TYPE_CHECKING:
-    from mobile.ui.viewmodels.visit_pages import PageContext
 
 __all__ = ["concern_fields", "people_fields", "person_name"]
 
