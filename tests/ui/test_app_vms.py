@@ -120,6 +120,8 @@ def test_caseload_and_sync_count_the_same_records_waiting_in_the_same_words(
     caseload, sync = app.caseload, app.sync
     assert caseload is not None and sync is not None
     submit_one(app, load)  # one visit, two children
+    sync.refresh()
+    assert sync.summary() == "1 record waiting for the central record. It is safe on this device."
     network.up = False
     sync.sync_now()
     app.go_caseload()

@@ -139,7 +139,8 @@ class SyncViewModel(Observable):
         parts = []
         last_error = self.error or (self.progress.last_error if self.progress else "")
         if self.pending:
-            safe = "" if "safe" in last_error else " They are safe on this device."
+            they = "It is" if self.pending == 1 else "They are"
+            safe = "" if "safe" in last_error else f" {they} safe on this device."
             parts.append(f"{waiting_words(self.pending)}.{safe}")
         if self.needs_attention:
             need = "needs" if self.needs_attention == 1 else "need"
