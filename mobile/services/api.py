@@ -8,7 +8,7 @@ stable `code` and a plain-words `message` (what to do next).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -43,7 +43,7 @@ class CaseloadRow:
     days_overdue: int
     rule_text: str
     flags: frozenset[ChildFlag] = field(default_factory=frozenset)
-    unsynced: int = 0  # this child's records waiting to reach the central record
+    unsynced: int = 0  # this child's visits waiting for the central record (services.waiting)
 
 
 class SyncRecordStatus(StrEnum):
@@ -58,17 +58,21 @@ class SyncRecordStatus(StrEnum):
 class RecordSyncState:
     record_id: UUID
     kind: str
-    title: str  # e.g. "Visit 3 Mar 2026, 2 children" — no personal data
+    title: str  # e.g. "Visit" — no personal data
     status: SyncRecordStatus
     receipt_id: UUID | None = None
     acknowledged_at: datetime | None = None
     problems: tuple[str, ...] = ()  # for rejected/conflict: why, and what to do
+    saved_at: datetime | None = None  # when it was saved for sending; never moves
+    waited: timedelta | None = None  # how long since then, until it is acknowledged
+    attempts: int = 0  # times sent while waiting (answered or not)
+    last_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class SyncProgress:
     running: bool
-    pending: int
+    pending: int  # records waiting: not yet acknowledged (mobile.services.waiting)
     sent: int
     acknowledged: int
     rejected: int

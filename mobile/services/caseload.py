@@ -10,6 +10,7 @@ from uuid import UUID
 from mobile.services.api import CaseloadRow
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_error
+from mobile.services.waiting import records_waiting
 from mobile.store.repository import Repository
 from models.caseload import PersonLink
 from models.concern import ConcernReceived
@@ -59,6 +60,10 @@ class CaseloadService:
             calendar=self._calendar,
             today=self._clock().date(),
         )
+
+    def records_waiting(self) -> int:
+        """The device's records not yet acknowledged: the number the Sync screen shows too."""
+        return records_waiting(self._store)
 
     def child(self, child_id: UUID) -> ChildDetail:
         try:

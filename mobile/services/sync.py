@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
+from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
 from mobile.store.repository import RecordSyncState as StoredState
 from mobile.store.repository import Repository, SyncState
@@ -143,7 +144,7 @@ class SyncService:
             count[state.state] += 1
         return SyncProgress(
             running=self._running.locked(),
-            pending=count[SyncState.PENDING] + count[SyncState.SENT] + count[SyncState.CONFLICT],
+            pending=records_waiting(self._store),
             sent=count[SyncState.SENT],
             acknowledged=count[SyncState.ACKNOWLEDGED],
             rejected=count[SyncState.REJECTED],
@@ -152,12 +153,18 @@ class SyncService:
         )
 
     def records(self) -> list[RecordSyncState]:
+        now = self._clock()
         return [
             RecordSyncState(
                 record_id=state.record_id,
                 kind=str(state.kind),
-                title=f"{_TITLES.get(str(state.kind), 'Record')}, saved {state.since:%d %b %Y %H:%M}",
+                title=_TITLES.get(str(state.kind), "Record"),
                 status=_STATUS[state.state],
+                # When it was saved, never when it was last tried: offline for days, it says so.
+                saved_at=state.queued_at,
+                waited=None if state.state.settled else max(now - state.queued_at, timedelta(0)),
+                attempts=state.attempts,
+                last_attempt_at=state.last_attempt_at,
                 receipt_id=state.receipt.receipt_id if state.receipt else None,
                 acknowledged_at=(
                     state.receipt.received_at

@@ -218,6 +218,7 @@ class MemoryRepository(MemoryCaseload):
                 out = s.outbox.get((item.record_id, item.revision))
                 if out is not None and out.state in ("pending", "sent"):
                     out.state, out.sent_at = "sent", self._clock()
+                    out.attempts += 1
 
     def record_receipts(self, receipts: Sequence[Receipt]) -> ReceiptsResult:
         counts = {"acknowledged": 0, "rejected": 0, "conflicts": 0}
@@ -252,9 +253,12 @@ class MemoryRepository(MemoryCaseload):
         def state(
             out: Out, value: SyncState, since: datetime, receipt: Receipt | None
         ) -> RecordSyncState:
+            in_outbox = value not in (SyncState.REJECTED, SyncState.ACKNOWLEDGED)
             return RecordSyncState(
-                out.record_id, out.revision, out.kind, out.subject_id, value, since, receipt
-            )
+                out.record_id, out.revision, out.kind, out.subject_id, value, since,
+                out.created_at, receipt, out.attempts if in_outbox else 0,
+                out.sent_at if in_outbox else None,
+            )  # fmt: skip
 
         with self._lock:
             s = self._state
@@ -282,7 +286,13 @@ class MemoryRepository(MemoryCaseload):
                 raise RecordNotFound("quarantined record", f"{record_id} revision {revision}")
             out = row[0]
             s.seq += 1
-            out.seq, out.state, out.receipt, out.sent_at = s.seq, "pending", None, None
+            out.seq, out.state, out.receipt, out.sent_at, out.attempts = (
+                s.seq,
+                "pending",
+                None,
+                None,
+                0,
+            )
             s.outbox[(record_id, revision)] = out
 
     # Caseload ---------------------------------------------------------------------------------

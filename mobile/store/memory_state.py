@@ -33,6 +33,7 @@ class Out:
     created_at: datetime
     state: str = "pending"
     sent_at: datetime | None = None
+    attempts: int = 0
     receipt: Receipt | None = None
 
 

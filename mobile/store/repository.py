@@ -95,7 +95,11 @@ class RecordSyncState:
     subject_id: UUID | None  # the visit (visits, amendments) or concern (acknowledgements)
     state: SyncState
     since: datetime  # when it entered this state
+    queued_at: datetime  # when it was saved for sending (entered the outbox); never moves
     receipt: Receipt | None = None  # the central record's answer, when there is one
+    # While in the outbox: how often it has been sent, and when last (answered or not).
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
 
     @property
     def problems(self) -> list[str]:

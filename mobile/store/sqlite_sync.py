@@ -77,7 +77,7 @@ class SyncMixin(SqliteBase):
             for receipt in receipts:
                 rid, rev = str(receipt.record_id), receipt.revision
                 row = db.execute(
-                    "SELECT o.seq, o.kind, o.source_id, a.subject_id FROM outbox o "
+                    "SELECT o.seq, o.kind, o.source_id, a.subject_id, o.created_at FROM outbox o "
                     "LEFT JOIN authored a ON o.kind != 'visit' AND a.record_id = o.source_id "
                     "WHERE o.record_id = ? AND o.revision = ?",
                     (rid, rev),
@@ -85,13 +85,14 @@ class SyncMixin(SqliteBase):
                 if row is None:
                     unmatched.append((receipt.record_id, rev))
                     continue
-                seq, kind, _source, subject = row
+                seq, kind, _source, subject, queued_at = row
                 detail = self._seal(key, "detail", rid, rev, receipt_to_detail(receipt))
                 if receipt.status.acknowledged:
                     db.execute(
                         """INSERT OR REPLACE INTO receipt (record_id, revision, kind, subject_id,
-                               status, receipt_id, server_seq, received_at, stored_at, detail)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                               status, receipt_id, server_seq, received_at, stored_at, detail,
+                               queued_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         (
                             rid,
                             rev,
@@ -103,6 +104,7 @@ class SyncMixin(SqliteBase):
                             receipt.received_at.isoformat() if receipt.received_at else None,
                             now,
                             detail,
+                            queued_at,
                         ),
                     )
                     db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
@@ -143,26 +145,28 @@ class SyncMixin(SqliteBase):
         with self._read() as (db, key):
             outbox = db.execute(
                 "SELECT q.record_id, q.revision, q.kind, COALESCE(a.subject_id, q.record_id), "
-                "q.state, COALESCE(q.sent_at, q.created_at), q.detail FROM outbox q "
+                "q.state, COALESCE(q.sent_at, q.created_at), q.detail, q.created_at, "
+                "q.attempts, q.sent_at FROM outbox q "
                 "LEFT JOIN authored a ON q.kind != 'visit' AND a.record_id = q.source_id "
                 "WHERE (:rid IS NULL OR q.record_id = :rid) ORDER BY q.seq",
                 {"rid": rid},
             ).fetchall()
             quarantined = db.execute(
                 "SELECT q.record_id, q.revision, q.kind, COALESCE(a.subject_id, q.record_id), "
-                "'rejected', q.quarantined_at, q.detail FROM quarantine q "
+                "'rejected', q.quarantined_at, q.detail, q.created_at, 0, NULL FROM quarantine q "
                 "LEFT JOIN authored a ON q.kind != 'visit' AND a.record_id = q.source_id "
                 "WHERE (:rid IS NULL OR q.record_id = :rid) ORDER BY q.quarantined_at",
                 {"rid": rid},
             ).fetchall()
             acknowledged = db.execute(
                 "SELECT q.record_id, q.revision, q.kind, COALESCE(q.subject_id, q.record_id), "
-                "'acknowledged', q.stored_at, q.detail FROM receipt q "
+                "'acknowledged', q.stored_at, q.detail, COALESCE(q.queued_at, q.stored_at), 0, "
+                "NULL FROM receipt q "
                 "WHERE (:rid IS NULL OR q.record_id = :rid) ORDER BY q.stored_at",
                 {"rid": rid},
             ).fetchall()
             states = []
-            for record, rev, kind, subject, state, since, detail in [
+            for record, rev, kind, subject, state, since, detail, queued, tries, tried in [
                 *outbox,
                 *quarantined,
                 *acknowledged,
@@ -178,7 +182,10 @@ class SyncMixin(SqliteBase):
                         subject_id=UUID(subject) if subject else None,
                         state=SyncState(state),
                         since=from_text(since),
+                        queued_at=from_text(queued),
                         receipt=receipt,
+                        attempts=tries,
+                        last_attempt_at=from_text(tried) if tried else None,
                     )
                 )
             return states

@@ -285,6 +285,51 @@ def test_mark_sent_shows_sent_until_a_receipt_arrives(
     assert len(repo.pending_outbox()) == 1  # sent is not acknowledged: it goes again
 
 
+def test_a_record_offline_for_72_hours_keeps_when_it_was_queued_apart_from_its_attempts(
+    repo: Repository, caseload: SyntheticCaseload, clock
+) -> None:
+    if hasattr(repo, "idle_timeout"):  # the SQLite store would lock itself between attempts
+        repo.idle_timeout = timedelta(days=7)
+    visit, rejected = caseload.visits[:2]
+    _submit(repo, visit)
+    _submit(repo, rejected)
+    queued = clock.now
+    for _hour in range(72):  # a failed send every hour for three days
+        clock.advance(timedelta(hours=1))
+        repo.mark_sent(repo.pending_outbox())
+    state, _ = repo.sync_state()
+    assert (state.state, state.queued_at) == (SyncState.SENT, queued)
+    assert (state.attempts, state.last_attempt_at, state.since) == (72, clock.now, clock.now)
+    repo.record_receipts(
+        [_accept(visit.visit_id), Receipt(record_id=rejected.visit_id, revision=1,
+                                          status=ReceiptStatus.REJECTED)]
+    )  # fmt: skip
+    states = {s.record_id: s for s in repo.sync_state()}
+    assert {s.state for s in states.values()} == {SyncState.ACKNOWLEDGED, SyncState.REJECTED}
+    assert all(s.queued_at == queued for s in states.values())  # answered: still saved then
+    assert all((s.attempts, s.last_attempt_at) == (0, None) for s in states.values())
+
+
+def test_pending_count_is_every_record_the_central_record_has_not_acknowledged(
+    repo: Repository, caseload: SyntheticCaseload
+) -> None:
+    pending, sent, conflict, rejected, acknowledged = (
+        _submit(repo, v).visit_id for v in caseload.visits[:5]
+    )
+    repo.mark_sent([i for i in repo.pending_outbox() if i.record_id != pending])
+    repo.record_receipts([
+        Receipt(record_id=conflict, revision=1, status=ReceiptStatus.CONFLICT),
+        Receipt(record_id=rejected, revision=1, status=ReceiptStatus.REJECTED),
+        _accept(acknowledged),
+    ])  # fmt: skip
+    states = {s.record_id: s.state for s in repo.sync_state()}
+    assert states == {
+        pending: SyncState.PENDING, sent: SyncState.SENT, conflict: SyncState.CONFLICT,
+        rejected: SyncState.REJECTED, acknowledged: SyncState.ACKNOWLEDGED,
+    }  # fmt: skip
+    assert repo.pending_count() == sum(1 for s in states.values() if not s.settled) == 4
+
+
 # Amendments --------------------------------------------------------------------------------------
 def test_add_amendment_appends_a_revision_and_keeps_the_original(
     repo: Repository, caseload: SyntheticCaseload

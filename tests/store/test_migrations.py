@@ -55,10 +55,10 @@ def test_migrating_the_previous_schema_gives_the_same_schema_as_from_empty(tmp_p
     old.close()
 
 
-def test_previous_version_file_with_data_opens_migrated_and_loses_nothing(
+def test_version_1_file_with_data_opens_migrated_and_loses_nothing(
     device_store: DeviceStore, clock: FakeClock, caseload: SyntheticCaseload
 ) -> None:
-    """Build last version's file from today's (down-migration), then open it with this version."""
+    """Build a version 1 file from today's (down-migration), then open it with this version."""
     store = device_store
     drafted, pending, rejected = caseload.visits[:3]
     store.save_draft(drafted)
@@ -73,7 +73,7 @@ def test_previous_version_file_with_data_opens_migrated_and_loses_nothing(
     store.close()
 
     with closing(connect(store.data_dir / "records.db")) as conn:
-        assert downgrade(conn, target=LATEST - 1) == LATEST - 1
+        assert downgrade(conn, target=1) == 1
         assert conn.execute("SELECT state FROM outbox ORDER BY seq").fetchall() == [
             ("pending",), ("rejected",),
         ]  # fmt: skip
@@ -91,6 +91,36 @@ def test_previous_version_file_with_data_opens_migrated_and_loses_nothing(
     assert states == {pending.visit_id: SyncState.PENDING, rejected.visit_id: SyncState.REJECTED}
     assert reopened.get_setting("server_url") == "https://central.example.invalid"
     reopened.mark_sent(reopened.pending_outbox())  # the new columns work
+    reopened.close()
+
+
+def test_version_2_receipts_learn_when_their_record_was_queued(
+    device_store: DeviceStore, clock: FakeClock, caseload: SyntheticCaseload
+) -> None:
+    """A receipt stored by version 2 had no queued time: the migration takes it from the visit."""
+    store = device_store
+    visit = caseload.visits[0]
+    store.save_draft(visit)
+    store.submit_visit(visit.visit_id)
+    queued = clock.now
+    clock.advance(3 * 24 * 3600)
+    store.unlock(PASSPHRASE)  # it locked itself while idle
+    store.record_receipts(
+        [Receipt(record_id=visit.visit_id, revision=1, status=ReceiptStatus.ACCEPTED)]
+    )
+    store.close()
+    with closing(connect(store.data_dir / "records.db")) as conn:
+        assert downgrade(conn, target=2) == 2
+        assert "queued_at" not in {c[1] for c in conn.execute("PRAGMA table_info(receipt)")}
+
+    reopened = DeviceStore.open(store.data_dir, clock=clock)
+    reopened.unlock(PASSPHRASE)
+    [state] = reopened.sync_state()
+    assert (state.state, state.queued_at, state.since) == (
+        SyncState.ACKNOWLEDGED,
+        queued,
+        clock.now,
+    )
     reopened.close()
 
 

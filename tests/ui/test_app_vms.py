@@ -15,7 +15,8 @@ from mobile.store import DeviceStore
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.caseload import CaseloadFilter, CaseloadSort, CaseloadViewModel, row_text
 from mobile.ui.viewmodels.fields import FieldKind, Page
-from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line
+from mobile.ui.viewmodels.labels import counted, waiting_words
+from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line, waited_words
 from models.enums import PractitionerRole
 from models.rules import Step
 from models.synthetic import SyntheticCaseload, generate_caseload
@@ -72,7 +73,9 @@ def test_caseload_overdue_first_search_and_filters(app: AppViewModel) -> None:
     vm.set_filter(CaseloadFilter.ALL)
     vm.set_sort(CaseloadSort.NAME)
     assert vm.visible()[0].name == "Hazel Demoford"
-    assert vm.summary() == "4 of 4 children, 2 overdue, 2 records not yet synced"
+    assert vm.summary() == "4 of 4 children, 2 overdue"
+    vm.set_rows(vm.rows, waiting=2)
+    assert vm.summary() == "4 of 4 children, 2 overdue, 2 records waiting for the central record"
 
 
 def test_row_text_says_days_since_seen_due_flags_and_unsynced() -> None:
@@ -81,7 +84,7 @@ def test_row_text_says_days_since_seen_due_flags_and_unsynced() -> None:
     assert text.seen == "Not seen on record"
     assert text.due == "Overdue by 9 days" and text.overdue
     assert text.flags == ("Not seen last visit",)
-    assert text.unsynced == "1 not yet synced"
+    assert text.unsynced == "1 visit not yet synced"
     assert "Overdue by 9 days" in text.spoken
     assert row_text(_row("A", seen=1, due=date(2026, 3, 9))).seen == "Seen 1 day ago"
 
@@ -107,7 +110,36 @@ def test_the_real_caseload_is_overdue_first_and_a_visit_moves_the_children_seen(
     assert [r.child_id for r in vm.visible()] == [not_seen]
     vm.set_filter(CaseloadFilter.UNSYNCED)
     assert {r.child_id for r in vm.visible()} == {seen, not_seen}
-    assert "2 records not yet synced" in vm.summary()
+
+
+def test_caseload_and_sync_count_the_same_records_waiting_in_the_same_words(
+    app: AppViewModel, load: SyntheticCaseload, network: Network
+) -> None:
+    """One visit about two children is one record: the caseload said "2 records not yet synced"
+    while Sync said "1 record waiting"."""
+    caseload, sync = app.caseload, app.sync
+    assert caseload is not None and sync is not None
+    submit_one(app, load)  # one visit, two children
+    sync.refresh()
+    assert sync.summary() == "1 record waiting for the central record. It is safe on this device."
+    network.up = False
+    sync.sync_now()
+    app.go_caseload()
+    assert sum(r.unsynced for r in caseload.rows) == 2  # each child's row names the visit
+    assert caseload.summary().endswith(", 1 record waiting for the central record")
+    assert sync.summary().startswith("1 record waiting for the central record.")
+    submit_one(app, load)
+    sync.refresh()
+    app.go_caseload()
+    assert caseload.summary().endswith(", 2 records waiting for the central record")
+    assert sync.summary().startswith("2 records waiting for the central record.")
+
+
+def test_counts_on_screens_say_1_record_and_2_records() -> None:
+    assert [counted(n, "record") for n in (0, 1, 2)] == ["0 records", "1 record", "2 records"]
+    assert counted(1, "child", "children") == "1 child"
+    assert waiting_words(1) == "1 record waiting for the central record"
+    assert row_text(_row("A", seen=1, unsynced=2)).unsynced == "2 visits not yet synced"
 
 
 def test_caseload_of_800_children_from_a_real_store_searches_and_filters(tmp_path: Path) -> None:
@@ -336,6 +368,45 @@ def test_sync_is_never_done_while_anything_waits(
     assert line.detail.startswith(f"Receipt {str(record.receipt_id)[-8:]} at ")
     assert not sync.running
     assert sync.last_sync_text().startswith("Last sync ")
+
+
+def test_offline_queue_says_when_each_record_was_saved_not_when_it_was_last_tried(
+    app: AppViewModel, session: Session, load: SyntheticCaseload, network: Network, world: World
+) -> None:
+    """Offline for 72 hours, every record read "saved <the last failed attempt>": minutes ago."""
+    sync = app.sync
+    assert sync is not None
+    submit_one(app, load)
+    saved = world.clock.now
+    network.up = False
+    for _hour in range(72):  # the practitioner tries every hour for three days, with no signal
+        world.clock.advance(timedelta(hours=1))
+        if session.lock_if_idle():  # an hour idle: the app locked, and is unlocked again
+            session.unlock(PASSPHRASE)
+        sync.sync_now()
+    [line] = sync.lines()
+    assert line.saved == f"Saved {saved:%d %b %H:%M} · waiting 3 days"
+    assert line.attempts == f"72 send attempts, the last at {world.clock.now:%H:%M, %d %b}"
+    assert line.status == "Sent, waiting for receipt"
+    network.up = True
+    sync.sync_now()
+    [line] = sync.lines()
+    assert (line.status, line.saved, line.attempts) == (
+        "Acknowledged", f"Saved {saved:%d %b %H:%M}", "",
+    )  # fmt: skip
+
+
+def test_waiting_time_is_said_in_its_largest_whole_unit() -> None:
+    hours = [timedelta(hours=h) for h in (0, 1, 23, 24, 71, 72)]
+    assert [waited_words(h) for h in hours] == [
+        "under a minute", "1 hour", "23 hours", "1 day", "2 days", "3 days",
+    ]  # fmt: skip
+    assert waited_words(timedelta(minutes=2)) == "2 minutes"
+    never_sent = record_line(RecordSyncState(uuid4(), "concern", "Concern", SyncRecordStatus.WAITING,
+                                             saved_at=FIXED_NOW, waited=timedelta(0)))  # fmt: skip
+    assert (never_sent.saved, never_sent.attempts) == (
+        f"Saved {FIXED_NOW:%d %b %H:%M} · waiting under a minute", "Not sent yet",
+    )  # fmt: skip
 
 
 def test_rejected_record_says_why_and_what_to_do() -> None:

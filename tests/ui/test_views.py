@@ -127,6 +127,7 @@ def test_sync_screen_never_says_done_while_pending(
     submit_one(shell.app, load)
     shell.app.open_sync()
     assert h.shows("1 record waiting for the central record")
+    assert h.shows(" · waiting under a minute") and h.shows("Not sent yet")  # saved, not tried
     network.up = False
     h.click(h.button("Sync now"))
     assert h.shows("No connection to the central record")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from mobile.store.db import transaction
 from mobile.store.errors import SchemaTooNew
-from mobile.store.migrations import v001_initial, v002_quarantine
+from mobile.store.migrations import v001_initial, v002_quarantine, v003_queued_at
 
 __all__ = ["LATEST", "MIGRATIONS", "Migration", "current_version", "downgrade", "migrate"]
 
@@ -34,6 +34,9 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", v001_initial.UP, v001_initial.DOWN),
     Migration(2, "quarantine and honest sync state", v002_quarantine.UP, v002_quarantine.DOWN),
+    Migration(
+        3, "receipts keep when their record was queued", v003_queued_at.UP, v003_queued_at.DOWN
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from mobile.services.api import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.labels import label
+from mobile.ui.viewmodels.labels import counted, label, waiting_words
 
 if TYPE_CHECKING:
     from mobile.services.caseload import CaseloadService
@@ -107,15 +107,15 @@ def row_text(row: CaseloadRow) -> RowText:
     elif row.days_since_seen == 0:
         seen = "Seen today"
     else:
-        seen = f"Seen {row.days_since_seen} day{'s' if row.days_since_seen != 1 else ''} ago"
+        seen = f"Seen {counted(row.days_since_seen, 'day')} ago"
     if row.days_overdue > 0:
-        due = f"Overdue by {row.days_overdue} day{'s' if row.days_overdue != 1 else ''}"
+        due = f"Overdue by {counted(row.days_overdue, 'day')}"
     elif row.next_due is not None:
         due = f"Next due {row.next_due:%d %b %Y}"
     else:
         due = "No visit due"
     flags = tuple(label(f) for f in sorted(row.flags) if f != ChildFlag.OVERDUE)
-    unsynced = f"{row.unsynced} not yet synced" if row.unsynced else ""
+    unsynced = f"{counted(row.unsynced, 'visit')} not yet synced" if row.unsynced else ""
     return RowText(f"{row.name}, {row.age_text}", seen, due, flags, unsynced, row.days_overdue > 0)
 
 
@@ -128,12 +128,13 @@ class CaseloadViewModel(Observable):
         self.sort = CaseloadSort.OVERDUE_FIRST
         self.error = ""
         self._rows: list[CaseloadRow] = []
+        self.waiting = 0  # the device's records waiting, counted as the Sync screen counts them
         self._keys: dict[UUID, str] = {}
         self._sorted: dict[CaseloadSort, list[CaseloadRow]] = {}
 
     def load(self) -> None:
         try:
-            self.set_rows(self._caseload.rows())
+            self.set_rows(self._caseload.rows(), waiting=self._caseload.records_waiting())
             self.error = ""
         except Exception as exc:
             self.error = plain_words(exc)
@@ -143,8 +144,9 @@ class CaseloadViewModel(Observable):
     def rows(self) -> list[CaseloadRow]:
         return self._rows
 
-    def set_rows(self, rows: list[CaseloadRow]) -> None:
+    def set_rows(self, rows: list[CaseloadRow], *, waiting: int = 0) -> None:
         self._rows = list(rows)
+        self.waiting = waiting
         self._keys = {r.child_id: r.name.casefold() for r in self._rows}
         self._sorted = {}
 
@@ -192,8 +194,11 @@ class CaseloadViewModel(Observable):
     def summary(self) -> str:
         shown = len(self.visible())
         overdue = sum(1 for r in self._rows if r.days_overdue > 0)
-        unsynced = sum(r.unsynced for r in self._rows)
-        parts = [f"{shown} of {len(self._rows)} children", f"{overdue} overdue"]
-        if unsynced:
-            parts.append(f"{unsynced} records not yet synced")
+        parts = [
+            f"{shown} of {counted(len(self._rows), 'child', 'children')}",
+            f"{overdue} overdue",
+        ]
+        if self.waiting:
+            # Not the rows' sum: a visit about two children is one record, and concerns count.
+            parts.append(waiting_words(self.waiting))
         return ", ".join(parts)

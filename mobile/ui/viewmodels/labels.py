@@ -29,7 +29,7 @@ from models.enums import (
     VoiceMethod,
 )
 
-__all__ = ["choices", "label"]
+__all__ = ["choices", "counted", "label", "waiting_words"]
 
 E = TypeVar("E", bound=Enum)
 
@@ -146,3 +146,13 @@ def label(value: Enum | None, *, empty: str = "") -> str:
 def choices(enum: type[E], *, exclude: tuple[E, ...] = ()) -> list[tuple[str, str]]:
     """(code, words) pairs in the enum's order, for a dropdown or a set of radio buttons."""
     return [(str(member.value), label(member)) for member in enum if member not in exclude]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 record", "2 records", "0 records": every count on a screen goes through here."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def waiting_words(number: int) -> str:
+    """The caseload and the Sync screen say the same number in the same words."""
+    return f"{counted(number, 'record')} waiting for the central record"

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.ui.viewmodels.base import Observable, plain_words
-from mobile.ui.viewmodels.labels import label
+from mobile.ui.viewmodels.labels import counted, label, waiting_words
 
 if TYPE_CHECKING:
     from mobile.services.sync import SyncService
 
-__all__ = ["SHOWN_ACKNOWLEDGED", "RecordLine", "SyncViewModel", "record_line"]
+__all__ = ["SHOWN_ACKNOWLEDGED", "RecordLine", "SyncViewModel", "record_line", "waited_words"]
 
 SHOWN_ACKNOWLEDGED = 20  # the latest acknowledged records listed; anything unsettled always is
 _PENDING = (SyncRecordStatus.WAITING, SyncRecordStatus.SENT)
@@ -27,6 +28,36 @@ class RecordLine:
     status: str
     detail: str
     needs_attention: bool
+    saved: str = ""  # "Saved 28 Nov 14:05 · waiting 3 days"
+    attempts: str = ""  # "72 send attempts, the last at 14:05, 01 Dec"
+
+
+def waited_words(waited: timedelta) -> str:
+    """How long a record has waited, in the largest whole unit: "3 days", "5 hours"."""
+    seconds = int(waited.total_seconds())
+    if seconds >= 86400:
+        return counted(seconds // 86400, "day")
+    if seconds >= 3600:
+        return counted(seconds // 3600, "hour")
+    if seconds >= 60:
+        return counted(seconds // 60, "minute")
+    return "under a minute"
+
+
+def saved_words(state: RecordSyncState) -> str:
+    if state.saved_at is None:
+        return ""
+    saved = f"Saved {state.saved_at:%d %b %H:%M}"
+    return saved if state.waited is None else f"{saved} · waiting {waited_words(state.waited)}"
+
+
+def attempts_words(state: RecordSyncState) -> str:
+    if state.status == SyncRecordStatus.WAITING and not state.attempts:
+        return "Not sent yet"
+    if not state.attempts:
+        return ""
+    last = f", the last at {state.last_attempt_at:%H:%M, %d %b}" if state.last_attempt_at else ""
+    return f"{counted(state.attempts, 'send attempt')}{last}"
 
 
 def record_line(state: RecordSyncState, *, title: str | None = None) -> RecordLine:
@@ -46,7 +77,12 @@ def record_line(state: RecordSyncState, *, title: str | None = None) -> RecordLi
     elif state.status == SyncRecordStatus.SENT:
         detail = "Not confirmed yet, so it stays on this device and is sent again."
     return RecordLine(
-        title or state.title, label(state.status), detail, state.status in _NEEDS_ATTENTION
+        title or state.title,
+        label(state.status),
+        detail,
+        state.status in _NEEDS_ATTENTION,
+        saved=saved_words(state),
+        attempts=attempts_words(state),
     )
 
 
@@ -90,8 +126,8 @@ class SyncViewModel(Observable):
 
     @property
     def pending(self) -> int:
-        listed = sum(1 for r in self.records if r.status in _PENDING)
-        return max(listed, self.progress.pending if self.progress else 0)
+        """Records waiting: not acknowledged (mobile.services.waiting), as the caseload counts."""
+        return self.progress.pending if self.progress else 0
 
     @property
     def needs_attention(self) -> int:
@@ -103,13 +139,12 @@ class SyncViewModel(Observable):
         parts = []
         last_error = self.error or (self.progress.last_error if self.progress else "")
         if self.pending:
-            safe = "" if "safe" in last_error else " They are safe on this device."
-            parts.append(
-                f"{self.pending} record{'s' if self.pending != 1 else ''} waiting for the central "
-                f"record.{safe}"
-            )
+            they = "It is" if self.pending == 1 else "They are"
+            safe = "" if "safe" in last_error else f" {they} safe on this device."
+            parts.append(f"{waiting_words(self.pending)}.{safe}")
         if self.needs_attention:
-            parts.append(f"{self.needs_attention} need your attention (see below).")
+            need = "needs" if self.needs_attention == 1 else "need"
+            parts.append(f"{self.needs_attention} {need} your attention (see below).")
         if last_error:
             parts.append(last_error)
         if parts:
@@ -140,4 +175,4 @@ class SyncViewModel(Observable):
         _, hidden = self._shown()
         if not hidden:
             return ""
-        return f"{hidden} earlier record{'s' if hidden != 1 else ''} acknowledged, not listed."
+        return f"{counted(hidden, 'earlier record')} acknowledged, not listed."

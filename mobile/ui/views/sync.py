@@ -47,13 +47,17 @@ class SyncView:
         self.records.controls = [
             ft.ListTile(
                 title=line.title,
-                subtitle=f"{line.status}. {line.detail}" if line.detail else line.status,
+                subtitle="\n".join(part for part in (
+                    line.saved,
+                    f"{line.status}. {line.detail}" if line.detail else line.status,
+                    line.attempts,
+                ) if part),
                 leading=ft.Icon(
                     ft.Icons.ERROR_OUTLINE if line.needs_attention else ft.Icons.CLOUD_DONE
                     if line.status == "Acknowledged" else ft.Icons.CLOUD_UPLOAD,
                     color=ft.Colors.RED_900 if line.needs_attention else None,
                 ),
-                is_three_line=bool(line.detail),
+                is_three_line=True,
             )
             for line in vm.lines()
         ]  # fmt: skip
