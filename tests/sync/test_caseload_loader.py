@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+import sqlalchemy as sa
 
 from sync.server import services as sv
+from sync.server.tables import ChildRow, HouseholdRow, PersonRow, table_of
 from tests.sync.helpers import ORG, World
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 item 13: load_caseload inserts an empty list as INSERT ... DEFAULT VALUES. "
-    "The fix belongs in sync/server/services/caseload.py (guard the household, person and child "
-    "inserts as the link/allocation/restriction ones are); remove this mark with it.",
-)
+def _counts(world: World) -> list[int]:
+    with world.db.read() as s:
+        return [
+            s.execute(sa.select(sa.func.count()).select_from(table_of(t))).scalar_one()
+            for t in (HouseholdRow, PersonRow, ChildRow)
+        ]
+
+
 def test_loading_an_empty_caseload_is_a_no_op(world: World) -> None:
+    before = _counts(world)
     written = sv.load_caseload(
         db=world.db, org_id=ORG, households=[], people=[], children=[], now=world.clock()
     )
     assert written == 0
+    assert _counts(world) == before
+    assert before[2] > 0  # the world's caseload is there, untouched

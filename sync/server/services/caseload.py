@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.caseload import Child, ContactRestriction, Household, Person
@@ -22,7 +21,7 @@ from models.concern import ConcernReceived
 from models.synthetic import SyntheticCaseload
 from sync import protocol
 from sync.protocol import ChangeKind, SeenData
-from sync.server.db import Database
+from sync.server.db import Database, insert_rows
 from sync.server.services.common import ApiError, AuditLog, ChangeDraft, ChildLike, OrgLog
 from sync.server.tables import (
     AllocationRow,
@@ -122,15 +121,18 @@ def load_caseload(
     with db.write() as s:
         log = OrgLog(s, org_id)
         audit = AuditLog(s, now)
-        s.execute(
-            sa.insert(table_of(HouseholdRow)),
+        # insert_rows writes nothing for an empty list: an empty caseload is a no-op
+        insert_rows(
+            s,
+            table_of(HouseholdRow),
             [
                 {"household_id": h.household_id, "org_id": org_id, "data": _dump(h)}
                 for h in households
             ],
         )
-        s.execute(
-            sa.insert(table_of(PersonRow)),
+        insert_rows(
+            s,
+            table_of(PersonRow),
             [{"person_id": p.person_id, "org_id": org_id, "data": _dump(p)} for p in people],
         )
         teams: dict[UUID, UUID | None] = {}
@@ -176,11 +178,9 @@ def load_caseload(
                 }
                 for link in child.links
             )
-        s.execute(sa.insert(table_of(ChildRow)), child_rows)
-        if link_rows:
-            s.execute(sa.insert(table_of(PersonLinkRow)), link_rows)
-        if allocations:
-            s.execute(sa.insert(table_of(AllocationRow)), allocations)
+        insert_rows(s, table_of(ChildRow), child_rows)
+        insert_rows(s, table_of(PersonLinkRow), link_rows)
+        insert_rows(s, table_of(AllocationRow), allocations)
         restriction_rows = [
             {
                 "restriction_id": r.restriction_id,
@@ -191,8 +191,7 @@ def load_caseload(
             }
             for r in restrictions
         ]
-        if restriction_rows:
-            s.execute(sa.insert(table_of(RestrictionRow)), restriction_rows)
+        insert_rows(s, table_of(RestrictionRow), restriction_rows)
         concerns_list = list(concerns)
         for concern in concerns_list:
             s.add(
