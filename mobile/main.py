@@ -47,6 +47,7 @@ def build_session(data_dir: Path) -> Session:
     import httpx
 
     from mobile.services.session import Session
+    from mobile.store.lockout import boot_seconds
     from sync.client import SyncClient
 
     clients: dict[str, httpx.Client] = {}  # one connection pool per server, for the process
@@ -59,7 +60,10 @@ def build_session(data_dir: Path) -> Session:
                 http = clients[server_url] = httpx.Client(base_url=server_url)
         return SyncClient(http, credential=credential, max_attempts=SYNC_ATTEMPTS)
 
-    return Session(data_dir=data_dir, clock=lambda: datetime.now(UTC), connect=connect)
+    # No platform keystore plugin yet: the counter lives in keyring.json alone (docs/security.md).
+    return Session(
+        data_dir=data_dir, clock=lambda: datetime.now(UTC), connect=connect, boot_clock=boot_seconds
+    )
 
 
 def make_main(

@@ -64,11 +64,34 @@ def demo(data_dir: str, port: int, server_port: int, fresh: bool) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8740, show_default=True)
-def server(db: str | None, data_dir: str, host: str, port: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    envvar="SEEN_TRUSTED_PROXIES",
+    help="Address or network of a reverse proxy whose X-Forwarded-For is believed (repeatable).",
+)
+@click.option(
+    "--request-timeout",
+    type=float,
+    default=None,
+    help="Seconds for a request's headers, and again for its body, to arrive (default 10 and 30).",
+)
+def server(
+    db: str | None,
+    data_dir: str,
+    host: str,
+    port: int,
+    trusted_proxies: tuple[str, ...],
+    request_timeout: float | None,
+) -> None:
     """Run the central-record API."""
     from seen_cli.server import run_server
 
-    run_server(db=db, data_dir=data_dir, host=host, port=port)
+    run_server(
+        db=db, data_dir=data_dir, host=host, port=port, trusted_proxies=trusted_proxies,
+        request_timeout=request_timeout,
+    )  # fmt: skip
 
 
 @cli.command()

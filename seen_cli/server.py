@@ -2,21 +2,102 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+from typing import Any
 
-__all__ = ["run_server"]
+__all__ = ["header_deadline", "run_server"]
 
 log = logging.getLogger(__name__)
 
 
-def run_server(*, db: str | None, data_dir: str, host: str, port: int) -> None:
+def run_server(
+    *,
+    db: str | None,
+    data_dir: str,
+    host: str,
+    port: int,
+    trusted_proxies: tuple[str, ...] = (),
+    request_timeout: float | None = None,
+) -> None:
     import uvicorn
 
     from sync.server import Settings, create_app
 
-    settings = Settings.for_data_dir(data_dir, db=db)
+    timeouts: dict[str, Any] = {}
+    if request_timeout is not None:
+        timeouts = {"header_timeout": request_timeout, "body_timeout": request_timeout}
+    settings = Settings.for_data_dir(data_dir, db=db, trusted_proxies=trusted_proxies, **timeouts)
     app = create_app(settings)  # runs the migrations
     where = "PostgreSQL" if db and db.startswith("postgresql") else "SQLite"
     log.info("central record (%s) listening on http://%s:%d", where, host, port)
-    # uvicorn's access log prints paths (which hold record ids): ours logs routes only.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    # uvicorn's access log prints paths (which hold record ids): ours logs routes only. Its proxy
+    # handling believes X-Forwarded-For from any local peer: off, the app decides (trusted_proxies).
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, log_level="info", proxy_headers=False,
+        http=header_deadline(settings.header_timeout),
+    )  # fmt: skip
+
+
+def header_deadline(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol, with a deadline on each request's headers: a connection whose next
+    request's headers are not complete `seconds` after it opened (or after the last answer) is
+    answered 408 and closed. uvicorn itself waits for headers forever; bodies are bounded by the
+    app (middleware.BodyLimit)."""
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    from sync import protocol
+
+    body = json.dumps(
+        {
+            "code": protocol.REQUEST_TIMEOUT,
+            "detail": f"The request did not arrive within {seconds:g} seconds: send it again.",
+        }
+    ).encode()
+    answer = (
+        b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+        + f"content-length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+    class HeaderDeadline(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+        _timer: asyncio.TimerHandle | None = None
+        _waiting_after: object = None  # the request cycle that was current when the timer started
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self._timer is not None and self.cycle is not self._waiting_after:
+                self._disarm()  # a new request's headers are complete
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self.cycle is None or self.cycle.response_complete:
+                self._arm()  # (a pipelined request already started has its headers)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._waiting_after = self.cycle
+            self._timer = self.loop.call_later(seconds, self._expired)
+
+        def _disarm(self) -> None:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+        def _expired(self) -> None:
+            self._timer = None
+            if self.cycle is self._waiting_after and not self.transport.is_closing():
+                log.info("request headers not complete in %gs: answered 408", seconds)
+                self.transport.write(answer)
+                self.transport.close()
+
+    return HeaderDeadline

@@ -9,7 +9,7 @@
 Timeouts: `timeout` per request (default 5 s to connect, 20 s per read); None leaves the
 httpx.Client's own (as fastapi's TestClient needs).
 
-Retries: network errors, timeouts, 5xx and 429 are retried with exponential backoff and full
+Retries: network errors, timeouts, 408, 5xx and 429 are retried with exponential backoff and full
 jitter (Retry-After is honoured), up to `max_attempts`; every request is safe to send again (push
 is idempotent per item, pull is a read, enrolment retries with the same device id). 401, 403,
 409, 410 and other 4xx are never retried blindly: they raise at once.
@@ -65,7 +65,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 GZIP_ABOVE = 1024  # bytes: smaller bodies go plain
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})  # 408: too slow a link, try again
 MAX_RETRY_AFTER = 300.0
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 

@@ -60,6 +60,7 @@ __all__ = [
     "REQUEST_INVALID",
     "REQUEST_MALFORMED_JSON",
     "REQUEST_METHOD_NOT_ALLOWED",
+    "REQUEST_TIMEOUT",
     "REQUEST_TOO_LARGE",
     "REQUEST_UNKNOWN_FIELD",
     "REQUEST_UNSUPPORTED_ENCODING",
@@ -114,6 +115,7 @@ REQUEST_UNKNOWN_FIELD = "request.unknown_field"  # 422
 REQUEST_TOO_LARGE = "request.too_large"  # 413
 REQUEST_UNSUPPORTED_ENCODING = "request.unsupported_encoding"  # 415
 REQUEST_METHOD_NOT_ALLOWED = "request.method_not_allowed"  # 405
+REQUEST_TIMEOUT = "request.timeout"  # 408: headers or body too slow to arrive; send it again
 SERVER_ERROR = "server.error"  # 500: nothing about the request is echoed
 SERVER_UNAVAILABLE = "server.unavailable"  # 503: busy, retry after a pause
 SYNC_CURSOR_EXPIRED = "sync.cursor_expired"  # 410: push the outbox, then pull from the start
@@ -145,6 +147,7 @@ STATUS_OF: dict[str, int] = {
     REQUEST_TOO_LARGE: 413,
     REQUEST_UNSUPPORTED_ENCODING: 415,
     REQUEST_METHOD_NOT_ALLOWED: 405,
+    REQUEST_TIMEOUT: 408,
     SERVER_ERROR: 500,
     SERVER_UNAVAILABLE: 503,
     SYNC_CURSOR_EXPIRED: 410,

@@ -26,6 +26,7 @@ from mobile.services.errors import AppError, SessionLockedError, app_error
 from mobile.services.sync import SyncService
 from mobile.services.visits import VisitService, enrolled_setting
 from mobile.store.crypto import KdfParams
+from mobile.store.lockout import Keystore
 from mobile.store.policy import passphrase_policy
 from mobile.store.store import DEFAULT_IDLE_TIMEOUT, DeviceStore, LockStatus
 from sync.client import SyncClient
@@ -62,13 +63,17 @@ class Session:
         platform_secret: bytes | None = None,
         kdf_params: KdfParams | None = None,
         idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
+        keystore: Keystore | None = None,
+        boot_clock: Callable[[], float] | None = None,
     ) -> None:
+        """`keystore` (the counter's copy in secure storage) and `boot_clock`: see lockout.py."""
         self.data_dir = Path(data_dir)
         self._clock = clock
         self._connect = connect
         self._platform_secret = platform_secret
         self._kdf_params = kdf_params
         self._idle_timeout = idle_timeout
+        self._keystore, self._boot_clock = keystore, boot_clock
         self._store: DeviceStore | None = None
         self._services: AppServices | None = None
 
@@ -103,6 +108,8 @@ class Session:
                 kdf_params=self._kdf_params,
                 clock=self._clock,
                 idle_timeout=self._idle_timeout,
+                keystore=self._keystore,
+                boot_clock=self._boot_clock,
             )
         except Exception as exc:
             raise app_error(exc) from None
@@ -221,8 +228,9 @@ class Session:
         if self._store is None:
             try:
                 self._store = DeviceStore.open(
-                    self.data_dir, clock=self._clock, idle_timeout=self._idle_timeout
-                )
+                    self.data_dir, clock=self._clock, idle_timeout=self._idle_timeout,
+                    keystore=self._keystore, boot_clock=self._boot_clock,
+                )  # fmt: skip
             except Exception as exc:
                 raise app_error(exc) from None
         return self._store

@@ -29,6 +29,7 @@ from mobile.store.errors import (
     TryAgainLater,
     WrongPin,
 )
+from mobile.store.lockout import Keystore, LockoutState, elapsed_seconds, restarted, stricter
 from mobile.store.policy import MAX_ATTEMPTS, delay_after
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "new_keyring",
     "open_data_key",
     "read_keyring",
+    "read_lockout",
     "rewrap",
+    "save_lockout",
     "wait_seconds",
     "write_keyring",
 ]
@@ -62,6 +65,7 @@ class Keyring:
     failed_attempts: int = 0
     last_failure_at: datetime | None = None
     locked_out: bool = False
+    last_failure_boot: float | None = None  # the boot clock at the last wrong PIN (lockout.py)
     extra: dict[str, Any] = field(default_factory=dict)  # fields from newer versions, kept
 
     def wrap_aad(self) -> bytes:
@@ -70,6 +74,16 @@ class Keyring:
 
     def check_aad(self) -> bytes:
         return f"key-check|{self.device_id}|0|{self.key_version}".encode()
+
+    @property
+    def lockout(self) -> LockoutState:
+        return LockoutState(
+            self.failed_attempts, self.last_failure_at, self.last_failure_boot, self.locked_out
+        )
+
+    def adopt(self, state: LockoutState) -> None:
+        self.failed_attempts, self.last_failure_at = state.failed_attempts, state.last_failure_at
+        self.last_failure_boot, self.locked_out = state.last_failure_boot, state.locked_out
 
     def to_json(self) -> bytes:
         data = {
@@ -86,6 +100,7 @@ class Keyring:
             "failed_attempts": self.failed_attempts,
             "last_failure_at": self.last_failure_at.isoformat() if self.last_failure_at else None,
             "locked_out": self.locked_out,
+            "last_failure_boot": self.last_failure_boot,
         }
         return json.dumps(data, indent=1, sort_keys=True).encode()
 
@@ -98,7 +113,7 @@ class Keyring:
             known = {
                 "format", "device_id", "key_version", "kdf", "needs_platform_secret",
                 "wrapped_key", "key_check", "recovery_wrap", "created_at", "failed_attempts",
-                "last_failure_at", "locked_out",
+                "last_failure_at", "locked_out", "last_failure_boot",
             }  # fmt: skip
             KdfParams.from_phc(data["kdf"])
             return cls(
@@ -117,6 +132,7 @@ class Keyring:
                     else None
                 ),
                 locked_out=bool(data["locked_out"]),
+                last_failure_boot=_float_or_none(data.get("last_failure_boot")),
                 extra={k: v for k, v in data.items() if k not in known},
             )
         except KeyringDamaged:
@@ -196,34 +212,44 @@ def is_locked_out(keyring: Keyring) -> bool:
     return keyring.locked_out or keyring.failed_attempts >= MAX_ATTEMPTS
 
 
-def wait_seconds(keyring: Keyring, now: datetime) -> int:
-    """Seconds before another attempt is allowed (escalating after FREE_ATTEMPTS wrong PINs)."""
+def wait_seconds(keyring: Keyring, now: datetime, boot_now: float | None = None) -> int:
+    """Seconds before another attempt is allowed (escalating after FREE_ATTEMPTS wrong PINs).
+    `boot_now` is the boot clock (lockout.boot_seconds); None trusts the wall clock alone."""
     if keyring.last_failure_at is None:
         return 0
     delay = delay_after(keyring.failed_attempts)
-    elapsed = (now - keyring.last_failure_at).total_seconds()
-    # A clock moved backwards never makes the wait longer than the delay itself.
-    return math.ceil(min(delay, max(0.0, delay - elapsed)))
+    elapsed = elapsed_seconds(keyring.lockout, now, boot_now)
+    return math.ceil(max(0.0, delay - elapsed))
 
 
 def attempt_unlock(
-    path: Path, *, passphrase: str, platform_secret: bytes | None, now: datetime
+    path: Path,
+    *,
+    passphrase: str,
+    platform_secret: bytes | None,
+    now: datetime,
+    boot_now: float | None = None,
+    keystore: Keystore | None = None,
 ) -> tuple[Keyring, DataKey]:
     """Try a passphrase under the lockout rules: LockedOut, TryAgainLater, PlatformSecretMissing,
-    KdfUnavailable, WrongPin, or the data key. The attempt is counted on disk before the KDF runs,
-    so killing the app mid-attempt does not reset the counter."""
-    keyring = read_keyring(path)
+    KdfUnavailable, WrongPin, or the data key. The attempt is counted on disk (and in the
+    keystore, where there is one) before the KDF runs, so killing the app mid-attempt does not
+    reset the counter."""
+    keyring = read_lockout(path, keystore)
     if is_locked_out(keyring):
         raise LockedOut()
-    wait = wait_seconds(keyring, now)
+    if restarted(keyring.lockout, boot_now):  # the wait starts over from now, on both clocks
+        keyring.last_failure_at, keyring.last_failure_boot = now, boot_now
+        save_lockout(path, keyring, keystore)
+    wait = wait_seconds(keyring, now, boot_now)
     if wait > 0:
         raise TryAgainLater(wait, MAX_ATTEMPTS - keyring.failed_attempts)
     if keyring.needs_platform_secret and platform_secret is None:
         raise PlatformSecretMissing()
     crypto.require_kdf(KdfParams.from_phc(keyring.kdf)[0])
     keyring.failed_attempts += 1
-    keyring.last_failure_at = now
-    write_keyring(path, keyring)
+    keyring.last_failure_at, keyring.last_failure_boot = now, boot_now
+    save_lockout(path, keyring, keystore)
     try:
         data_key = open_data_key(keyring, passphrase=passphrase, platform_secret=platform_secret)
     except crypto.OpenFailed:
@@ -231,12 +257,28 @@ def attempt_unlock(
         log.warning("Wrong PIN (%d of %d)", failures, MAX_ATTEMPTS)
         if failures >= MAX_ATTEMPTS:
             keyring.locked_out = True
-            write_keyring(path, keyring)
+            save_lockout(path, keyring, keystore)
             raise LockedOut() from None
         raise WrongPin(MAX_ATTEMPTS - failures, delay_after(failures)) from None
-    keyring.failed_attempts, keyring.last_failure_at = 0, None
-    write_keyring(path, keyring)
+    keyring.adopt(LockoutState())
+    save_lockout(path, keyring, keystore)
     return keyring, data_key
+
+
+def read_lockout(path: Path, keystore: Keystore | None) -> Keyring:
+    """The keyring, its counter replaced by the keystore's copy where that one is stricter (an
+    old keyring.json put back does not reset the count)."""
+    keyring = read_keyring(path)
+    if keystore is not None:
+        keyring.adopt(stricter(keyring.lockout, keystore.load_lockout(keyring.device_id)))
+    return keyring
+
+
+def save_lockout(path: Path, keyring: Keyring, keystore: Keystore | None) -> None:
+    """The counter to the keystore first (the copy that cannot be rolled back), then the file."""
+    if keystore is not None:
+        keystore.save_lockout(keyring.device_id, keyring.lockout)
+    write_keyring(path, keyring)
 
 
 def read_keyring(path: Path) -> Keyring:
@@ -284,6 +326,14 @@ def erase_file(path: Path) -> None:
         finally:
             os.close(fd)
         path.unlink()
+
+
+def _float_or_none(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number")
+    return float(value)
 
 
 def _b64(raw: bytes) -> str:

@@ -3,6 +3,7 @@
     store = DeviceStore.create(data_dir, passphrase=..., platform_secret=..., recovery_public_key=...,
                                clock=clock)          # first run: returns an unlocked store
     store = DeviceStore.open(data_dir, clock=clock)   # every later start: locked
+    # both take keystore= (the counter's copy in secure storage) and boot_clock= (lockout.py)
     store.unlock(passphrase, platform_secret=...)     # WrongPin / TryAgainLater / LockedOut
     store.save_draft(visit); store.submit_visit(visit_id); ...   # the Repository contract
     store.lock(); store.auto_lock_if_idle(); store.wipe()
@@ -46,11 +47,13 @@ from mobile.store.keys import (
     is_locked_out,
     key_from_material,
     new_keyring,
-    read_keyring,
+    read_lockout,
     rewrap,
+    save_lockout,
     wait_seconds,
     write_keyring,
 )
+from mobile.store.lockout import Keystore, LockoutState
 from mobile.store.migrations import MIGRATIONS, Migration, migrate
 from mobile.store.policy import MAX_ATTEMPTS, passphrase_policy
 from mobile.store.sqlite import SqliteRecords
@@ -90,13 +93,17 @@ class DeviceStore(SqliteRecords):
         conn: sqlite3.Connection,
         clock: Callable[[], datetime],
         idle_timeout: timedelta,
+        keystore: Keystore | None = None,
+        boot_clock: Callable[[], float] | None = None,
     ) -> None:
-        """Use DeviceStore.create() or DeviceStore.open()."""
+        """Use DeviceStore.create() or DeviceStore.open(). `boot_clock` None: tests only (the
+        waits then trust the wall clock alone)."""
         self.data_dir = data_dir
         self.idle_timeout = idle_timeout
         self._keyring = keyring
         self._conn: sqlite3.Connection | None = conn
         self._clock = clock
+        self._keystore, self._boot_clock = keystore, boot_clock
         self._lock = threading.RLock()
         self._key: DataKey | None = None
         self._last_activity: datetime | None = None
@@ -116,6 +123,8 @@ class DeviceStore(SqliteRecords):
         idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
         device_id: UUID | None = None,
         migrations: Sequence[Migration] = MIGRATIONS,
+        keystore: Keystore | None = None,
+        boot_clock: Callable[[], float] | None = None,
     ) -> DeviceStore:
         """First run: a new data key, wrapped under the passphrase (+ platform secret) and to the
         organisation's recovery key. Returns the store unlocked."""
@@ -152,11 +161,12 @@ class DeviceStore(SqliteRecords):
                 recovery_public_key=recovery_public_key,
                 now=clock(),
             )
-            write_keyring(path / KEYRING_FILE, keyring)
+            save_lockout(path / KEYRING_FILE, keyring, keystore)  # a new device: a fresh count
         except BaseException:
             conn.close()
             raise
-        store = cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout)
+        store = cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout,
+                    keystore=keystore, boot_clock=boot_clock)  # fmt: skip
         store._key, store._last_activity = data_key, clock()
         log.info("Store set up for device %s", keyring.device_id)
         return store
@@ -169,6 +179,8 @@ class DeviceStore(SqliteRecords):
         clock: Callable[[], datetime],
         idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
         migrations: Sequence[Migration] = MIGRATIONS,
+        keystore: Keystore | None = None,
+        boot_clock: Callable[[], float] | None = None,
     ) -> DeviceStore:
         """Open an existing store, locked. Migrates the schema if this app version is newer."""
         path = Path(data_dir)
@@ -178,7 +190,7 @@ class DeviceStore(SqliteRecords):
         if not (path / KEYRING_FILE).exists():
             raise NotSetUp()
         (path / (KEYRING_FILE + ".tmp")).unlink(missing_ok=True)
-        keyring = read_keyring(path / KEYRING_FILE)
+        keyring = read_lockout(path / KEYRING_FILE, keystore)
         if not (path / DATABASE_FILE).exists():
             log.warning("The records database is missing: starting an empty one")
         conn = connect(path / DATABASE_FILE)
@@ -187,7 +199,8 @@ class DeviceStore(SqliteRecords):
         except BaseException:
             conn.close()
             raise
-        return cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout)
+        return cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout,
+                   keystore=keystore, boot_clock=boot_clock)  # fmt: skip
 
     @staticmethod
     def is_set_up(data_dir: Path | str) -> bool:
@@ -323,8 +336,8 @@ class DeviceStore(SqliteRecords):
                 platform_secret=platform_secret,
                 params=params,
             )
-            keyring.failed_attempts, keyring.last_failure_at, keyring.locked_out = 0, None, False
-            write_keyring(self.data_dir / KEYRING_FILE, keyring)
+            keyring.adopt(LockoutState())
+            save_lockout(self.data_dir / KEYRING_FILE, keyring, self._keystore)
             self._key, self._last_activity = data_key, self._clock()
             log.info("Store recovered with the organisation's key")
 
@@ -394,17 +407,21 @@ class DeviceStore(SqliteRecords):
             raise DeviceWiped()
 
     def _wait_seconds(self, keyring: Keyring) -> int:
-        return wait_seconds(keyring, self._clock())
+        return wait_seconds(keyring, self._clock(), self._boot())
+
+    def _boot(self) -> float | None:
+        return self._boot_clock() if self._boot_clock is not None else None
 
     def _attempt(self, passphrase: str, platform_secret: bytes | None) -> DataKey:
         self._check_not_wiped()
         path = self.data_dir / KEYRING_FILE
         try:
             self._keyring, data_key = attempt_unlock(
-                path, passphrase=passphrase, platform_secret=platform_secret, now=self._clock()
-            )
+                path, passphrase=passphrase, platform_secret=platform_secret, now=self._clock(),
+                boot_now=self._boot(), keystore=self._keystore,
+            )  # fmt: skip
         except StoreError:
-            self._keyring = read_keyring(path)  # the counter as it now stands on disk
+            self._keyring = read_lockout(path, self._keystore)  # the counter as it now stands
             raise
         return data_key
 

@@ -31,7 +31,7 @@ from sync.protocol import (
 )
 from sync.server import services
 from sync.server.db import Database, migrate
-from sync.server.middleware import AccessLog, BodyLimit, CatchAll
+from sync.server.middleware import AccessLog, BodyLimit, CatchAll, client_address
 from sync.server.services import Actor, ApiError
 from sync.server.settings import Settings
 
@@ -114,9 +114,11 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:
+        if exc.status_code == 405:  # the router's exception carries Allow: pass it on (RFC 9110)
             return _error(
-                protocol.REQUEST_METHOD_NOT_ALLOWED, "This address does not take that method."
+                protocol.REQUEST_METHOD_NOT_ALLOWED,
+                "This address does not take that method.",
+                dict(exc.headers or {}),
             )
         if exc.status_code == 404:
             return _error(protocol.NOT_FOUND, "There is nothing at this address.")
@@ -198,7 +200,7 @@ def create_app(settings: Settings) -> FastAPI:
         dependencies=[Depends(check_protocol)],
     )
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request.scope, settings.trusted_proxies)
         limiter.check(client)
         try:
             return services.enrol_device(
@@ -241,7 +243,7 @@ def create_app(settings: Settings) -> FastAPI:
         return services.visit_record(db=db, actor=who, visit_id=visit_id, now=clock())
 
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(CatchAll)
     app.add_middleware(AccessLog)
     return app

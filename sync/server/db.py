@@ -15,7 +15,9 @@ canonical JSON, say), stored as it is instead of being encoded again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,12 +50,30 @@ def _to_json(value: Any) -> str:
 
 
 def sqlite_url_for(data_dir: str | Path) -> str:
+    """The embedded database's URL; its folder is made (or tightened to) 0700: only the server's
+    own user may list or open what is in it."""
     path = Path(data_dir).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
     return f"sqlite:///{path / 'central-record.sqlite3'}"
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask: 0644, readable
+    by every local user), and tighten an existing one. SQLite gives its -wal and -shm files the
+    main file's permissions; those left by an older version are tightened too."""
+    name = sa.engine.make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").chmod(0o600)
+
+
 def _sqlite_engine(url: str) -> Engine:
+    _private_sqlite_file(url)
     engine = sa.create_engine(
         url,
         json_serializer=_to_json,

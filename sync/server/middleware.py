@@ -1,19 +1,23 @@
-"""ASGI middleware: bounded (and gzip-decoded) request bodies, a catch-all for unexpected errors,
-and an access log that records routes and statuses only (no paths with ids, no bodies)."""
+"""ASGI middleware: bounded (and gzip-decoded) request bodies that must arrive in time, a catch-all
+for unexpected errors, and an access log that records routes and statuses only (no paths with ids,
+no bodies)."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import ipaddress
 import json
 import logging
 import time
 import traceback
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from sync import protocol
 
-__all__ = ["AccessLog", "BodyLimit", "CatchAll", "send_error"]
+__all__ = ["AccessLog", "BodyLimit", "CatchAll", "client_address", "send_error"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,12 +38,56 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyLimit:
-    """Refuse bodies over `limit` bytes (413), before and after gzip decoding; decode gzip."""
+def client_address(scope: Scope, trusted_proxies: Sequence[str]) -> str:
+    """The client's address: the peer's own, unless the peer is one of `trusted_proxies`; then the
+    nearest X-Forwarded-For hop that is not itself a trusted proxy. Anyone else can write that
+    header, so it is never believed from them (uvicorn's own proxy handling is off: server.py)."""
+    client = scope.get("client")
+    peer = str(client[0]) if client else "unknown"
+    networks = _networks(tuple(trusted_proxies))
+    if not _within(peer, networks):
+        return peer
+    hops: list[str] = [
+        hop.strip()
+        for name, value in scope["headers"]
+        if name.lower() == b"x-forwarded-for"
+        for hop in value.decode("latin-1").split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop
+    return peer
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+
+@functools.lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+
+
+def _within(
+    address: str, networks: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]
+) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
+
+
+class BodyLimit:
+    """Refuse bodies over `limit` bytes (413), before and after gzip decoding; decode gzip. A body
+    not wholly arrived `timeout` seconds after its headers is answered 408 and the connection
+    closed: a slow or half-sent request cannot hold a connection (and a worker) open. A gzip body
+    is exactly one gzip member: bytes after it, a second member included, are refused 400 rather
+    than silently dropped (no client of ours sends them)."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, timeout: float) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -61,8 +109,19 @@ class BodyLimit:
             return
         chunks: list[bytes] = []
         size = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout
         while True:
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                await send_error(
+                    send,
+                    protocol.REQUEST_TIMEOUT,
+                    f"The request did not arrive within {self.timeout:g} seconds: send it again.",
+                    {"Connection": "close"},
+                )
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -78,7 +137,7 @@ class BodyLimit:
             try:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 plain = inflater.decompress(body, self.limit + 1)
-                complete = inflater.eof
+                complete = inflater.eof and not inflater.unused_data
             except zlib.error:
                 plain, complete = b"", False
             if len(plain) > self.limit:
@@ -88,11 +147,12 @@ class BodyLimit:
                 await send_error(
                     send,
                     protocol.REQUEST_BAD_ENCODING,
-                    "The body is not valid gzip: send it again.",
+                    "The body is not one valid gzip stream: send it again.",
                 )
                 return
             body = plain
-            scope = dict(scope)
+            # In place, not a copy: the router marks this scope with its endpoint, which the
+            # access log (outside) reads to name the route.
             scope["headers"] = [
                 (k, v)
                 for k, v in scope["headers"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,23 @@ class Settings:
     enrol_code_ttl: timedelta = timedelta(hours=72)
     max_body_bytes: int = MAX_BODY_BYTES
     enrol_failures_per_minute: int = 10
+    # Seconds for a request's headers, then its body, to arrive (408 after): a 1 MiB batch over a
+    # poor mobile link (~35 KB/s) still fits; a slow or half-sent request is cut off.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; empty:
+    # none, the peer's own address is the client's.
+    trusted_proxies: tuple[str, ...] = ()
     clock: Callable[[], datetime] = utc_now
+
+    def __post_init__(self) -> None:
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted proxy {entry!r} is not an IP address or network"
+                ) from None
 
     @classmethod
     def for_data_dir(cls, data_dir: str | Path, *, db: str | None = None, **kw: object) -> Settings:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -29,8 +30,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data_dir: Path, *, log_path: Path) -> None:
+    def __init__(self, data_dir: Path, *, log_path: Path, args: Sequence[str] = ()) -> None:
         self.data_dir = data_dir
+        self.args = list(args)  # more `seen server` options
         self.port = free_port()
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -42,7 +44,7 @@ class LiveServer:
     def start(self, timeout: float = 20.0) -> None:
         command = [
             sys.executable, "-c", "from seen_cli.main import cli; cli()",
-            "server", "--data-dir", str(self.data_dir), "--port", str(self.port),
+            "server", "--data-dir", str(self.data_dir), "--port", str(self.port), *self.args,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("SEEN_DATABASE_URL", None)
