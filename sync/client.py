@@ -156,6 +156,7 @@ class SyncClient:
         self.timeout = timeout
         self.gzip_requests = gzip_requests
         self.renew_due = False  # an answer said the credential is past half its life
+        self.accepted_credential: str | None = None  # the credential of the last answered call
 
     # --- the protocol ---------------------------------------------------------------------------
     def enrol(
@@ -311,6 +312,8 @@ class SyncClient:
                 )
             if response.headers.get(protocol.RENEW_HEADER):
                 self.renew_due = True
+            if auth:
+                self.accepted_credential = self.credential
             try:
                 return answer.model_validate_json(response.content)
             except ValidationError:
