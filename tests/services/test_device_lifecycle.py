@@ -13,6 +13,7 @@ import pytest
 
 from mobile.services.errors import DeviceWipedError
 from mobile.services.session import Session
+from mobile.ui.viewmodels.enrol import EnrolViewModel
 from sync.server import services as sv
 from sync.server.services import Actor, StaffRole
 from sync.server.tables import RecordReviewRow
@@ -142,3 +143,23 @@ def test_a_lost_device_wipes_at_once(session: Session, world: World) -> None:
     assert "withdrawn" in wiped.value.message
     assert copies_on_server(world, ids) == {ids[0]: (0, 0)}  # what the admin confirmed
     assert not session.is_enrolled
+
+
+def test_an_expired_device_offers_a_new_code_instead_of_already_set_up(
+    session: Session, world: World
+) -> None:
+    sync = session.services().sync
+    sync.sync_now()
+    _advance(world, session, 100)
+    assert sync.sync_now().needs_new_code
+    done: list[bool] = []
+    vm = EnrolViewModel.for_new_code(session=session, on_enrolled=lambda: done.append(True))
+
+    vm.set_code("AAAA-BBBB-CCCC")
+    assert not vm.next() and "not recognised" in vm.error and not done
+    vm.set_code(world.code_for(world.worker))
+    assert vm.next() and done and vm.error == ""
+
+    progress = sync.sync_now()
+    assert progress.last_error == "" and not progress.needs_new_code
+    assert session.is_enrolled
