@@ -10,16 +10,7 @@ from sync.server.services.admin import (
     reset_cursors,
     set_recovery_key,
 )
-from sync.server.services.auth import (
-    Authenticated,
-    Refused,
-    authenticate,
-    check_credential,
-    enrol_device,
-    issue_enrolment_code,
-    refuse_retiring,
-    renew_credential,
-)
+from sync.server.services.auth import Refused, enrol_device, issue_enrolment_code
 from sync.server.services.caseload import allocate_child, load_caseload, load_synthetic_caseload
 from sync.server.services.common import Actor, ApiError, StaffRole
 from sync.server.services.pull import child_record, pull_changes, visit_record
@@ -30,6 +21,13 @@ from sync.server.services.revocation import (
     finish_retirement,
     mark_for_review,
     revoke_device,
+)
+from sync.server.services.signin import (
+    Authenticated,
+    authenticate,
+    check_credential,
+    refuse_retiring,
+    renew_credential,
 )
 
 __all__ = [
