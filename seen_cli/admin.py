@@ -192,15 +192,44 @@ def register(group: click.Group) -> None:
     @click.option(
         "--practitioner", "practitioner_id", type=click.UUID, default=None, help="Every device of."
     )
+    @click.option(
+        "--retire",
+        "retire",
+        is_flag=True,
+        help="(The default.) The device sends what it holds, then erases itself.",
+    )
+    @click.option(
+        "--lost", is_flag=True, help="Lost or stolen: refused at once and erased at next contact."
+    )
+    @click.option(
+        "--confirm-unsent-lost",
+        is_flag=True,
+        help="With --lost: you accept that records the device has not sent are lost.",
+    )
     @_database_options
     def revoke_device(
-        database: Any, settings: Any, device_id: UUID | None, practitioner_id: UUID | None
+        database: Any,
+        settings: Any,
+        device_id: UUID | None,
+        practitioner_id: UUID | None,
+        retire: bool,
+        lost: bool,
+        confirm_unsent_lost: bool,
     ) -> None:
-        """Revoke a device: its next contact is told to wipe its data."""
+        """Revoke a device: retire it (it sends what it holds, then wipes) or, if lost or
+        stolen, refuse it at once (it wipes at its next contact; unsent records are lost)."""
         from sync.server import services
 
         if (device_id is None) == (practitioner_id is None):
             _fail("Give exactly one of --device or --practitioner.")
+        if retire and lost:
+            _fail("Give one of --retire or --lost, not both.")
+        if lost and not confirm_unsent_lost:
+            _fail(
+                "A lost or stolen device is refused at once: visits it has not sent yet are lost. "
+                "Add --confirm-unsent-lost if that is what you want, or use --retire."
+            )
+        mode = services.RevokeMode.LOST if lost else services.RevokeMode.RETIRE
         targets = (
             [device_id]
             if device_id
@@ -209,15 +238,28 @@ def register(group: click.Group) -> None:
                 for d in services.list_devices(db=database, practitioner_id=practitioner_id)
             ]
         )
-        revoked = [
-            d
-            for d in targets
-            if d and services.revoke_device(db=database, device_id=d, now=settings.clock())
-        ]
+
+        def revoke(target: UUID) -> bool:
+            return bool(
+                _call(
+                    lambda: services.revoke_device(
+                        db=database,
+                        device_id=target,
+                        now=settings.clock(),
+                        mode=mode,
+                        confirm_unsent_lost=confirm_unsent_lost,
+                    )
+                )
+            )
+
+        revoked = [d for d in targets if d and revoke(d)]
         if not revoked:
             _fail("No such device.")
         for d in revoked:
-            click.echo(f"Revoked {d}: it will be told to wipe at its next contact.")
+            if lost:
+                click.echo(f"Revoked {d} as lost: refused now, wiped at its next contact.")
+            else:
+                click.echo(f"Retiring {d}: it sends what it holds, then wipes itself.")
 
     @group.command("list-devices")
     @click.option("--practitioner", "practitioner_id", type=click.UUID, default=None)
@@ -228,6 +270,8 @@ def register(group: click.Group) -> None:
 
         for d in services.list_devices(db=database, practitioner_id=practitioner_id):
             state = f"revoked {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "active"
+            if d.revoked_at and d.revoke_mode:
+                state += f" ({d.revoke_mode})"
             click.echo(f"{d.device_id}  practitioner {d.practitioner_id}  {state}  {d.label}")
 
     @group.command()

@@ -5,13 +5,17 @@
     client.push(items)                                    -> PushResponse (one receipt per item)
     client.changes(cursor, limit)                         -> ChangesResponse (one page)
     client.iter_changes(cursor)                           -> pages until has_more is False
+    client.renew_due                                      the server offers a new credential
+    client.renew_credential()                             -> CredentialResponse (store it, use it)
+    client.outbox_empty(device_id=...)                    a retiring device: all sent (-> 401)
 
 Timeouts: `timeout` per request (default 5 s to connect, 20 s per read); None leaves the
 httpx.Client's own (as fastapi's TestClient needs).
 
 Retries: network errors, timeouts, 408, 5xx and 429 are retried with exponential backoff and full
 jitter (Retry-After is honoured), up to `max_attempts`; every request is safe to send again (push
-is idempotent per item, pull is a read, enrolment retries with the same device id). 401, 403,
+is idempotent per item, pull is a read, enrolment retries with the same device id and attempt
+secret, which the server accepts only while the credential it gave has not been used). 401, 403,
 409, 410 and other 4xx are never retried blindly: they raise at once.
 
 Errors, each with a stable `.code` (the server's, or "transport.*" for what never got an answer):
@@ -20,6 +24,7 @@ Errors, each with a stable `.code` (the server's, or "transport.*" for what neve
     ├── TransportFailed   no usable answer after retrying (offline, timeouts, 5xx, 429): try later
     ├── AuthRefused       401 auth.*: the credential is missing, unknown or expired: enrol again
     ├── DeviceRevoked     401 device.revoked: wipe every local copy now
+    │   └── DeviceRetiring  401 device.retiring: push everything, then outbox_empty(), then wipe
     ├── CursorExpired     410 sync.cursor_expired: push the outbox, then pull from cursor=None
     ├── ProtocolMismatch  426 or an answer that is not the protocol: update the app
     └── ServerRejected    any other refusal (403 forbidden, 413, 422...): show .detail
@@ -31,6 +36,7 @@ import gzip
 import json
 import logging
 import random
+import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from email.utils import parsedate_to_datetime
@@ -44,6 +50,7 @@ from models.receipt import OutboxItem
 from sync import protocol
 from sync.protocol import (
     ChangesResponse,
+    CredentialResponse,
     EnrolRequest,
     EnrolResponse,
     PushItem,
@@ -54,6 +61,7 @@ from sync.protocol import (
 __all__ = [
     "AuthRefused",
     "CursorExpired",
+    "DeviceRetiring",
     "DeviceRevoked",
     "ProtocolMismatch",
     "ServerRejected",
@@ -93,6 +101,11 @@ class DeviceRevoked(SyncError):
     """The device was removed from the organisation: wipe every local copy now."""
 
 
+class DeviceRetiring(DeviceRevoked):
+    """The device is being retired: it may still push what it holds (nothing else); once its
+    outbox is empty it says so (outbox_empty) and wipes. Never wipe before pushing."""
+
+
 class CursorExpired(SyncError):
     """Start over: push the outbox first, then pull from cursor=None. Discard nothing unsynced."""
 
@@ -106,6 +119,8 @@ class ServerRejected(SyncError):
 
 
 def _error_class(status: int, code: str) -> type[SyncError]:
+    if code == protocol.DEVICE_RETIRING:
+        return DeviceRetiring
     if code == protocol.DEVICE_REVOKED:
         return DeviceRevoked
     if status == 401 or code.startswith("auth."):
@@ -140,6 +155,8 @@ class SyncClient:
         self.max_delay = max_delay
         self.timeout = timeout
         self.gzip_requests = gzip_requests
+        self.renew_due = False  # an answer said the credential is past half its life
+        self.accepted_credential: str | None = None  # the credential of the last answered call
 
     # --- the protocol ---------------------------------------------------------------------------
     def enrol(
@@ -152,10 +169,13 @@ class SyncClient:
         app_version: str = "",
     ) -> EnrolResponse:
         """Exchange a one-time code for this device's credential (kept on self.credential; the
-        caller stores it in the encrypted store). Retrying with the same device_id is safe."""
+        caller stores it in the encrypted store). Each call is one attempt, with its own secret:
+        the automatic retries of a lost answer send it again; a later call with the same code is
+        refused (a code works once)."""
         request = EnrolRequest(
             code=code,
             device_id=device_id,
+            attempt=secrets.token_urlsafe(24),
             device_label=device_label,
             platform=platform,
             app_version=app_version,
@@ -179,6 +199,20 @@ class SyncClient:
             receipts.extend(answer.receipts)
             max_seq = max(max_seq, answer.max_server_seq)
         return PushResponse(receipts=receipts, max_server_seq=max_seq)
+
+    def outbox_empty(self, *, device_id: UUID | None = None) -> None:
+        """Tell the central record this (retiring) device has nothing left to send. Answered
+        DeviceRevoked (wipe now) when the device is retiring; nothing happens otherwise."""
+        self._call(
+            "POST", "/sync/push", PushResponse, body=PushRequest(device_id=device_id, items=[])
+        )
+
+    def renew_credential(self) -> CredentialResponse:
+        """A new credential, which works once stored and used: store it before using it. Until
+        it is used, the current one still works (so a lost answer loses nothing)."""
+        answer = self._call("POST", "/devices/credential", CredentialResponse)
+        self.renew_due = False
+        return answer
 
     def changes(self, cursor: str | None, limit: int = protocol.DEFAULT_PAGE) -> ChangesResponse:
         params: dict[str, Any] = {"limit": limit}
@@ -276,6 +310,10 @@ class SyncClient:
                 raise _error_class(response.status_code, code)(
                     code, detail, status=response.status_code
                 )
+            if response.headers.get(protocol.RENEW_HEADER):
+                self.renew_due = True
+            if auth:
+                self.accepted_credential = self.credential
             try:
                 return answer.model_validate_json(response.content)
             except ValidationError:

@@ -4,6 +4,7 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
 
     GET  /healthz                       liveness, no auth
     POST /enrol                         EnrolRequest -> EnrolResponse (the credential, returned once)
+    POST /devices/credential            -> CredentialResponse (a renewed credential, returned once)
     POST /sync/push                     PushRequest -> PushResponse (one Receipt per item, after commit)
     GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
     GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
@@ -17,6 +18,16 @@ hashes, parses and stores that text, never decoding and re-encoding it), or as a
 (`Content-Encoding: gzip`); both the compressed and the decompressed size are bounded by
 MAX_BODY_BYTES. A device names the protocol it speaks in the PROTOCOL_HEADER; a server that cannot
 speak it answers 426 `protocol.mismatch`.
+
+A device's credential renews while the device is in use: once it is past half its life, answers
+to /sync/push and /sync/changes carry RENEW_HEADER; the device then asks POST /devices/credential
+for a new one, stores it, and uses it. The old credential keeps working until the new one has been
+used once, so an answer lost on the way loses nothing.
+
+Revocation comes in two kinds. "Lost or stolen": every request answers 401 `device.revoked`, and
+the device wipes. "Retire": every request but a push answers 401 `device.retiring`; the device
+pushes what it holds, then sends an empty push to say its outbox is empty, which is answered
+`device.revoked`, and it wipes.
 """
 
 from __future__ import annotations
@@ -40,9 +51,11 @@ __all__ = [
     "AUTH_INVALID",
     "AUTH_MISSING",
     "DEFAULT_PAGE",
+    "DEVICE_RETIRING",
     "DEVICE_REVOKED",
     "ENROL_CODE_EXPIRED",
     "ENROL_CODE_INVALID",
+    "ENROL_DEVICE_KNOWN",
     "FORBIDDEN",
     "MAX_BODY_BYTES",
     "MAX_ITEMS",
@@ -56,6 +69,7 @@ __all__ = [
     "RECORD_INVALID",
     "RECORD_RULES_FAILED",
     "RECORD_UNKNOWN_CHILD",
+    "RENEW_HEADER",
     "REQUEST_BAD_ENCODING",
     "REQUEST_INVALID",
     "REQUEST_MALFORMED_JSON",
@@ -75,6 +89,7 @@ __all__ = [
     "ChangeKind",
     "ChangesResponse",
     "ChildRecord",
+    "CredentialResponse",
     "EnrolRequest",
     "EnrolResponse",
     "ErrorBody",
@@ -84,6 +99,7 @@ __all__ = [
     "PushRequest",
     "PushResponse",
     "QuarantineData",
+    "ReviewData",
     "SeenData",
     "VisitRecord",
     "VisitRevisionInfo",
@@ -92,6 +108,7 @@ __all__ = [
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "Seen-Protocol"
+RENEW_HEADER = "Seen-Credential-Renew"  # "due": ask POST /devices/credential for a new one
 MAX_ITEMS = 100  # per push request (PouchDB and PowerSync use 100)
 MAX_BODY_BYTES = 1_048_576  # 1 MiB, compressed and decompressed
 DEFAULT_PAGE = 500
@@ -102,7 +119,9 @@ AUTH_MISSING = "auth.missing"  # 401: no Bearer credential
 AUTH_INVALID = "auth.invalid"  # 401: not a credential this server issued
 AUTH_EXPIRED = "auth.expired"  # 401: enrol the device again
 DEVICE_REVOKED = "device.revoked"  # 401: the device must wipe its data
-ENROL_CODE_INVALID = "enrol.code_invalid"  # 400: unknown or already used
+DEVICE_RETIRING = "device.retiring"  # 401: push what the device holds, then an empty push
+ENROL_CODE_INVALID = "enrol.code_invalid"  # 400: unknown, or already used (a code works once)
+ENROL_DEVICE_KNOWN = "enrol.device_known"  # 400: this device is enrolled and its sign-in works
 ENROL_CODE_EXPIRED = "enrol.code_expired"  # 400: ask for a new code
 FORBIDDEN = "forbidden"  # 403: outside this device's caseload
 NOT_FOUND = "not_found"  # 404
@@ -134,7 +153,9 @@ STATUS_OF: dict[str, int] = {
     AUTH_INVALID: 401,
     AUTH_EXPIRED: 401,
     DEVICE_REVOKED: 401,
+    DEVICE_RETIRING: 401,
     ENROL_CODE_INVALID: 400,
+    ENROL_DEVICE_KNOWN: 400,
     ENROL_CODE_EXPIRED: 400,
     FORBIDDEN: 403,
     NOT_FOUND: 404,
@@ -163,7 +184,11 @@ class ErrorBody(Shape):
 # --- Enrolment -----------------------------------------------------------------------------------
 class EnrolRequest(Shape):
     code: str = Field(min_length=1, max_length=64)
-    device_id: UUID  # made on the device; sending the same code and id again is a safe retry
+    device_id: UUID  # made on the device; a device whose sign-in expired keeps its id
+    # A random secret of this attempt, made on the device and kept until the answer arrives: the
+    # same code, id and attempt again (an answer lost on the way) is a safe retry; without it a
+    # used code is refused. Never stamped on any record, so a replay cannot present it.
+    attempt: str | None = Field(default=None, min_length=16, max_length=64)
     device_label: str = Field(default="", max_length=100)
     platform: str = Field(default="", max_length=40)
     app_version: str = Field(default="", max_length=40)
@@ -181,6 +206,11 @@ class EnrolResponse(Shape):
     # The organisation's X25519 recovery public key (base64), when it has one: the device wraps
     # its data key to it, so a forgotten PIN can be recovered without losing unsynced visits.
     recovery_public_key: str | None = None
+
+
+class CredentialResponse(Shape):
+    credential: str  # returned once; works once used, and the old one stops working then
+    credential_expires_at: datetime
 
 
 # --- Push ----------------------------------------------------------------------------------------
@@ -246,6 +276,7 @@ class ChangeKind(StrEnum):
     SEEN = "seen"  # SeenData: when the child was last visited and last seen
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
+    REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
 
 
 class FlagKind(StrEnum):
@@ -275,6 +306,21 @@ class QuarantineData(Shape):
     code: str
     problems: list[str] = Field(default_factory=list)
     practitioner_id: UUID
+    received_at: datetime
+
+
+class ReviewData(Shape):
+    """A record that reached the central record from a device after the device was revoked (to
+    retire it): accepted, and marked for a manager to look at."""
+
+    record_id: UUID
+    revision: int
+    kind: str
+    device_id: UUID
+    practitioner_id: UUID
+    reason: str  # "made_before_revocation" | "made_after_revocation" | "made_at_unknown_time"
+    made_at: datetime | None = None  # created_on_device_at, when the record has one
+    revoked_at: datetime
     received_at: datetime
 
 

@@ -78,3 +78,4 @@ class SyncProgress:
     rejected: int
     last_sync_at: datetime | None
     last_error: str = ""  # plain words, e.g. "No signal: your visits are safe on this device"
+    needs_new_code: bool = False  # the sign-in expired: offer "enter a new code" (Session.re_enrol)

@@ -2,6 +2,7 @@
 
     session = Session(data_dir=..., clock=..., connect=lambda url, credential: SyncClient(...))
     session.enrol(server_url=..., code=..., passphrase=...)   # first run
+    session.re_enrol(code=...)                               # sign-in expired: a new code
     session.unlock(passphrase)                               # later runs
     services = session.services()                            # caseload, visits, sync
     session.lock_if_idle(); session.lock()
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+from mobile.services import credentials
 from mobile.services.caseload import CaseloadService
 from mobile.services.errors import AppError, SessionLockedError, app_error
 from mobile.services.sync import SyncService
@@ -140,6 +142,30 @@ class Session:
         store.set_plain_setting("device_id", str(store.device_id))  # stamped on every visit
         self._store = store
         log.info("Device enrolled")
+
+    def re_enrol(self, *, code: str) -> None:
+        """The device's sign-in expired (it was not used for its whole life): exchange a new
+        code for a new credential, keeping this store, its device id and everything waiting to be
+        sent. The store must be unlocked; nothing in it changes but the credential."""
+        store = self._unlocked_store()
+        server_url = store.get_setting("server_url") or ""
+        try:
+            answer = self._connect(server_url, None).enrol(
+                code.strip(),
+                device_id=store.device_id,
+                device_label=platform.node()[:100],
+                platform=platform.system()[:40],
+                app_version=APP_VERSION,
+            )
+        except Exception as exc:
+            raise app_error(exc) from None
+        if str(answer.practitioner_id) != store.get_setting("practitioner_id"):
+            raise AppError(  # the central record refuses this too; never mix two caseloads
+                "This code is for someone else. Ask for a code in your own name.",
+                code="session.other_practitioner",
+            )
+        credentials.replace(store, answer.credential)
+        log.info("Device re-enrolled")
 
     # Lock and unlock ---------------------------------------------------------------------------
     def lock_status(self) -> LockStatus:

@@ -6,7 +6,11 @@ keeps a record in the outbox until the central record's receipt is stored.
     push  pending_outbox -> mark_sent -> client.push -> record_receipts   (repeat until empty)
     pull  get_cursor -> client.changes -> apply_caseload_changes(page, cursor)   (until has_more=False)
     410 cursor expired: the outbox was pushed first, so reset the cursor and pull from the start
-    401 device revoked: wipe the store (crypto-erase), then tell the practitioner
+    401 device revoked (lost or stolen): wipe the store (crypto-erase), then tell the practitioner
+    401 device retiring: push everything, say the outbox is empty, then wipe and say so
+    401 auth expired: nothing is lost; progress().needs_new_code offers Session.re_enrol
+
+The credential renews while the device is in use (mobile/services/credentials.py).
 """
 
 from __future__ import annotations
@@ -17,17 +21,35 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from mobile.services import credentials
 from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
 from mobile.store.repository import RecordSyncState as StoredState
 from mobile.store.repository import Repository, SyncState
-from sync.client import CursorExpired, DeviceRevoked, SyncClient, SyncError, TransportFailed
+from sync import protocol
+from sync.client import (
+    AuthRefused,
+    CursorExpired,
+    DeviceRetiring,
+    DeviceRevoked,
+    SyncClient,
+    SyncError,
+    TransportFailed,
+)
 
 __all__ = ["SyncService"]
 
 log = logging.getLogger(__name__)
+REVOKED = (
+    "Your organisation has withdrawn this device, so its records were erased. "
+    "Contact your team manager."
+)
+RETIRED = (
+    "Your organisation has retired this device. Every record it held was sent to the central "
+    "record first, then the device was erased."
+)
 OFFLINE = "No connection to the central record. Your records are safe here and will be sent when there is a signal."
 _STATUS = {
     SyncState.PENDING: SyncRecordStatus.WAITING,
@@ -60,6 +82,8 @@ class SyncService:
         self._running = threading.Lock()
         self._state_lock = threading.Lock()
         self._last_error = ""
+        self._needs_new_code = False
+        self._retiring = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -80,13 +104,19 @@ class SyncService:
         try:
             self._sync_once(pull=pull)
             self._set_error("")
+            self._needs_new_code = False
+        except DeviceRetiring:  # never wipe before everything is sent: try again later
+            log.warning("Central record is retiring this device: not all sent yet")
+            self._set_error(OFFLINE)
         except DeviceRevoked:
+            message = self._wiped_message()
             log.warning("Central record revoked this device: wiping")
             self._wipe()
-            raise DeviceWipedError(
-                "Your organisation has withdrawn this device, so its records were erased. "
-                "Contact your team manager."
-            ) from None
+            raise DeviceWipedError(message) from None
+        except AuthRefused as exc:
+            log.warning("Sign-in refused by the central record (%s)", exc.code)
+            self._needs_new_code = exc.code == protocol.AUTH_EXPIRED
+            self._set_error(app_error(exc).message)
         except TransportFailed:
             self._set_error(OFFLINE)
         except AppError as exc:
@@ -106,11 +136,30 @@ class SyncService:
         return self.progress()
 
     def _sync_once(self, *, pull: bool = True) -> None:
-        client = self._connect(
-            self._store.get_setting("server_url") or "", self._store.get_setting("credential")
-        )
+        client = credentials.connect(self._store, self._connect)
         device = self._store.get_plain_setting("device_id")
         device_id = UUID(device) if device else None
+        try:
+            self._exchange(client, device_id, pull=pull)
+        except AuthRefused as exc:
+            if not credentials.drop_unknown_pending(self._store, client, exc):
+                raise
+            self._exchange(client, device_id, pull=pull)
+        except DeviceRetiring:
+            log.warning("Central record is retiring this device: sending everything it holds")
+            self._retiring = True
+            self._push(client, device_id)
+            client.outbox_empty(device_id=device_id)  # answered DeviceRevoked: wipe
+            return
+        credentials.settle(self._store, client)
+        if client.renew_due:
+            credentials.renew(self._store, client)
+        if pull:
+            self._store.set_plain_setting(
+                "last_sync_at", self._clock().isoformat(timespec="seconds")
+            )
+
+    def _exchange(self, client: SyncClient, device_id: UUID | None, *, pull: bool) -> None:
         self._push(client, device_id)
         if not pull:
             return
@@ -121,7 +170,17 @@ class SyncService:
             self._push(client, device_id)  # never discard unsynced data: push first
             self._store.reset_cursor()
             self._pull(client)
-        self._store.set_plain_setting("last_sync_at", self._clock().isoformat(timespec="seconds"))
+
+    def _wiped_message(self) -> str:
+        if not self._retiring:
+            return REVOKED
+        try:
+            drafts = len(self._store.list_drafts())
+        except Exception:  # locked or unreadable: the count is a courtesy
+            drafts = 0
+        if drafts:
+            return f"{RETIRED} {drafts} unfinished {'draft was' if drafts == 1 else 'drafts were'} never submitted, so not sent."
+        return RETIRED
 
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
         while True:
@@ -150,6 +209,7 @@ class SyncService:
             rejected=count[SyncState.REJECTED],
             last_sync_at=_parse(self._store.get_plain_setting("last_sync_at")),
             last_error=self._last_error,
+            needs_new_code=self._needs_new_code,
         )
 
     def records(self) -> list[RecordSyncState]:

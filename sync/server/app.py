@@ -22,6 +22,7 @@ from sync import protocol
 from sync.protocol import (
     ChangesResponse,
     ChildRecord,
+    CredentialResponse,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -174,17 +175,52 @@ def create_app(settings: Settings) -> FastAPI:
                 "waiting to be sent is lost.",
             )
 
-    def actor(
+    refusals = services.RefusalAudit(db, clock)
+    renew_after = settings.credential_ttl / 2
+
+    def refused(action: str, exc: ApiError, request: Request) -> None:
+        refusals.record(
+            action=action,
+            code=getattr(exc, "outcome", exc.code),
+            client=client_address(request.scope, settings.trusted_proxies),
+            org_id=getattr(exc, "org_id", None),
+            practitioner_id=getattr(exc, "practitioner_id", None),
+            device_id=getattr(exc, "device_id", None),
+        )
+
+    def signed_in(
+        request: Request,
         authorization: Annotated[str | None, Header()] = None,
         _protocol: None = Depends(check_protocol),
-    ) -> Actor:
-        credential = None
-        if authorization:
-            scheme, _, value = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                raise ApiError(protocol.AUTH_INVALID, "Sign-in must be a Bearer credential.")
-            credential = value.strip()
-        return services.authenticate(db=db, credential=credential, now=clock())
+    ) -> services.Authenticated:
+        """The caller, a retiring device included (it may only push)."""
+        try:
+            credential = None
+            if authorization:
+                scheme, _, value = authorization.partition(" ")
+                if scheme.lower() != "bearer" or not value.strip():
+                    raise ApiError(protocol.AUTH_INVALID, "Sign-in must be a Bearer credential.")
+                credential = value.strip()
+            return services.check_credential(
+                db=db, credential=credential, now=clock(), renew_after=renew_after
+            )
+        except ApiError as exc:
+            refused("auth.refused", exc, request)
+            raise
+
+    SignedIn = Annotated[services.Authenticated, Depends(signed_in)]
+
+    def actor(auth: SignedIn, request: Request) -> Actor:
+        try:
+            services.refuse_retiring(auth)
+        except ApiError as exc:
+            refused("auth.refused", exc, request)
+            raise
+        return auth.actor
+
+    def answer(body: str, auth: services.Authenticated) -> Response:
+        headers = {protocol.RENEW_HEADER: "due"} if auth.renew_due else None
+        return Response(body, media_type="application/json", headers=headers)
 
     CurrentActor = Annotated[Actor, Depends(actor)]
 
@@ -201,36 +237,70 @@ def create_app(settings: Settings) -> FastAPI:
     )
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
         client = client_address(request.scope, settings.trusted_proxies)
-        limiter.check(client)
         try:
+            limiter.check(client)
             return services.enrol_device(
                 db=db, request=body, now=clock(), credential_ttl=settings.credential_ttl
             )
         except ApiError as exc:
             if exc.code in (protocol.ENROL_CODE_INVALID, protocol.ENROL_CODE_EXPIRED):
                 limiter.failed(client)
+            refused("enrol.refused", exc, request)
             raise
 
+    @app.post(
+        "/devices/credential",
+        response_model=CredentialResponse,
+        responses=_ERRORS,
+        tags=["devices"],
+    )
+    def renew(who: CurrentActor) -> CredentialResponse:
+        return services.renew_credential(
+            db=db, actor=who, now=clock(), credential_ttl=settings.credential_ttl
+        )
+
     @app.post("/sync/push", response_model=PushResponse, responses=_ERRORS, tags=["sync"])
-    def push(body: PushRequest, who: CurrentActor) -> Response:
+    def push(body: PushRequest, auth: SignedIn, request: Request) -> Response:
+        who, now = auth.actor, clock()
         if body.device_id is not None and body.device_id != who.device_id:
+            refusals.record(
+                action="push.refused",
+                code="push.device_mismatch",
+                client=client_address(request.scope, settings.trusted_proxies),
+                org_id=who.org_id,
+                practitioner_id=who.practitioner_id,
+                device_id=who.device_id,
+            )
             raise ApiError(protocol.REQUEST_INVALID, "device_id is not this device's id.")
-        result = services.push_items(db=db, actor=who, items=body.items, now=clock())
+        if auth.retiring_since is not None and not body.items:  # "my outbox is empty"
+            raise services.finish_retirement(db=db, actor=who, now=now)
+        result = services.push_items(db=db, actor=who, items=body.items, now=now)
+        if auth.retiring_since is not None:
+            services.mark_for_review(
+                db=db,
+                actor=who,
+                items=body.items,
+                receipts=result.receipts,
+                revoked_at=auth.retiring_since,
+                now=now,
+            )
         counts: dict[str, int] = {}
         for r in result.receipts:
             counts[r.status.value] = counts.get(r.status.value, 0) + 1
         log.info("push: %d items %s", len(body.items), counts)
         # Built by the service as PushResponse: serialised once, not validated again on the way out.
-        return Response(result.model_dump_json(), media_type="application/json")
+        return answer(result.model_dump_json(), auth)
 
     @app.get("/sync/changes", response_model=ChangesResponse, responses=_ERRORS, tags=["sync"])
     def changes(
-        who: CurrentActor,
+        auth: SignedIn,
+        request: Request,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PAGE)] = protocol.DEFAULT_PAGE,
     ) -> Response:
+        who = actor(auth, request)
         page = services.pull_changes(db=db, actor=who, cursor=cursor, limit=limit, now=clock())
-        return Response(page.model_dump_json(), media_type="application/json")
+        return answer(page.model_dump_json(), auth)
 
     @app.get(
         "/children/{child_id}", response_model=ChildRecord, responses=_ERRORS, tags=["records"]

@@ -36,6 +36,7 @@ __all__ = [
     "PersonRow",
     "PractitionerRow",
     "QuarantineRow",
+    "RecordReviewRow",
     "RecordRevisionRow",
     "RestrictionRow",
     "ServerTable",
@@ -302,6 +303,14 @@ class DeviceRow(ServerTable, table=True):
     revoked_at: datetime | None = _ts(nullable=True)
     last_seen_at: datetime | None = _ts(nullable=True)
     enrolment_code_id: UUID | None = Field(default=None, foreign_key="enrolment_code.code_id")
+    # A renewed credential handed out but not yet used: it replaces credential_hash when first
+    # used, and until then the old credential keeps working (services/auth.py).
+    pending_credential_hash: str | None = Field(
+        default=None, max_length=64, unique=True, index=True
+    )
+    pending_expires_at: datetime | None = _ts(nullable=True)
+    revoke_mode: str | None = Field(default=None, max_length=10)  # "retire" | "lost"
+    retired_at: datetime | None = _ts(nullable=True)  # a retiring device said its outbox is empty
 
 
 class EnrolmentCodeRow(ServerTable, table=True):
@@ -314,6 +323,27 @@ class EnrolmentCodeRow(ServerTable, table=True):
     expires_at: datetime = _ts()
     used_at: datetime | None = _ts(nullable=True)
     used_by_device_id: UUID | None = None
+    attempt_hash: str | None = Field(default=None, max_length=64)  # sha256 of the first attempt
+
+
+class RecordReviewRow(ServerTable, table=True):
+    """A record received from a device after that device was revoked (to retire it): accepted like
+    any other, and marked for a manager to review. reviewed_at is set when one has."""
+
+    __tablename__ = "record_review"
+    __table_args__ = (sa.UniqueConstraint("record_id", "revision", name="uq_record_review"),)
+    review_id: UUID = Field(primary_key=True)
+    org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
+    record_id: UUID
+    revision: int
+    kind: str = Field(max_length=20)
+    device_id: UUID = Field(foreign_key="device.device_id", index=True)
+    practitioner_id: UUID
+    reason: str = Field(max_length=40)  # sync.protocol.ReviewData.reason
+    made_at: datetime | None = _ts(nullable=True)
+    revoked_at: datetime = _ts()
+    received_at: datetime = _ts()
+    reviewed_at: datetime | None = _ts(nullable=True)
 
 
 class ChangeRow(ServerTable, table=True):

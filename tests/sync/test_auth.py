@@ -30,11 +30,14 @@ def test_enrolment_returns_a_credential_once_and_stores_only_hashes(world: World
     assert (again.status_code, again.json()["code"]) == (400, protocol.ENROL_CODE_INVALID)
 
 
-def test_enrolment_retried_by_the_same_device_gets_a_fresh_credential(world: World) -> None:
+def test_enrolment_retried_by_the_same_attempt_gets_a_fresh_credential(world: World) -> None:
+    """A lost answer: the same code, device id and attempt secret again, before the first
+    credential was used. (The same code and id without the attempt is a takeover: refused, see
+    tests/sync/test_audit_device_defects.py.)"""
     code = world.code_for(world.worker)
-    device_id = str(uuid.uuid4())
-    first = world.http.post("/enrol", json={"code": code, "device_id": device_id}).json()
-    second = world.http.post("/enrol", json={"code": code, "device_id": device_id}).json()
+    request = {"code": code, "device_id": str(uuid.uuid4()), "attempt": "a" * 32}
+    first = world.http.post("/enrol", json=request).json()
+    second = world.http.post("/enrol", json=request).json()
     assert first["credential"] != second["credential"]
     old = world.http.get(
         "/sync/changes", headers={"Authorization": f"Bearer {first['credential']}"}

@@ -2,6 +2,10 @@
 
 On a phone the code can also be scanned from the QR code the organisation gives (device builds;
 the web build types it). What was typed survives every error.
+
+When the device's sign-in has expired (SyncProgress.needs_new_code), `for_new_code` offers the
+same first stage for a new code only: the store, its passphrase and everything waiting to be sent
+are kept (Session.re_enrol), and Next finishes.
 """
 
 from __future__ import annotations
@@ -31,10 +35,13 @@ class EnrolStage(StrEnum):
 
 
 class EnrolViewModel(Observable):
-    def __init__(self, *, session: Session, on_enrolled: Callable[[], None]) -> None:
+    def __init__(
+        self, *, session: Session, on_enrolled: Callable[[], None], renewing: bool = False
+    ) -> None:
         super().__init__()
         self._session = session
         self._on_enrolled = on_enrolled
+        self.renewing = renewing
         self.stage = EnrolStage.DEVICE
         self.server_url = ""
         self.code = ""
@@ -42,6 +49,13 @@ class EnrolViewModel(Observable):
         self.confirm = ""
         self.error = ""
         self.busy = False
+
+    @classmethod
+    def for_new_code(cls, *, session: Session, on_enrolled: Callable[[], None]) -> EnrolViewModel:
+        """The sign-in expired: enter a new code; nothing on the device changes but that."""
+        vm = cls(session=session, on_enrolled=on_enrolled, renewing=True)
+        vm.server_url = session.about().server_url
+        return vm
 
     # Stage 1
     def set_server_url(self, value: str) -> None:
@@ -75,6 +89,8 @@ class EnrolViewModel(Observable):
         return None
 
     def next(self) -> bool:
+        if self.renewing:
+            return self._re_enrol()
         problem = self.server_problem() or self.code_problem()
         self.error = problem or ""
         if problem is None:
@@ -130,3 +146,22 @@ class EnrolViewModel(Observable):
         self.passphrase = self.confirm = ""
         self._on_enrolled()
         return True
+
+    def _re_enrol(self) -> bool:
+        problem = self.code_problem()
+        self.error = problem or ""
+        if problem is None:
+            self.busy = True
+            self.notify()
+            try:
+                self._session.re_enrol(code=self.code.strip())
+            except Exception as exc:
+                self.error = plain_words(exc)
+                return False
+            finally:
+                self.busy = False
+                self.notify()
+            self._on_enrolled()
+            return True
+        self.notify()
+        return False

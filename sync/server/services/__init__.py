@@ -10,36 +10,54 @@ from sync.server.services.admin import (
     reset_cursors,
     set_recovery_key,
 )
-from sync.server.services.auth import (
-    authenticate,
-    enrol_device,
-    issue_enrolment_code,
-    revoke_device,
-)
+from sync.server.services.auth import Refused, enrol_device, issue_enrolment_code
 from sync.server.services.caseload import allocate_child, load_caseload, load_synthetic_caseload
 from sync.server.services.common import Actor, ApiError, StaffRole
 from sync.server.services.pull import child_record, pull_changes, visit_record
 from sync.server.services.push import push_items
+from sync.server.services.refusals import RefusalAudit
+from sync.server.services.revocation import (
+    RevokeMode,
+    finish_retirement,
+    mark_for_review,
+    revoke_device,
+)
+from sync.server.services.signin import (
+    Authenticated,
+    authenticate,
+    check_credential,
+    refuse_retiring,
+    renew_credential,
+)
 
 __all__ = [
     "Actor",
     "ApiError",
+    "Authenticated",
     "DeviceInfo",
+    "RefusalAudit",
+    "Refused",
+    "RevokeMode",
     "StaffRole",
     "allocate_child",
     "authenticate",
+    "check_credential",
     "child_record",
     "compact_changes",
     "create_organisation",
     "create_practitioner",
     "create_team",
     "enrol_device",
+    "finish_retirement",
     "issue_enrolment_code",
     "list_devices",
     "load_caseload",
     "load_synthetic_caseload",
+    "mark_for_review",
     "pull_changes",
     "push_items",
+    "refuse_retiring",
+    "renew_credential",
     "reset_cursors",
     "revoke_device",
     "set_recovery_key",

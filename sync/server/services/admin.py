@@ -126,6 +126,7 @@ class DeviceInfo:
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
+    revoke_mode: str | None = None  # "retire" | "lost"
 
 
 def list_devices(*, db: Database, practitioner_id: UUID | None = None) -> list[DeviceInfo]:
@@ -135,7 +136,13 @@ def list_devices(*, db: Database, practitioner_id: UUID | None = None) -> list[D
             query = query.where(DeviceRow.practitioner_id == practitioner_id)
         return [
             DeviceInfo(
-                d.device_id, d.practitioner_id, d.label, d.enrolled_at, d.last_seen_at, d.revoked_at
+                d.device_id,
+                d.practitioner_id,
+                d.label,
+                d.enrolled_at,
+                d.last_seen_at,
+                d.revoked_at,
+                d.revoke_mode,
             )
             for d in s.exec(query)
         ]

@@ -1,10 +1,35 @@
 """Enrolment codes, device credentials and authentication.
 
-A code is one-time, short-lived and stored only as a hash; exchanging it gives the device a random
-credential, returned once, of which the server keeps only the sha256 (the credential has 256 bits
-of entropy, so a fast hash is enough). Sending the same code with the same device id again, while
-the code is still valid, is a safe retry: the device gets a fresh credential and the previous one
-stops working (a response lost on the way is not a lost enrolment).
+A code is short-lived, stored only as a hash, and works once: its first use binds it to one
+device, and any later use is refused (`enrol.code_invalid`, audited as `enrol.refused` with outcome
+`enrol.code_used`), whatever
+device id comes with it. A device id is stamped on every visit, so it is no secret: it cannot be
+what a retry proves. What can is `EnrolRequest.attempt`, a random secret the device makes for one
+attempt and sends only to /enrol. Sending the same code, device id and attempt again is a safe
+retry (an answer lost on the way is not a lost enrolment) only while all of these hold: the same
+attempt, within RETRY_WINDOW of the first use, and the credential given out then never used. The
+retry gets a fresh credential in place of the unused one. Anyone else presenting a used code,
+a live device's id included, is refused and the real device keeps working.
+
+Exchanging a code gives the device a random credential, returned once, of which the server keeps
+only the sha256 (256 bits of entropy, so a fast hash is enough). A credential renews while the
+device is in use, and the renewal survives a lost answer:
+
+    past half its life   answers carry RENEW_HEADER; the device asks for a new credential
+    renew_credential     a new credential is handed out as *pending*; the current one still works
+    first use of it      it replaces the current one (authenticate promotes it); the old stops
+    answer lost          the device still holds the old one, asks again: a new pending replaces
+                         the unused one
+
+A device whose credential expired (idle for its whole life) is re-enrolled with a *new* code of
+the same practitioner, keeping its id and so its store and outbox: the new credential is pending
+until first used, so a re-enrolment whose answer is lost leaves the device expired and a further
+new code works. A revoked device, another practitioner's code, or a device whose sign-in still
+works is refused (`enrol.device_known`).
+
+Revocation (services/revocation.py) has two kinds: "lost" refuses the device at once; "retire"
+lets it push what it holds (`Authenticated.retiring_since`, services/signin.py) and nothing
+else. Checking a credential on each request and renewing it: services/signin.py.
 """
 
 from __future__ import annotations
@@ -12,36 +37,61 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
-import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from sync import protocol
 from sync.protocol import EnrolRequest, EnrolResponse
 from sync.server.db import Database
-from sync.server.services.common import Actor, ApiError, AuditLog, StaffRole
+from sync.server.services.common import ApiError, AuditLog
 from sync.server.tables import (
     DeviceRow,
     EnrolmentCodeRow,
     OrganisationRow,
     PractitionerRow,
-    table_of,
 )
 
 __all__ = [
-    "authenticate",
+    "RETRY_WINDOW",
+    "Refused",
+    "caller_ids",
     "enrol_device",
     "hash_secret",
     "issue_enrolment_code",
     "new_credential",
     "normalise_code",
-    "revoke_device",
 ]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on a phone
 CODE_LENGTH = 12  # ~59 bits; tries are rate-limited and codes expire
-LAST_SEEN_EVERY = timedelta(minutes=1)
+RETRY_WINDOW = timedelta(minutes=2)
+
+
+class Refused(ApiError):
+    """An ApiError that names what is known of the refused caller, for the audit log (never the
+    secret it presented)."""
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        org_id: str | None = None,
+        practitioner_id: UUID | None = None,
+        device_id: UUID | None = None,
+        outcome: str | None = None,
+    ) -> None:
+        super().__init__(code, detail)
+        self.outcome = outcome or code  # what the audit row says, when it is more than the code
+        self.org_id = org_id
+        self.practitioner_id = practitioner_id
+        self.device_id = device_id
+
+
+def caller_ids(org_id: str, practitioner_id: UUID, device_id: UUID) -> dict[str, Any]:
+    return {"org_id": org_id, "practitioner_id": practitioner_id, "device_id": device_id}
 
 
 def hash_secret(secret: str) -> str:
@@ -87,36 +137,40 @@ def enrol_device(
 ) -> EnrolResponse:
     code_hash = hash_secret(normalise_code(request.code))
     credential = new_credential()
+    expires = now + credential_ttl
     with db.write() as s:
         code = s.exec(
             select(EnrolmentCodeRow).where(EnrolmentCodeRow.code_hash == code_hash)
         ).first()
-        audit = AuditLog(s, now)
         if code is None:
-            raise ApiError(
+            raise Refused(
                 protocol.ENROL_CODE_INVALID,
                 "This enrolment code is not recognised. Check it, or ask for a new one.",
+                device_id=request.device_id,
             )
+        who = caller_ids(code.org_id, code.practitioner_id, request.device_id)
         if code.expires_at <= now:
-            raise ApiError(
-                protocol.ENROL_CODE_EXPIRED, "This enrolment code has expired. Ask for a new one."
+            raise Refused(
+                protocol.ENROL_CODE_EXPIRED,
+                "This enrolment code has expired. Ask for a new one.",
+                **who,
             )
         device = s.get(DeviceRow, request.device_id)
-        if code.used_at is not None and code.used_by_device_id != request.device_id:
-            raise ApiError(
-                protocol.ENROL_CODE_INVALID,
-                "This enrolment code has already been used. Ask for a new one.",
-            )
-        if device is not None and (
-            device.enrolment_code_id != code.code_id or device.revoked_at is not None
-        ):
-            raise ApiError(
-                protocol.ENROL_CODE_INVALID,
-                "This device is already enrolled. Reinstall the app to enrol it again.",
-            )
-        who = s.get(PractitionerRow, code.practitioner_id)
-        assert who is not None
-        expires = now + credential_ttl
+        if code.used_at is not None:
+            if not _safe_retry(code, device, request, now):
+                raise Refused(
+                    protocol.ENROL_CODE_INVALID,
+                    "This enrolment code has already been used: each code works once. Ask for "
+                    "a new one.",
+                    outcome="enrol.code_used",
+                    **who,
+                )
+            outcome = "retry"
+        elif device is None:
+            outcome = "ok"
+        else:
+            _check_re_enrolment(device, code, now)
+            outcome = "re-enrolled"
         if device is None:
             device = DeviceRow(
                 device_id=request.device_id,
@@ -130,94 +184,80 @@ def enrol_device(
                 credential_expires_at=expires,
                 enrolment_code_id=code.code_id,
             )
-        else:  # the same device retrying with the same code: a fresh credential
+        elif device.pending_credential_hash is not None or outcome == "re-enrolled":
+            # Re-enrolment: pending until first used; the expired credential stays current.
+            device.pending_credential_hash = hash_secret(credential)
+            device.pending_expires_at = expires
+            device.enrolment_code_id = code.code_id
+        else:  # a safe retry of a first enrolment whose credential was never used
             device.credential_hash = hash_secret(credential)
             device.credential_expires_at = expires
-        code.used_at = code.used_at or now
-        code.used_by_device_id = request.device_id
+        if code.used_at is None:
+            code.used_at = now
+            code.used_by_device_id = request.device_id
+            code.attempt_hash = hash_secret(request.attempt) if request.attempt else None
         s.add(code)
         s.add(device)
-        audit.add(
-            "enrol.device",
-            org_id=code.org_id,
-            practitioner_id=code.practitioner_id,
-            device_id=request.device_id,
-        )
-        audit.flush()
-        org = s.get(OrganisationRow, who.org_id)
-        return EnrolResponse(
-            device_id=request.device_id,
-            credential=credential,
-            credential_expires_at=expires,
-            practitioner_id=who.practitioner_id,
-            organisation_id=who.org_id,
-            role=who.role,
-            team_id=who.team_id,
-            recovery_public_key=org.recovery_public_key if org else None,
-        )
-
-
-def authenticate(*, db: Database, credential: str | None, now: datetime) -> Actor:
-    if not credential:
-        raise ApiError(
-            protocol.AUTH_MISSING, "Sign-in is missing: enrol this device with your organisation."
-        )
-    d, p = table_of(DeviceRow).c, table_of(PractitionerRow).c
-    with db.read() as s:  # every request: a Core select of the columns needed, no ORM objects
-        device = s.execute(
-            sa.select(d.device_id, d.revoked_at, d.credential_expires_at, d.last_seen_at)
-            .add_columns(p.practitioner_id, p.org_id, p.role, p.team_id, p.scope_version)
-            .join_from(table_of(DeviceRow), table_of(PractitionerRow))
-            .where(d.credential_hash == hash_secret(credential))
-        ).first()
-    if device is None:
-        raise ApiError(
-            protocol.AUTH_INVALID,
-            "This device's sign-in is not recognised: enrol it again with a new code.",
-        )
-    if device.revoked_at is not None:
-        raise ApiError(
-            protocol.DEVICE_REVOKED,
-            "This device has been removed from your organisation. Wipe all its data now; "
-            "ask your administrator to enrol a device again.",
-        )
-    if device.credential_expires_at <= now:
-        raise ApiError(
-            protocol.AUTH_EXPIRED,
-            "This device's sign-in has expired: ask for a new enrolment code.",
-        )
-    if device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_EVERY:
-        with db.write() as s:
-            s.execute(
-                sa.update(table_of(DeviceRow))
-                .where(table_of(DeviceRow).c.device_id == device.device_id)
-                .values(last_seen_at=now)
-            )
-    return Actor(
-        device_id=device.device_id,
-        practitioner_id=device.practitioner_id,
-        org_id=device.org_id,
-        role=StaffRole(device.role),
-        team_id=device.team_id,
-        scope_version=device.scope_version,
-    )
-
-
-def revoke_device(*, db: Database, device_id: UUID, now: datetime) -> bool:
-    """Revoke one device: its next contact is told to wipe. False if unknown."""
-    with db.write() as s:
-        device = s.get(DeviceRow, device_id)
-        if device is None:
-            return False
-        if device.revoked_at is None:
-            device.revoked_at = now
-            s.add(device)
         audit = AuditLog(s, now)
-        audit.add(
-            "device.revoke",
-            org_id=device.org_id,
-            practitioner_id=device.practitioner_id,
-            device_id=device_id,
-        )
+        audit.add("enrol.device", outcome=outcome, **who)
         audit.flush()
-        return True
+        return _enrolled(s, code, request.device_id, credential, expires)
+
+
+def _safe_retry(
+    code: EnrolmentCodeRow, device: DeviceRow | None, request: EnrolRequest, now: datetime
+) -> bool:
+    """The same attempt again, soon, before the credential it was given has ever been used."""
+    if device is None or code.used_by_device_id != request.device_id or code.used_at is None:
+        return False
+    if not request.attempt or code.attempt_hash != hash_secret(request.attempt):
+        return False
+    if now - code.used_at > RETRY_WINDOW or device.revoked_at is not None:
+        return False
+    if device.enrolment_code_id != code.code_id:
+        return False
+    first_enrolment_unused = device.enrolled_at == code.used_at and device.last_seen_at is None
+    re_enrolment_unused = device.pending_credential_hash is not None
+    return first_enrolment_unused or re_enrolment_unused
+
+
+def _check_re_enrolment(device: DeviceRow, code: EnrolmentCodeRow, now: datetime) -> None:
+    """A new code for a known device: only its own practitioner's, only once its sign-in expired."""
+    ids = caller_ids(device.org_id, device.practitioner_id, device.device_id)
+    if device.revoked_at is not None:
+        raise Refused(
+            protocol.ENROL_DEVICE_KNOWN,
+            "This device was removed from your organisation and cannot be enrolled again. "
+            "Reinstall the app to enrol it as a new device.",
+            **ids,
+        )
+    if device.practitioner_id != code.practitioner_id:
+        raise Refused(
+            protocol.ENROL_DEVICE_KNOWN,
+            "This device is enrolled for someone else. Reinstall the app to enrol it for you.",
+            **ids,
+        )
+    if device.credential_expires_at > now:
+        raise Refused(
+            protocol.ENROL_DEVICE_KNOWN,
+            "This device is already enrolled and its sign-in still works: no new code is needed.",
+            **ids,
+        )
+
+
+def _enrolled(
+    s: Session, code: EnrolmentCodeRow, device_id: UUID, credential: str, expires: datetime
+) -> EnrolResponse:
+    who = s.get(PractitionerRow, code.practitioner_id)
+    assert who is not None
+    org = s.get(OrganisationRow, who.org_id)
+    return EnrolResponse(
+        device_id=device_id,
+        credential=credential,
+        credential_expires_at=expires,
+        practitioner_id=who.practitioner_id,
+        organisation_id=who.org_id,
+        role=who.role,
+        team_id=who.team_id,
+        recovery_public_key=org.recovery_public_key if org else None,
+    )
