@@ -228,3 +228,29 @@ def test_each_visit_step_starts_at_its_top_and_typing_keeps_the_place(ui) -> Non
     h.click(h.button("Next"))
     assert view.root.controls[0] is not first  # a new step: a new scrolling column
     assert h.shows("Step 2 of")
+
+
+def test_an_expired_sign_in_is_renewed_from_the_sync_screen(
+    ui, session: Session, world: World
+) -> None:
+    h, shell = ui
+    _unlock(h)
+    shell.app.open_sync()
+    assert not _shown_button(h, "Enter a new enrolment code")
+    world.clock.advance(timedelta(days=100))
+    session.lock()
+    session.unlock(PASSPHRASE)
+    h.click(h.button("Sync now"))
+    assert h.shows("expired")
+    h.click(h.button("Enter a new enrolment code"))
+    assert shell.app.screen == Screen.ENROL and h.shows("Everything on this device stays")
+    h.type(h.field("Enrolment code"), world.code_for(world.worker))
+    h.click(h.button("Next"))
+    assert shell.app.screen == Screen.SYNC
+    h.click(h.button("Sync now"))
+    assert not _shown_button(h, "Enter a new enrolment code")
+    assert not h.shows("expired") and h.shows("Nothing to send yet.")
+
+
+def _shown_button(h: Harness, text: str) -> bool:
+    return bool(h.find(ft.FilledButton, lambda b: b.content == text))

@@ -301,6 +301,18 @@ class AppViewModel(Observable):
             self.sync.refresh()
         self._show(Screen.SYNC)
 
+    def enter_new_code(self) -> None:
+        """The sign-in expired (the Sync screen says so): a new enrolment code, keeping
+        everything on the device; then back to Sync, which sends what is waiting."""
+        self.enrol = EnrolViewModel.for_new_code(
+            session=self.session, on_enrolled=self._renewed, on_cancel=self.open_sync
+        )
+        self._show(Screen.ENROL)
+
+    def _renewed(self) -> None:
+        self.enrol = None
+        self.open_sync()
+
     def open_settings(self) -> None:
         self._show(Screen.SETTINGS)
 

@@ -36,11 +36,17 @@ class EnrolStage(StrEnum):
 
 class EnrolViewModel(Observable):
     def __init__(
-        self, *, session: Session, on_enrolled: Callable[[], None], renewing: bool = False
+        self,
+        *,
+        session: Session,
+        on_enrolled: Callable[[], None],
+        renewing: bool = False,
+        on_cancel: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self._session = session
         self._on_enrolled = on_enrolled
+        self.on_cancel = on_cancel  # renewing only: back to where the practitioner was
         self.renewing = renewing
         self.stage = EnrolStage.DEVICE
         self.server_url = ""
@@ -51,11 +57,34 @@ class EnrolViewModel(Observable):
         self.busy = False
 
     @classmethod
-    def for_new_code(cls, *, session: Session, on_enrolled: Callable[[], None]) -> EnrolViewModel:
+    def for_new_code(
+        cls,
+        *,
+        session: Session,
+        on_enrolled: Callable[[], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> EnrolViewModel:
         """The sign-in expired: enter a new code; nothing on the device changes but that."""
-        vm = cls(session=session, on_enrolled=on_enrolled, renewing=True)
+        vm = cls(session=session, on_enrolled=on_enrolled, renewing=True, on_cancel=on_cancel)
         vm.server_url = session.about().server_url
         return vm
+
+    @property
+    def heading(self) -> str:
+        return "Enter a new enrolment code" if self.renewing else "Set up this device"
+
+    @property
+    def guidance(self) -> str:
+        if self.renewing:
+            return (
+                "This device's sign-in has expired. Ask your organisation for a new enrolment "
+                "code and type it here. Everything on this device stays as it is, and what is "
+                "waiting is sent once the code is accepted."
+            )
+        return (
+            "Type the server address and enrolment code your organisation gave you. On a phone "
+            "you can scan the QR code instead."
+        )
 
     # Stage 1
     def set_server_url(self, value: str) -> None:

@@ -130,6 +130,11 @@ class SyncViewModel(Observable):
         return self.progress.pending if self.progress else 0
 
     @property
+    def needs_new_code(self) -> bool:
+        """The sign-in expired: the screen offers to enter a new enrolment code."""
+        return bool(self.progress and self.progress.needs_new_code)
+
+    @property
     def needs_attention(self) -> int:
         return sum(1 for r in self.records if r.status in _NEEDS_ATTENTION)
 

@@ -54,11 +54,8 @@ class EnrolView:
         vm = self.vm
         if vm.stage == EnrolStage.DEVICE:
             body = [
-                heading("Set up this device"),
-                hint(
-                    "Type the server address and enrolment code your organisation gave you. "
-                    "On a phone you can scan the QR code instead."
-                ),
+                heading(vm.heading),
+                hint(vm.guidance),
                 text_field(
                     "Server address",
                     vm.server_url,
@@ -72,8 +69,11 @@ class EnrolView:
                     help_text="Scanning the QR code fills this in on a phone.",
                     on_submit=lambda _e: vm.next(),
                 ),
-                primary_button("Next", lambda _e: vm.next()),
+                primary_button("Next", lambda _e: vm.next(), disabled=vm.busy),
             ]
+            if vm.on_cancel is not None:
+                cancel = vm.on_cancel
+                body.append(ft.TextButton(content="Not now", on_click=lambda _e: cancel()))
         else:
             body = [
                 heading("Choose a passphrase"),

@@ -121,7 +121,9 @@ class Shell:
         if screen == Screen.VISIT and app.recorder is not None:
             return VisitView(app.recorder, on_close=app.go_caseload), app.recorder
         if screen == Screen.SYNC and app.sync is not None:
-            return SyncView(app.sync, run_in_background=self._background), app.sync
+            return SyncView(
+                app.sync, run_in_background=self._background, on_new_code=app.enter_new_code
+            ), app.sync
         if screen == Screen.SETTINGS and app.settings is not None:
             return SettingsView(app.settings, on_amend=app.open_amend), app.settings
         if screen == Screen.AMEND and app.amend is not None:

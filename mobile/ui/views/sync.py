@@ -14,11 +14,18 @@ __all__ = ["SyncView"]
 
 class SyncView:
     def __init__(
-        self, vm: SyncViewModel, *, run_in_background: Callable[[Callable[[], None]], None]
+        self,
+        vm: SyncViewModel,
+        *,
+        run_in_background: Callable[[Callable[[], None]], None],
+        on_new_code: Callable[[], None] | None = None,
     ) -> None:
         self.vm = vm
         self._background = run_in_background
         self.button = primary_button("Sync now", lambda _e: self._background(vm.sync_now))
+        self.new_code = primary_button(
+            "Enter a new enrolment code", lambda _e: on_new_code() if on_new_code else None
+        )
         self.bar = ft.ProgressBar(visible=False, semantics_label="Sync in progress")
         self.summary = ft.Semantics(live_region=True, content=ft.Text(""))
         self.last = hint("")
@@ -26,6 +33,7 @@ class SyncView:
         self.earlier = hint("")
         self.root = screen(
             heading("Sync"),
+            self.new_code,
             self.button,
             self.bar,
             self.summary,
@@ -38,6 +46,7 @@ class SyncView:
     def refresh(self) -> None:
         vm = self.vm
         self.button.disabled = vm.running
+        self.new_code.visible = vm.needs_new_code
         self.bar.visible = vm.running
         assert isinstance(self.summary.content, ft.Text)
         self.summary.content.value = vm.summary()
