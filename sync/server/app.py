@@ -213,7 +213,14 @@ def create_app(settings: Settings) -> FastAPI:
     def push(body: PushRequest, who: CurrentActor) -> Response:
         if body.device_id is not None and body.device_id != who.device_id:
             raise ApiError(protocol.REQUEST_INVALID, "device_id is not this device's id.")
-        result = services.push_items(db=db, actor=who, items=body.items, now=clock())
+        result = services.push_items(
+            db=db,
+            actor=who,
+            items=body.items,
+            now=clock(),
+            future_allowance=settings.future_allowance,
+            held_per_day=settings.held_per_device_per_day,
+        )
         counts: dict[str, int] = {}
         for r in result.receipts:
             counts[r.status.value] = counts.get(r.status.value, 0) + 1
