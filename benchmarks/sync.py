@@ -142,7 +142,11 @@ class _CentralRecord:
 
         self.sv = sv
         self.load = load
-        self.app = create_app(Settings(database_url=url, clock=lambda: NOW))
+        # Synthetic visits are dated through 2026 while NOW is March: let them all in.
+        allowance = timedelta(days=366)
+        self.app = create_app(
+            Settings(database_url=url, clock=lambda: NOW, future_allowance=allowance)
+        )
         db = self.app.state.db
         sv.create_organisation(
             db=db, org_id=load.organisation_id, name="Bench (synthetic)", now=NOW

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from models.base import Shape
+from models.base import MAX_REVISION, Shape
 
 __all__ = ["Amendment", "FieldChange"]
 
@@ -23,7 +23,8 @@ class FieldChange(Shape):
 class Amendment(Shape):
     amendment_id: UUID
     amends_visit_id: UUID
-    amends_revision: int = Field(ge=1)  # the revision this builds on: a stale base is a conflict
+    # The revision this builds on: a stale base is a conflict.
+    amends_revision: int = Field(ge=1, le=MAX_REVISION - 1)
     changes: list[FieldChange] = Field(default_factory=list)
     reason: str = ""
     author_id: UUID

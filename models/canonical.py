@@ -49,5 +49,5 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
             allowed = error.get("ctx", {}).get("expected", "")
             messages.append(f"{field}: not one of the allowed values ({allowed})")
         else:
-            messages.append(f"{field}: {error['msg']}")
+            messages.append(f"{field}: {error['msg'].removeprefix('Value error, ')}")
     return messages

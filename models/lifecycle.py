@@ -22,9 +22,12 @@ from models.visit import Visit
 
 __all__ = [
     "IDENTITY_FIELDS",
+    "IDENTITY_LEAVES",
     "apply_amendment",
+    "changed_visit",
     "check_amendment",
     "ensure_editable",
+    "identity_of",
     "mark_synced",
     "submit",
 ]
@@ -44,7 +47,11 @@ IDENTITY_FIELDS = frozenset(
         "submitted_at",
     }
 )
-IDENTITY_LEAVES = frozenset({"child_id", "person_id", "concern_id", "carer_person_id"})
+# Fields, at any depth, that say who a part of the record is about: never amendable either, not
+# even by replacing a whole subtree (`children`, `persons_present.0`): see identity_of.
+IDENTITY_LEAVES = frozenset(
+    {"child_id", "person_id", "concern_id", "carer_person_id", "children_concerned"}
+)
 _LOCKED = (RecordStatus.SUBMITTED, RecordStatus.SYNCED, RecordStatus.AMENDED)
 
 
@@ -135,14 +142,55 @@ def _amendment_problems(visit: Visit, amendment: Amendment) -> Iterator[Problem]
     yield from _amended_result_problems(visit, amendment)
 
 
-def _amended_result_problems(visit: Visit, amendment: Amendment) -> Iterator[Problem]:
+def identity_of(data: dict[str, Any]) -> dict[str, Any]:
+    """Every identity value of a visit's JSON form, by its path: the top-level IDENTITY_FIELDS
+    and each IDENTITY_LEAVES field at any depth. An amendment must leave all of it as it was."""
+    found: dict[str, Any] = {name: data.get(name) for name in IDENTITY_FIELDS}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else key
+                if key in IDENTITY_LEAVES:
+                    found[where] = value
+                elif not (path == "" and key in IDENTITY_FIELDS):
+                    walk(value, where)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}.{index}")
+
+    walk(data, "")
+    return found
+
+
+def changed_visit(visit: Visit, amendment: Amendment) -> Visit:
+    """The visit with the amendment's changes made, before any check (the central record checks
+    the scope of what it would become first). LookupError or RecordError when it does not fit."""
     data = visit.model_dump(mode="json")
+    for change in amendment.changes:
+        _set_path(data, change.field_path, change.new_value)
+    return parse_record(Visit, data)
+
+
+def _amended_result_problems(visit: Visit, amendment: Amendment) -> Iterator[Problem]:
+    before = visit.model_dump(mode="json")
     try:
-        for change in amendment.changes:
-            _set_path(data, change.field_path, change.new_value)
-        amended = parse_record(Visit, data)
+        amended = changed_visit(visit, amendment)
     except (LookupError, RecordError) as exc:
         yield Problem("changes", f"The new value does not fit the record: {exc}", Step.VISIT)
+        return
+    # Compared on the parsed result, so a whole subtree replaced (children, persons_present)
+    # cannot add, drop, reorder or swap a child or a person either.
+    was, now = identity_of(before), identity_of(amended.model_dump(mode="json"))
+    changed = sorted(path for path in was.keys() | now.keys() if was.get(path) != now.get(path))
+    if changed:
+        yield Problem(
+            "changes",
+            f"This amendment would change who the record is about ('{changed[0]}'), which "
+            "cannot be amended. If the record is about the wrong child or person, tell your "
+            "manager.",
+            Step.VISIT,
+        )
         return
     yield from check_visit(amended).problems
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from models.base import Shape
+from models.base import MAX_REVISION, Shape
 from models.canonical import content_hash
 
 __all__ = ["CaseloadChange", "OutboxItem", "Receipt", "ReceiptStatus", "RecordKind"]
@@ -40,8 +40,8 @@ class ReceiptStatus(StrEnum):
 class OutboxItem(Shape):
     record_id: UUID
     kind: RecordKind
-    revision: int = Field(ge=1)
-    base_revision: int | None = None  # the revision this builds on (amendments)
+    revision: int = Field(ge=1, le=MAX_REVISION)
+    base_revision: int | None = Field(default=None, ge=1, le=MAX_REVISION)  # what this builds on
     content_hash: str  # sha256 of models.canonical.canonical_json(body)
     body: dict[str, Any]
 

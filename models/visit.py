@@ -11,7 +11,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from models.base import Shape
+from models.base import MAX_REVISION, Shape
 from models.concern import ConcernReceived
 from models.enums import (
     ArrangementSource,
@@ -146,7 +146,8 @@ class Visit(Shape):
 
     # Life cycle.
     status: RecordStatus = RecordStatus.DRAFT
-    revision: int = Field(default=0, ge=0)  # 0 while a draft; 1 when submitted; +1 per amendment
+    # 0 while a draft; 1 when submitted; +1 per amendment.
+    revision: int = Field(default=0, ge=0, le=MAX_REVISION)
     submitted_at: datetime | None = None
     recorded_late_reason: str = ""
 

@@ -33,14 +33,14 @@ pushes what it holds, then sends an empty push to say its outbox is empty, which
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from models.base import Shape
+from models.base import MAX_REVISION, Shape
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
@@ -50,6 +50,7 @@ __all__ = [
     "AUTH_EXPIRED",
     "AUTH_INVALID",
     "AUTH_MISSING",
+    "CONTENT_HASH_PATTERN",
     "DEFAULT_PAGE",
     "DEVICE_RETIRING",
     "DEVICE_REVOKED",
@@ -57,6 +58,7 @@ __all__ = [
     "ENROL_CODE_INVALID",
     "ENROL_DEVICE_KNOWN",
     "FORBIDDEN",
+    "FUTURE_ALLOWANCE",
     "MAX_BODY_BYTES",
     "MAX_ITEMS",
     "MAX_PAGE",
@@ -66,9 +68,11 @@ __all__ = [
     "PROTOCOL_VERSION",
     "RATE_LIMITED",
     "RECORD_FORBIDDEN",
+    "RECORD_FUTURE_DATED",
     "RECORD_INVALID",
     "RECORD_RULES_FAILED",
     "RECORD_UNKNOWN_CHILD",
+    "RECORD_WRONG_DEVICE",
     "RENEW_HEADER",
     "REQUEST_BAD_ENCODING",
     "REQUEST_INVALID",
@@ -85,6 +89,7 @@ __all__ = [
     "SYNC_CURSOR_EXPIRED",
     "SYNC_HASH_MISMATCH",
     "SYNC_MISSING_BASE",
+    "SYNC_QUARANTINE_FULL",
     "SYNC_STALE_BASE",
     "ChangeKind",
     "ChangesResponse",
@@ -112,7 +117,11 @@ RENEW_HEADER = "Seen-Credential-Renew"  # "due": ask POST /devices/credential fo
 MAX_ITEMS = 100  # per push request (PouchDB and PowerSync use 100)
 MAX_BODY_BYTES = 1_048_576  # 1 MiB, compressed and decompressed
 DEFAULT_PAGE = 500
+CONTENT_HASH_PATTERN = "^[0-9a-f]{64}$"
 MAX_PAGE = 1_000
+# How far past the central record's clock a visit may be dated (a device clock running a little
+# fast); later than that, the visit is refused as future-dated rather than pin "last seen".
+FUTURE_ALLOWANCE = timedelta(minutes=10)
 
 # --- Stable error codes (a code may be added, never renamed) -------------------------------------
 AUTH_MISSING = "auth.missing"  # 401: no Bearer credential
@@ -147,6 +156,13 @@ RECORD_INVALID = "record.invalid"  # the body is not a well-formed record: quara
 RECORD_RULES_FAILED = "record.rules_failed"  # fails the recording rules: quarantined
 RECORD_FORBIDDEN = "record.forbidden"  # names a child or author outside this device's scope
 RECORD_UNKNOWN_CHILD = "record.unknown_child"  # names a child the central record does not hold
+# The record names a device other than the one sending it: provenance is the caller's device.
+RECORD_WRONG_DEVICE = "record.wrong_device"
+# Dated more than FUTURE_ALLOWANCE after the central record's clock: check the device's clock.
+RECORD_FUTURE_DATED = "record.future_dated"
+# This device has had too many items held today: this one is refused, not stored, and stays on
+# the device (in its own quarantine) to be sent again later. Audited.
+SYNC_QUARANTINE_FULL = "sync.quarantine_full"
 
 STATUS_OF: dict[str, int] = {
     AUTH_MISSING: 401,
@@ -227,11 +243,15 @@ class PushItem(Shape):
     """One pushed record: an OutboxItem whose body travels either as its canonical JSON text
     (`body_json`, what the client sends) or as a JSON object (`body`). Exactly one of the two."""
 
+    # The record inside is checked when it is parsed, and refused per item (record.invalid), so
+    # one bad character never fails the whole request.
+    unchecked_fields: ClassVar[frozenset[str]] = frozenset({"body", "body_json"})
+
     record_id: UUID
     kind: RecordKind
-    revision: int = Field(ge=1)
-    base_revision: int | None = None
-    content_hash: str
+    revision: int = Field(ge=1, le=MAX_REVISION)
+    base_revision: int | None = Field(default=None, ge=1, le=MAX_REVISION)
+    content_hash: str = Field(pattern=CONTENT_HASH_PATTERN)  # sha256, 64 lowercase hex digits
     body: dict[str, Any] | None = None
     body_json: str | None = None
 
@@ -307,6 +327,9 @@ class QuarantineData(Shape):
     problems: list[str] = Field(default_factory=list)
     practitioner_id: UUID
     received_at: datetime
+    # The feed carries one row per device and record (the latest held item), not every item.
+    device_id: UUID | None = None
+    held_count: int = 1  # items of this record held from this device so far
 
 
 class ReviewData(Shape):

@@ -274,7 +274,14 @@ def create_app(settings: Settings) -> FastAPI:
             raise ApiError(protocol.REQUEST_INVALID, "device_id is not this device's id.")
         if auth.retiring_since is not None and not body.items:  # "my outbox is empty"
             raise services.finish_retirement(db=db, actor=who, now=now)
-        result = services.push_items(db=db, actor=who, items=body.items, now=now)
+        result = services.push_items(
+            db=db,
+            actor=who,
+            items=body.items,
+            now=now,
+            future_allowance=settings.future_allowance,
+            held_per_day=settings.held_per_device_per_day,
+        )
         if auth.retiring_since is not None:
             services.mark_for_review(
                 db=db,

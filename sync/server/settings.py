@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sync.protocol import MAX_BODY_BYTES
+from sync.protocol import FUTURE_ALLOWANCE, MAX_BODY_BYTES
 from sync.server.db import sqlite_url_for
 
-__all__ = ["Settings", "utc_now"]
+__all__ = ["HELD_PER_DEVICE_PER_DAY", "Settings", "utc_now"]
+
+# Items one device may leave held (rejected or in conflict) in a day; beyond it an item is refused
+# (sync.quarantine_full) and stays on the device. A working device holds a few at most.
+HELD_PER_DEVICE_PER_DAY = 500
 
 
 def utc_now() -> datetime:
@@ -33,6 +37,8 @@ class Settings:
     # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; empty:
     # none, the peer's own address is the client's.
     trusted_proxies: tuple[str, ...] = ()
+    future_allowance: timedelta = FUTURE_ALLOWANCE  # how far ahead of now a visit may be dated
+    held_per_device_per_day: int = HELD_PER_DEVICE_PER_DAY
     clock: Callable[[], datetime] = utc_now
 
     def __post_init__(self) -> None:

@@ -205,9 +205,13 @@ class AllocationRow(ServerTable, table=True):
 
 
 class ConcernRow(ServerTable, table=True):
+    """A concern, by (org_id, concern_id): the same id in another organisation is another concern."""
+
     __tablename__ = "concern"
+    org_id: str = Field(
+        primary_key=True, foreign_key="organisation.org_id", index=True, max_length=64
+    )
     concern_id: UUID = Field(primary_key=True)
-    org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
     revision: int = 1  # 1 when received; +1 when acknowledged
     data: dict[str, Any] = _json()  # models.concern.ConcernReceived
     source_record_id: UUID  # the concern itself, or the visit it was recorded in
@@ -216,18 +220,28 @@ class ConcernRow(ServerTable, table=True):
 
 class ConcernChildRow(ServerTable, table=True):
     __tablename__ = "concern_child"
-    concern_id: UUID = Field(primary_key=True, foreign_key="concern.concern_id")
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["org_id", "concern_id"],
+            ["concern.org_id", "concern.concern_id"],
+            name="fk_concern_child_concern",
+        ),
+    )
+    org_id: str = Field(max_length=64)
+    concern_id: UUID = Field(primary_key=True)
     child_id: UUID = Field(primary_key=True, foreign_key="child.child_id", index=True)
 
 
 class RecordRevisionRow(ServerTable, table=True):
-    """Every accepted item and its receipt. UNIQUE(record_id, revision) is the dedupe check; rows
-    are never updated. `body` is the record's canonical JSON (what content_hash is over), stored
+    """Every accepted item and its receipt. UNIQUE(org_id, record_id, revision) is the dedupe
+    check (per organisation: another organisation's id reveals nothing); rows are never updated. `body` is the record's canonical JSON (what content_hash is over), stored
     once: NULL for a visit's first revision, whose body is visit_revision(record_id, 1).body,
     the same canonical JSON byte for byte."""
 
     __tablename__ = "record_revision"
-    __table_args__ = (sa.UniqueConstraint("record_id", "revision", name="uq_record_revision"),)
+    __table_args__ = (
+        sa.UniqueConstraint("org_id", "record_id", "revision", name="uq_record_revision"),
+    )
     receipt_id: UUID = Field(primary_key=True)
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
     record_id: UUID
@@ -243,12 +257,14 @@ class RecordRevisionRow(ServerTable, table=True):
 
 
 class VisitRevisionRow(ServerTable, table=True):
-    """Each revision of a visit as a whole record (amendments applied). Append-only."""
+    """Each revision of a visit as a whole record (amendments applied), by organisation. Append-only."""
 
     __tablename__ = "visit_revision"
+    org_id: str = Field(
+        primary_key=True, foreign_key="organisation.org_id", index=True, max_length=64
+    )
     visit_id: UUID = Field(primary_key=True)
     revision: int = Field(primary_key=True)
-    org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
     practitioner_id: UUID
     kind: str = Field(max_length=20)
     body: dict[str, Any] = _body()  # models.visit.Visit
@@ -265,11 +281,15 @@ class VisitChildRow(ServerTable, table=True):
 
 class QuarantineRow(ServerTable, table=True):
     """Items held back: conflicts (for a person to resolve) and rejections (with the rules'
-    messages). Nothing a device sent is dropped."""
+    messages). Nothing a device sent is dropped. Unique per organisation; the device index
+    counts a device's held items against its daily quota."""
 
     __tablename__ = "quarantine"
     __table_args__ = (
-        sa.UniqueConstraint("record_id", "revision", "content_hash", name="uq_quarantine_item"),
+        sa.UniqueConstraint(
+            "org_id", "record_id", "revision", "content_hash", name="uq_quarantine_item"
+        ),
+        sa.Index("ix_quarantine_device_received", "device_id", "received_at"),
     )
     receipt_id: UUID = Field(primary_key=True)
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
@@ -331,7 +351,9 @@ class RecordReviewRow(ServerTable, table=True):
     any other, and marked for a manager to review. reviewed_at is set when one has."""
 
     __tablename__ = "record_review"
-    __table_args__ = (sa.UniqueConstraint("record_id", "revision", name="uq_record_review"),)
+    __table_args__ = (
+        sa.UniqueConstraint("org_id", "record_id", "revision", name="uq_record_review"),
+    )
     review_id: UUID = Field(primary_key=True)
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
     record_id: UUID

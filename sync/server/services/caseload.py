@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from models.caseload import Child, ContactRestriction, Household, Person
 from models.concern import ConcernReceived
@@ -96,7 +97,13 @@ def child_snapshot(
     drafts.append(draft(ChangeKind.SEEN, child.child_id, seen_data(child)))
     concerns = session.exec(
         select(ConcernRow)
-        .join(ConcernChildRow, ConcernChildRow.concern_id == ConcernRow.concern_id)  # type: ignore[arg-type]
+        .join(
+            ConcernChildRow,
+            sa.and_(
+                col(ConcernChildRow.org_id) == col(ConcernRow.org_id),
+                col(ConcernChildRow.concern_id) == col(ConcernRow.concern_id),
+            ),
+        )
         .where(ConcernChildRow.child_id == child.child_id)
         .where(ConcernRow.acknowledged_at.is_(None))  # type: ignore[union-attr]
     )
@@ -206,7 +213,9 @@ def load_caseload(
         s.flush()
         for concern in concerns_list:
             for child_id in dict.fromkeys(concern.children_concerned):
-                s.add(ConcernChildRow(concern_id=concern.concern_id, child_id=child_id))
+                s.add(
+                    ConcernChildRow(org_id=org_id, concern_id=concern.concern_id, child_id=child_id)
+                )
         s.flush()
         written = 0
         for child in child_list:

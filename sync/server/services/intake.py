@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
 
 import pydantic_core
 
 from models.amendment import Amendment
+from models.base import storable_text
 from models.canonical import canonical_json, parse_record
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
@@ -24,7 +25,17 @@ from sync.protocol import PushItem, canonical_text
 from sync.server.db import JsonText
 from sync.server.services.common import Actor
 
-__all__ = ["MODELS", "Held", "Parsed", "Record", "as_received", "held", "parse_item", "rejected"]
+__all__ = [
+    "MODELS",
+    "Held",
+    "Parsed",
+    "Record",
+    "as_received",
+    "future_dated",
+    "held",
+    "parse_item",
+    "rejected",
+]
 
 Record = Visit | Amendment | ConcernReceived | Acknowledgement
 MODELS: dict[RecordKind, type[Record]] = {
@@ -43,7 +54,8 @@ class Held:
 
 
 def held(status: ReceiptStatus, code: str, *problems: str) -> Held:
-    return Held(status, code, list(problems))
+    # A message may quote a field name the device sent: kept storable (and JSONB-safe).
+    return Held(status, code, [storable_text(p) for p in problems])
 
 
 def rejected(code: str, *problems: str) -> Held:
@@ -56,7 +68,9 @@ class Parsed:
     canonical: JsonText  # the canonical JSON item.content_hash is over: stored as the body
 
 
-def parse_item(item: PushItem, actor: Actor) -> Parsed | Held:
+def parse_item(
+    item: PushItem, actor: Actor, *, now: datetime, future_allowance: timedelta
+) -> Parsed | Held:
     """Everything that can be checked without the database."""
     parsed = _record_of(item)
     if isinstance(parsed, Held):
@@ -66,6 +80,9 @@ def parse_item(item: PushItem, actor: Actor) -> Parsed | Held:
     if wrong is not None:
         return wrong
     if isinstance(record, Visit):
+        future = future_dated(record, now=now, allowance=future_allowance)
+        if future is not None:
+            return future
         check = check_visit(record)
         if not check.ok:
             return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
@@ -88,9 +105,10 @@ def _record_of(item: PushItem) -> Parsed | Held:
     if item.body_json is not None:
         try:
             text = item.body_json.encode()
+        except UnicodeEncodeError:  # a lone surrogate: no hash can match; name the field
+            return _unencodable(model, item.body_json)
+        try:
             record = parse_record(model, text)
-        except UnicodeEncodeError:
-            return rejected(protocol.RECORD_INVALID, "record: this is not valid text")
         except RecordFormatError as exc:
             return rejected(protocol.RECORD_INVALID, *exc.messages)
         if hashlib.sha256(text).hexdigest() != item.content_hash:
@@ -113,17 +131,46 @@ def _record_of(item: PushItem) -> Parsed | Held:
     return _damaged()
 
 
-def as_received(item: PushItem) -> dict[str, Any] | JsonText:
+def _unencodable(model: type[Record], text: str) -> Held:
+    try:
+        parse_record(model, json.loads(text))
+    except (ValueError, RecordFormatError) as exc:
+        messages = exc.messages if isinstance(exc, RecordFormatError) else []
+        return rejected(protocol.RECORD_INVALID, *(messages or ["record: this is not valid text"]))
+    return rejected(protocol.RECORD_INVALID, "record: this is not valid text")
+
+
+def as_received(item: PushItem) -> JsonText:
     """What a held item's body is kept as: the JSON the device sent, or (when that text is not
-    JSON at all) the text itself, as a JSON string. Nothing a device sent is dropped."""
+    JSON at all) the text itself, as a JSON string. Nothing a device sent is dropped: a NUL or a
+    lone surrogate is kept as its JSON escape (\\u0000, \\ud800), which every database stores."""
     if item.body is not None:
-        return item.body
+        try:
+            return JsonText(pydantic_core.to_json(item.body).decode())
+        except pydantic_core.PydanticSerializationError:  # a lone surrogate: escape it
+            return JsonText(json.dumps(item.body, default=str))
     assert item.body_json is not None
     try:
-        pydantic_core.from_json(item.body_json, allow_inf_nan=False)
-    except ValueError:
-        return JsonText(json.dumps(item.body_json))
-    return JsonText(item.body_json)
+        item.body_json.encode()
+        if "\x00" not in item.body_json:
+            pydantic_core.from_json(item.body_json, allow_inf_nan=False)
+            return JsonText(item.body_json)
+    except ValueError:  # not JSON, or not UTF-8 text: kept as a JSON string, escaped
+        pass
+    return JsonText(json.dumps(item.body_json))
+
+
+def future_dated(visit: Visit, *, now: datetime, allowance: timedelta) -> Held | None:
+    """A visit dated after the central record's clock (plus a device clock's allowance) would
+    pin the child's "last seen" in the future: refused, kept, and shown to the practitioner."""
+    latest = now + allowance
+    if any(t is not None and t > latest for t in (visit.started_at, visit.ended_at)):
+        return rejected(
+            protocol.RECORD_FUTURE_DATED,
+            "This visit is dated in the future: check the device's clock. The visit is kept; "
+            "tell your manager.",
+        )
+    return None
 
 
 def _damaged() -> Held:
@@ -143,6 +190,12 @@ def _identity_problem(item: PushItem, record: Record, actor: Actor) -> Held | No
         "This record names another practitioner or organisation as its author: only your own "
         "records can be sent from this device.",
     )
+    if getattr(record, "device_id", None) not in (None, actor.device_id):
+        return rejected(
+            protocol.RECORD_WRONG_DEVICE,
+            "This record says it was made on another device: a record can only be sent from "
+            "the device it was made on.",
+        )
     if isinstance(record, Visit):
         if record.visit_id != item.record_id:
             return invalid("The visit id does not match the record id.")

@@ -15,7 +15,7 @@ from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models.caseload import Child
 from models.concern import ConcernReceived
@@ -148,7 +148,13 @@ def child_record(*, db: Database, actor: Actor, child_id: UUID, now: datetime) -
                 shape: Child = child_shape(s, child)
                 concerns = s.exec(
                     select(ConcernRow)
-                    .join(ConcernChildRow, ConcernChildRow.concern_id == ConcernRow.concern_id)  # type: ignore[arg-type]
+                    .join(
+                        ConcernChildRow,
+                        sa.and_(
+                            col(ConcernChildRow.org_id) == col(ConcernRow.org_id),
+                            col(ConcernChildRow.concern_id) == col(ConcernRow.concern_id),
+                        ),
+                    )
                     .where(ConcernChildRow.child_id == child_id)
                     .where(ConcernRow.acknowledged_at.is_(None))  # type: ignore[union-attr]
                 ).all()
@@ -187,7 +193,7 @@ def visit_record(*, db: Database, actor: Actor, visit_id: UUID, now: datetime) -
     with db.read() as s:
         revisions = s.exec(
             select(VisitRevisionRow)
-            .where(VisitRevisionRow.visit_id == visit_id)
+            .where(VisitRevisionRow.org_id == actor.org_id, VisitRevisionRow.visit_id == visit_id)
             .order_by(VisitRevisionRow.revision)  # type: ignore[arg-type]
         ).all()
         if not revisions or revisions[0].org_id != actor.org_id:
@@ -198,7 +204,7 @@ def visit_record(*, db: Database, actor: Actor, visit_id: UUID, now: datetime) -
                 s.exec(
                     select(ChildRow)
                     .join(VisitChildRow, VisitChildRow.child_id == ChildRow.child_id)  # type: ignore[arg-type]
-                    .where(VisitChildRow.visit_id == visit_id)
+                    .where(VisitChildRow.visit_id == visit_id, ChildRow.org_id == actor.org_id)
                 )
             )
     if not revisions:

@@ -117,7 +117,8 @@ def mark_for_review(
             (row.record_id, row.revision)
             for row in s.execute(
                 sa.select(t.c.record_id, t.c.revision).where(
-                    t.c.record_id.in_({r.record_id for _, r in received})
+                    t.c.org_id == actor.org_id,
+                    t.c.record_id.in_({r.record_id for _, r in received}),
                 )
             )
         }

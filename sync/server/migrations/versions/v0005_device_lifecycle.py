@@ -2,7 +2,7 @@
 revocation, and records received after revocation marked for review.
 
 Revision ID: 0005
-Revises: 0003 (to be chained after 0004 when both land: see the report of helper "devices")
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["device_id"], ["device.device_id"]),
         sa.ForeignKeyConstraint(["org_id"], ["organisation.org_id"]),
         sa.PrimaryKeyConstraint("review_id"),
-        sa.UniqueConstraint("record_id", "revision", name="uq_record_review"),
+        sa.UniqueConstraint("org_id", "record_id", "revision", name="uq_record_review"),
     )
     op.create_index("ix_record_review_org_id", "record_review", ["org_id"])
     op.create_index("ix_record_review_device_id", "record_review", ["device_id"])
