@@ -142,11 +142,7 @@ class _CentralRecord:
 
         self.sv = sv
         self.load = load
-        # Synthetic visits are dated through 2026 while NOW is March: let them all in.
-        allowance = timedelta(days=366)
-        self.app = create_app(
-            Settings(database_url=url, clock=lambda: NOW, future_allowance=allowance)
-        )
+        self.app = create_app(Settings(database_url=url, clock=lambda: NOW))
         db = self.app.state.db
         sv.create_organisation(
             db=db, org_id=load.organisation_id, name="Bench (synthetic)", now=NOW

@@ -62,7 +62,7 @@ def ensure_editable(visit: Visit) -> None:
 
 def submit(visit: Visit, *, at: datetime, child_labels: Mapping[UUID, str] | None = None) -> Visit:
     ensure_editable(visit)
-    check = check_visit(visit, child_labels=child_labels)
+    check = check_visit(visit, child_labels=child_labels, now=at)
     if not check.ok:
         raise SubmissionBlocked(check)
     return visit.model_copy(

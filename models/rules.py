@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
@@ -30,7 +30,15 @@ from models.enums import (
 from models.nhs_number import is_valid_nhs_number
 from models.visit import ChildOutcome, PersonPresent, Visit
 
-__all__ = ["BABY_AGE_MONTHS", "Check", "Problem", "Step", "check_concern", "check_visit"]
+__all__ = [
+    "BABY_AGE_MONTHS",
+    "Check",
+    "Problem",
+    "Step",
+    "check_concern",
+    "check_visit",
+    "dated_after",
+]
 
 BABY_AGE_MONTHS = 24  # under this age a seen child must be seen awake (cut-off is judgement)
 
@@ -93,14 +101,34 @@ class Check:
         return {p.field for p in self.problems}
 
 
-def check_visit(visit: Visit, *, child_labels: Mapping[UUID, str] | None = None) -> Check:
+def dated_after(visit: Visit, latest: datetime) -> bool:
+    """Whether the visit starts or ends after `latest`. A visit in the future would pin a child's
+    "last seen" there: the device asks this of its own clock, the central record of its own plus
+    an allowance for devices' clocks (sync.protocol.FUTURE_ALLOWANCE)."""
+    return any(t is not None and t > latest for t in (visit.started_at, visit.ended_at))
+
+
+def check_visit(
+    visit: Visit, *, child_labels: Mapping[UUID, str] | None = None, now: datetime | None = None
+) -> Check:
     """Every problem that stops `visit` being submitted. `child_labels` gives names for messages;
-    without them children are called "Child 1", "Child 2"... in visit order."""
+    without them children are called "Child 1", "Child 2"... in visit order. With `now` (the
+    device, at review and submit), a visit dated after it is a problem too."""
     labels = child_labels or {}
     problems = [
         *_visit_problems(visit),
         *_people_problems(visit, labels),
     ]
+    if now is not None and dated_after(visit, now):
+        problems.insert(
+            0,
+            Problem(
+                "ended_at" if visit.ended_at is not None and visit.ended_at > now else "started_at",
+                "The visit cannot start or end after now: check the times (and this device's "
+                "clock).",
+                Step.VISIT,
+            ),
+        )
     for index, outcome in enumerate(visit.children):
         label = labels.get(outcome.child_id, f"Child {index + 1}")
         problems.extend(_child_problems(visit, index, outcome, label))

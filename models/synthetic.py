@@ -73,6 +73,9 @@ SAYINGS = (
     "My favourite colour is green",
 )
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a fixed Monday: output never depends on now
+# Visits and concerns fall in the weeks after START, all before the tests' fixed now (2 March
+# 2026): a record dated in the future is refused (models.rules.dated_after).
+RECORDED_WITHIN_DAYS = 56
 
 
 @dataclass
@@ -153,7 +156,9 @@ def synthetic_visit(rng: random.Random, load: SyntheticCaseload, child: Child) -
     not seen. It passes models.rules.check_visit but is still a draft: submit it to lock it."""
     new_id = _Ids(rng)
     siblings = [c for c in load.children if c.household_id == child.household_id] or [child]
-    started = START + timedelta(days=rng.randrange(0, 300), minutes=rng.randrange(0, 480))
+    started = START + timedelta(
+        days=rng.randrange(0, RECORDED_WITHIN_DAYS), minutes=rng.randrange(0, 480)
+    )
     people = {p.person_id: p for p in load.people}
     carers = [link for link in child.links if link.household_id == child.household_id]
     present = [_present(people[link.person_id], siblings, link) for link in carers]
@@ -379,7 +384,7 @@ def _concern(rng: random.Random, new_id: _Ids, load: SyntheticCaseload) -> Conce
             relationship_notes="paternal grandmother (synthetic)",
         ),
         channel=rng.choice(list(ConcernChannel)),
-        received_at=START + timedelta(days=rng.randrange(0, 300)),
+        received_at=START + timedelta(days=rng.randrange(0, RECORDED_WITHIN_DAYS)),
         received_by=load.practitioner_id,
         content="Worried the children are left alone in the evenings (synthetic concern).",
         children_concerned=[child.child_id],

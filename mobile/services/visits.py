@@ -175,7 +175,7 @@ class VisitService:
         return names
 
     def check(self, visit: Visit) -> Check:
-        return check_visit(visit, child_labels=self.child_names(visit))
+        return check_visit(visit, child_labels=self.child_names(visit), now=self._clock())
 
     def submit(self, visit_id: UUID) -> Visit:
         """Lock the draft and queue it for the central record, in one transaction."""

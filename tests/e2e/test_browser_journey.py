@@ -54,10 +54,20 @@ def _asked(ui: Ui, question: str) -> bool:
     return ui.page.get_by_role("group", name=re.compile("^" + re.escape(question))).count() > 0
 
 
+def _past_times() -> tuple[str, str]:
+    """Today's start and end times, both already past: a visit dated after now is refused."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    start = max(now.replace(hour=0, minute=0), now - timedelta(hours=1))
+    return f"{start:%H:%M}", f"{max(start, now - timedelta(minutes=15)):%H:%M}"
+
+
+STARTED, ENDED = _past_times()
+
+
 def _visit_step(ui: Ui, kids: list[Child], outcome: str) -> None:
     ui.text("Step 1 of")
-    ui.fill("Started at", "10:00")
-    ui.fill("Ended at", "10:45")
+    ui.fill("Started at", STARTED)
+    ui.fill("Ended at", ENDED)
     ui.choose("What the visit was for", "Statutory visit")
     ui.choose("How you met", "Face to face")
     ui.choose("Was the visit announced?", "Yes")
@@ -203,13 +213,16 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     demo.server.start().wait_ready()
     ui.click("Sync now")
     ui.text("Everything is acknowledged by the central record.", timeout=30, scroll=False)
-    today = f"Visit {datetime.now(UTC):%d %b %Y} 10:00: "
+    today = f"Visit {datetime.now(UTC):%d %b %Y} {STARTED}: "
     ui.text(today)
     lines = ui.page.get_by_text(re.compile("^" + re.escape(today))).all_inner_texts()
     acknowledged = {}
-    for line in lines:  # "Visit <when>: <children> Acknowledged. Receipt <ref> at <time>"
+    for (
+        line
+    ) in lines:  # "Visit <when>: <children> Saved <when> Acknowledged. Receipt <ref> at <time>"
         found = re.fullmatch(
-            r"(.+?)\s+Acknowledged\. Receipt ([0-9a-f]{8}) at .+", line[len(today) :]
+            r"(.+?)\s+Saved [^A]+?\s+Acknowledged\. Receipt ([0-9a-f]{8}) at .+",
+            line[len(today) :],
         )
         if found:
             acknowledged[frozenset(found.group(1).split(", "))] = found.group(2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from uuid import uuid4
 
+import pytest
+
 from models.concern import ConcernReceived
 from models.enums import (
     CarerRole,
@@ -416,3 +418,21 @@ def test_concern_recorded_at_visit_is_checked_with_the_visit(caseload):
     assert "concerns_received.0.content" not in fields
     concern = caseload.concerns[0]
     assert check_concern(concern).ok
+
+
+def test_a_visit_dated_after_now_is_refused_where_it_is_recorded_and_at_submit():
+    """A visit dated ahead (a slip of the time picker, a device clock) would pin "last seen"."""
+    from models.errors import SubmissionBlocked
+    from models.lifecycle import submit
+
+    visit = complete_visit()
+    assert visit.ended_at is not None
+    now = visit.ended_at + timedelta(minutes=5)
+    assert check_visit(visit, now=now).ok
+    ahead = visit.ended_at - timedelta(minutes=1)
+    check = check_visit(visit, now=ahead)
+    assert [(p.field, p.step) for p in check.problems] == [("ended_at", Step.VISIT)]
+    assert "after now" in check.problems[0].message
+    with pytest.raises(SubmissionBlocked) as blocked:
+        submit(visit, at=ahead)
+    assert blocked.value.check.problems[0].field == "ended_at"

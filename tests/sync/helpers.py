@@ -112,14 +112,8 @@ class World:
             return int(s.execute(query).scalar_one())
 
 
-# Synthetic visits are dated through 2026 (models.synthetic) while the fixed clock says March:
-# the test world lets them all in. tests/sync/test_audit_push_defects.py tests the real allowance.
-SYNTHETIC_SPAN = timedelta(days=366)
-
-
 def make_world(database_url: str, clock: FakeClock | None = None, **settings_kw: Any) -> World:
     clock = clock or FakeClock(FIXED_NOW)
-    settings_kw.setdefault("future_allowance", SYNTHETIC_SPAN)
     settings = Settings(database_url=database_url, clock=clock, **settings_kw)
     app = create_app(settings)
     db = app.state.db

@@ -13,7 +13,7 @@ def fill_visit_step(rec: VisitRecorder) -> None:
     rec.go(Page(Step.VISIT))
     rec.set("when.date", "02/03/2026", FieldKind.DATE)
     rec.set("when.start", "10:00", FieldKind.TIME)
-    rec.set("when.end", "10:45", FieldKind.TIME)
+    rec.set("when.end", "10:25", FieldKind.TIME)  # the fixed clock says 10:30: it is over
     rec.set("visit_purpose", "STATUTORY_VISIT", FieldKind.CHOICE)
     rec.set("consultation_mechanism", "01", FieldKind.CHOICE)
     rec.set("announced", "true", FieldKind.YES_NO)

@@ -18,7 +18,7 @@ from models.concern import Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
 from models.errors import RecordFormatError
 from models.receipt import ReceiptStatus, RecordKind
-from models.rules import check_concern, check_visit
+from models.rules import check_concern, check_visit, dated_after
 from models.visit import Visit
 from sync import protocol
 from sync.protocol import PushItem, canonical_text
@@ -163,8 +163,7 @@ def as_received(item: PushItem) -> JsonText:
 def future_dated(visit: Visit, *, now: datetime, allowance: timedelta) -> Held | None:
     """A visit dated after the central record's clock (plus a device clock's allowance) would
     pin the child's "last seen" in the future: refused, kept, and shown to the practitioner."""
-    latest = now + allowance
-    if any(t is not None and t > latest for t in (visit.started_at, visit.ended_at)):
+    if dated_after(visit, now + allowance):
         return rejected(
             protocol.RECORD_FUTURE_DATED,
             "This visit is dated in the future: check the device's clock. The visit is kept; "
