@@ -6,7 +6,7 @@ caseload view-model sort of fresh rows / filter, search, re-order     target <= 
 submit to safe on disk (VisitService.submit, SQLite file) p50 / p95    target p95 <= 10 ms
 `seen demo` start to the ready line / to a usable unlock screen        seconds
 
-Data: models.synthetic only. Files: temporary folders, removed afterwards. The KDF runs with small
+Data: synthetic only. Files: temporary folders, removed afterwards. The KDF runs with small
 parameters here (it is the store benchmark's subject, not these figures); the demo uses the real
 one. The unlock-screen figure needs Debian's Chromium (/usr/bin/chromium) and Playwright; without
 them only the ready line is timed.
@@ -61,7 +61,7 @@ def run(report: Report, *, quick: bool) -> None:
 def _health_visitor_store() -> Iterator[tuple[Any, Any]]:
     from mobile.store import DeviceStore, KdfParams
     from models.enums import PractitionerRole
-    from models.synthetic import generate_caseload
+    from synthetic import generate_caseload
 
     load = generate_caseload(
         seed=42, children=800, households=300, practitioner_role=PractitionerRole.HEALTH_VISITOR
@@ -108,7 +108,7 @@ def _submit_to_disk(report: Report, store: Any, load: Any, *, quick: bool) -> No
     """From VisitService.submit(...) being called to its return: checked, locked, queued for the
     central record and committed to the SQLite file (one transaction)."""
     from mobile.services.visits import VisitService
-    from models.synthetic import synthetic_visit
+    from synthetic import synthetic_visit
 
     visits = VisitService(store=store, clock=lambda: NOW, app_version="bench")
     rng = random.Random(7)  # noqa: S311 - synthetic data

@@ -6,7 +6,7 @@ run(report, quick=...) records:
 - unlock time in s (the KDF: Argon2id 64 MiB/t3/p4 where available, else scrypt 2**17/8/1)
 - store size per 1,000 submitted visits, in MB
 - reading a push batch of 100 from the outbox and storing 100 receipts, in ms (what sync pays)
-Data: models.synthetic only. Files: a temporary folder, removed afterwards. Prints nothing.
+Data: synthetic only. Files: a temporary folder, removed afterwards. Prints nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.runner import percentile
 from mobile.store import DeviceStore, KdfParams, default_kdf_params
 from models.receipt import Receipt, ReceiptStatus
-from models.synthetic import generate_caseload
+from synthetic import generate_caseload
 
 __all__ = ["run"]
 

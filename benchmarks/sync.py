@@ -4,7 +4,7 @@ Everything runs the real central record in-process over fastapi's TestClient (re
 and responses, no sockets; each figure says so), entered the way `seen server` starts it (the app's
 lifespan runs). SQLite is a file in a temp dir; PostgreSQL is a fresh database on the server named
 by SEEN_BENCH_PG_URL or SEEN_TEST_PG_URL (the figure is reported as skipped, with the reason, when
-neither is set or reachable). Data: models.synthetic only.
+neither is set or reachable). Data: synthetic only.
 
 - ingest (batches of 100): visits/s the central record stores, from batches the device has
   already encoded and gzipped (server work only: gunzip, decoding, validation, the recording
@@ -39,9 +39,10 @@ from mobile.store import KdfParams
 from models.enums import PractitionerRole
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
-from models.synthetic import SyntheticCaseload, generate_caseload
 from sync.client import SyncClient
 from sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, PushItem, PushRequest
+from synthetic import SyntheticCaseload, generate_caseload
+from synthetic.load import load_synthetic_caseload
 
 __all__ = ["run"]
 
@@ -157,7 +158,7 @@ class _CentralRecord:
             practitioner_id=load.practitioner_id,
             now=NOW,
         )
-        sv.load_synthetic_caseload(db=db, load=load, now=NOW)
+        load_synthetic_caseload(db=db, load=load, now=NOW)
         self.http = TestClient(self.app)
         self.http.__enter__()  # the lifespan: started as `seen server` starts it
         self.client = self.connect(SERVER, None)

@@ -321,9 +321,10 @@ def register(group: click.Group) -> None:
         """Load a synthetic, obviously fictitious caseload: an organisation, a team, a practitioner
         holding the caseload and their manager. Prints their ids."""
         from models.enums import PractitionerRole
-        from models.synthetic import generate_caseload
         from sync.server import services
         from sync.server.tables import OrganisationRow
+        from synthetic import generate_caseload
+        from synthetic.load import load_synthetic_caseload
 
         now = settings.clock()
         load = generate_caseload(
@@ -361,7 +362,7 @@ def register(group: click.Group) -> None:
             team_id=team,
             now=now,
         )
-        rows = services.load_synthetic_caseload(db=database, load=load, now=now)
+        rows = load_synthetic_caseload(db=database, load=load, now=now)
         click.echo(f"organisation {org_id}")
         click.echo(f"team         {team}")
         click.echo(f"practitioner {worker}")

@@ -19,7 +19,7 @@ from models.lifecycle import IDENTITY_FIELDS
 if TYPE_CHECKING:
     from mobile.services.session import AppServices
     from mobile.store import KdfParams
-    from models.synthetic import SyntheticCaseload
+    from synthetic import SyntheticCaseload
 
 __all__ = [
     "CHILDREN",
@@ -82,7 +82,7 @@ def prepare(
     visits on the device (some children not seen), and sync again."""
     from mobile.services.session import Session
     from models.enums import PractitionerRole
-    from models.synthetic import generate_caseload
+    from synthetic import generate_caseload
 
     load = generate_caseload(
         seed=seed,
@@ -145,6 +145,7 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
     from sync.server.db import Database, migrate
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
+    from synthetic.load import load_synthetic_caseload
 
     database = Database(Settings.for_data_dir(server_dir).database_url)
     try:
@@ -174,7 +175,7 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
                 db=database, org_id=load.organisation_id, display_name=name, role=role,
                 team_id=team, practitioner_id=pid, now=now,
             )  # fmt: skip
-        services.load_synthetic_caseload(db=database, load=load, now=now)
+        load_synthetic_caseload(db=database, load=load, now=now)
         code, _ = services.issue_enrolment_code(
             db=database, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
         )
@@ -216,8 +217,8 @@ def _record_visit(
     everyone_seen: bool,
 ) -> None:
     from models.enums import ReasonNotSeen, VisitOutcome, YesNo
-    from models.synthetic import synthetic_visit
     from models.visit import ChildOutcome, Visit
+    from synthetic import synthetic_visit
 
     for _ in range(50):  # the whole household, answered; at an older visit everyone was seen
         answers = synthetic_visit(rng, load, child)

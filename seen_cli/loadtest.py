@@ -50,11 +50,11 @@ def run_loadtest(*, devices: int, visits: int, seconds: float) -> None:
 
     from models.lifecycle import submit
     from models.receipt import OutboxItem, RecordKind
-    from models.synthetic import generate_caseload
     from sync.client import SyncClient, SyncError
     from sync.server import Settings, create_app
     from sync.server import services as sv
     from sync.server.tables import RecordRevisionRow, table_of
+    from synthetic import generate_caseload
 
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="seen-loadtest-") as tmp:

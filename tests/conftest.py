@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models.synthetic import SyntheticCaseload, generate_caseload
+from synthetic import SyntheticCaseload, generate_caseload
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # a Monday
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from models.caseload import Child
-from models.synthetic import SyntheticCaseload, generate_caseload
 from seen_cli.demo import CHILDREN, DEMO_ORG, DEMO_PASSPHRASE, HOUSEHOLDS, SEED, RunningDemo
+from synthetic import SyntheticCaseload, generate_caseload
 from tests.e2e.conftest import Ui, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

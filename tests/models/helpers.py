@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from models.enums import ServiceContext
-from models.synthetic import generate_caseload, synthetic_visit
 from models.visit import Visit
+from synthetic import generate_caseload, synthetic_visit
 
 
 def complete_visit(seed: int = 3, *, context: ServiceContext | None = None) -> Visit:

@@ -14,8 +14,8 @@ from models.canonical import canonical_json, content_hash, parse_record
 from models.errors import RecordFormatError
 from models.ids import uuid7
 from models.nhs_number import is_valid_nhs_number, with_check_digit
-from models.synthetic import generate_caseload
 from models.visit import Visit
+from synthetic import generate_caseload
 from tests.models.helpers import complete_visit
 
 # Where each enumeration sits in a visit, as a path into its JSON form.

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from mobile.services.api import SyncRecordStatus
 from mobile.services.session import Session
-from models.synthetic import SyntheticCaseload, synthetic_visit
 from sync.client import SyncClient
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow, table_of
+from synthetic import SyntheticCaseload, synthetic_visit
 from tests.services.conftest import FAST_KDF, PASSPHRASE
 from tests.sync.helpers import World
 

@@ -8,9 +8,9 @@ from mobile.services.api import ChildFlag
 from mobile.services.caseload_rows import age_text, build_rows
 from mobile.store.repository import ChildSummary
 from models.enums import ServiceContext
-from models.synthetic import generate_caseload
 from models.timescales import default_rules
 from models.timescales.calendar import WorkingCalendar
+from synthetic import generate_caseload
 
 TODAY = date(2026, 3, 2)  # a Monday
 

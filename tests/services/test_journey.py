@@ -22,8 +22,8 @@ from mobile.store.crypto import generate_recovery_keypair, open_recovery_wrap
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
 from models.lifecycle import IDENTITY_FIELDS
-from models.synthetic import synthetic_visit
 from sync.server import services as sv
+from synthetic import synthetic_visit
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
 from tests.sync.helpers import ORG, visit_item
 

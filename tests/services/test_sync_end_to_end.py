@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from mobile.services.api import SyncRecordStatus
 from models.enums import YesNo
-from models.synthetic import synthetic_visit
+from synthetic import synthetic_visit
 from tests.services.devices import copies_on_server, receipts_on_server, record_visits, settled
 from tests.sync.helpers import World, visit_item
 

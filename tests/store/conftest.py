@@ -1,4 +1,4 @@
-"""Fixtures for the store tests. Files live under tmp_path; data comes only from models.synthetic."""
+"""Fixtures for the store tests. Files live under tmp_path; data comes only from synthetic."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from mobile.store import DeviceStore, KdfParams, MemoryRepository, Repository
 from models.receipt import CaseloadChange
-from models.synthetic import SyntheticCaseload, generate_caseload
 from models.visit import Visit
+from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FakeClock
 
 # Small KDF parameters keep most tests fast; test_keys.py and the benchmark use the real ones.
@@ -102,7 +102,7 @@ def big_caseload() -> SyntheticCaseload:
 @pytest.fixture
 def more_visits(caseload: SyntheticCaseload) -> Callable[[int], list[Visit]]:
     """n more complete synthetic visits for the caseload (drafts until submitted)."""
-    from models.synthetic import synthetic_visit
+    from synthetic import synthetic_visit
 
     def make(n: int, seed: int = 3) -> list[Visit]:
         rng = random.Random(seed)

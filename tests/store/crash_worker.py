@@ -30,7 +30,7 @@ from models.amendment import Amendment, FieldChange
 from models.canonical import content_hash
 from models.ids import new_id
 from models.receipt import Receipt, ReceiptStatus
-from models.synthetic import generate_caseload, synthetic_visit
+from synthetic import generate_caseload, synthetic_visit
 
 PASSPHRASE = "lantern orbit cobble meadow"
 KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)

@@ -23,8 +23,8 @@ from models.enums import RecordStatus, SafeguardingConcernNow, YesNo
 from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
 from models.receipt import CaseloadChange, Receipt, ReceiptStatus, RecordKind
-from models.synthetic import SyntheticCaseload
 from models.visit import Visit
+from synthetic import SyntheticCaseload
 
 Changes = Callable[..., list[CaseloadChange]]
 

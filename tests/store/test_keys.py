@@ -29,7 +29,7 @@ from mobile.store import (
 )
 from mobile.store.policy import MAX_ATTEMPTS
 from models.enums import RecordStatus
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 
 from .conftest import FAST_KDF, PASSPHRASE, PIN, PLATFORM_SECRET, FakeClock
 

@@ -12,8 +12,8 @@ from mobile.store import DeviceStore
 from models.amendment import Amendment, FieldChange
 from models.ids import new_id
 from models.receipt import CaseloadChange, Receipt, ReceiptStatus
-from models.synthetic import generate_caseload
 from models.visit import Quote
+from synthetic import generate_caseload
 
 from .conftest import FAST_KDF, PASSPHRASE, FakeClock
 

@@ -12,7 +12,7 @@ from mobile.store import DeviceStore, SchemaTooNew, SyncState
 from mobile.store.db import connect
 from mobile.store.migrations import LATEST, MIGRATIONS, current_version, downgrade, migrate
 from models.receipt import Receipt, ReceiptStatus
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 
 from .conftest import PASSPHRASE, FakeClock
 

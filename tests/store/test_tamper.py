@@ -11,7 +11,7 @@ import pytest
 
 from mobile.store import CorruptRecord, DeviceStore
 from models.receipt import CaseloadChange
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 
 from .conftest import FakeClock
 

@@ -1,5 +1,5 @@
 """Helpers for the sync tests: a populated central record (World), a fake clock, item builders.
-Every name, address and id comes from models.synthetic."""
+Every name, address and id comes from synthetic."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from models.amendment import Amendment
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
-from models.synthetic import SyntheticCaseload, generate_caseload
 from models.visit import Visit
 from sync.client import SyncClient
 from sync.server import Settings, create_app
 from sync.server import services as sv
 from sync.server.services import StaffRole
+from synthetic import SyntheticCaseload, generate_caseload
+from synthetic.load import load_synthetic_caseload
 from tests.conftest import FIXED_NOW, FakeClock
 
 with warnings.catch_warnings():  # starlette asks for "httpx2"; the TestClient works with httpx
@@ -138,7 +139,7 @@ def make_world(database_url: str, clock: FakeClock | None = None, **settings_kw:
             now=now,
         )
         if load is not None:
-            sv.load_synthetic_caseload(db=db, load=load, now=now)
+            load_synthetic_caseload(db=db, load=load, now=now)
         return Practitioner(pid, load)
 
     return World(

@@ -18,7 +18,6 @@ from models.amendment import Amendment, FieldChange
 from models.concern import ConcernReceived, Reporter
 from models.enums import ConcernChannel, Relationship
 from models.receipt import OutboxItem, ReceiptStatus, RecordKind
-from models.synthetic import generate_caseload
 from models.visit import Visit
 from sync import protocol
 from sync.client import SyncClient
@@ -26,6 +25,8 @@ from sync.protocol import ChangeKind, PushItem, canonical_text
 from sync.server import services as sv
 from sync.server.services import StaffRole
 from sync.server.tables import ChildRow, ConcernRow, QuarantineRow, RecordRevisionRow, table_of
+from synthetic import generate_caseload
+from synthetic.load import load_synthetic_caseload
 from tests.sync.helpers import World, amendment_item, item_of, make_world, visit_item
 from tests.sync.test_migrations import _alembic
 
@@ -53,7 +54,7 @@ def _other_org(world: World) -> SyncClient:
         practitioner_id=load.practitioner_id,
         now=now,
     )
-    sv.load_synthetic_caseload(db=world.db, load=load, now=now)
+    load_synthetic_caseload(db=world.db, load=load, now=now)
     world.other_load = load  # type: ignore[attr-defined]
     client = SyncClient(world.http, credential=None, sleep=lambda _s: None, timeout=None)
     code, _ = sv.issue_enrolment_code(

@@ -135,7 +135,7 @@ def test_answer_that_is_not_protocol_is_a_protocol_mismatch() -> None:
 
 
 def _items(n: int) -> list[OutboxItem]:
-    from models.synthetic import generate_caseload
+    from synthetic import generate_caseload
 
     load = generate_caseload(seed=5, children=max(1, n), households=1)
     return visit_items(load)[:n]

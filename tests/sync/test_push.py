@@ -9,10 +9,10 @@ from uuid import uuid4
 from models.concern import Acknowledgement
 from models.enums import YesNo
 from models.receipt import ReceiptStatus, RecordKind
-from models.synthetic import synthetic_visit
 from sync import protocol
 from sync.protocol import ChangeKind
 from sync.server.tables import QuarantineRow, RecordRevisionRow, VisitRevisionRow
+from synthetic import synthetic_visit
 from tests.sync.helpers import World, item_of, visit_item, visit_items
 
 

@@ -16,7 +16,6 @@ from models.amendment import Amendment, FieldChange
 from models.canonical import canonical_json
 from models.concern import Acknowledgement
 from models.receipt import ReceiptStatus, RecordKind
-from models.synthetic import generate_caseload
 from sync import protocol
 from sync.protocol import ChangeKind, PushItem, canonical_text
 from sync.server.tables import (
@@ -26,6 +25,7 @@ from sync.server.tables import (
     VisitRevisionRow,
     table_of,
 )
+from synthetic import generate_caseload
 from tests.sync.helpers import World, amendment_item, item_of, visit_item
 
 

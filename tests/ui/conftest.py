@@ -12,7 +12,7 @@ import pytest
 
 from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 from tests.services.conftest import PASSPHRASE, SERVER, Network, make_session
 from tests.sync.helpers import World, make_world
 

@@ -19,8 +19,8 @@ from mobile.ui.viewmodels.labels import counted, waiting_words
 from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line, waited_words
 from models.enums import PractitionerRole
 from models.rules import Step
-from models.synthetic import SyntheticCaseload, generate_caseload
 from sync.server import services as sv
+from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import FAST_KDF, Network, make_session
 from tests.store.conftest import caseload_changes

@@ -12,7 +12,7 @@ from mobile.ui.viewmodels.fields import REVIEW, FieldKind, Page
 from mobile.ui.viewmodels.recorder import VisitRecorder
 from models.enums import ObservationCategory, RecordStatus, VoiceMethod, YesNo
 from models.rules import Step
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 from tests.ui.conftest import PASSPHRASE, Clock
 from tests.ui.journey import fill_people, record_complete_visit
 from tests.ui.test_app_vms import household_of_two

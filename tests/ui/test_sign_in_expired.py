@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel, Screen
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE
 from tests.ui.test_app_vms import submit_one

@@ -12,7 +12,7 @@ import pytest
 from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.views.shell import Shell
-from models.synthetic import SyntheticCaseload
+from synthetic import SyntheticCaseload
 from tests.services.conftest import Network
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE, Clock, idle

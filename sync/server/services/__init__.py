@@ -11,7 +11,7 @@ from sync.server.services.admin import (
     set_recovery_key,
 )
 from sync.server.services.auth import Refused, enrol_device, issue_enrolment_code
-from sync.server.services.caseload import allocate_child, load_caseload, load_synthetic_caseload
+from sync.server.services.caseload import allocate_child, load_caseload
 from sync.server.services.common import Actor, ApiError, StaffRole
 from sync.server.services.pull import child_record, pull_changes, visit_record
 from sync.server.services.push import push_items
@@ -52,7 +52,6 @@ __all__ = [
     "issue_enrolment_code",
     "list_devices",
     "load_caseload",
-    "load_synthetic_caseload",
     "mark_for_review",
     "pull_changes",
     "push_items",

@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 
 from models.caseload import Child, ContactRestriction, Household, Person
 from models.concern import ConcernReceived
-from models.synthetic import SyntheticCaseload
 from sync import protocol
 from sync.protocol import ChangeKind, SeenData
 from sync.server.db import Database, insert_rows
@@ -41,7 +40,6 @@ __all__ = [
     "allocate_child",
     "child_snapshot",
     "load_caseload",
-    "load_synthetic_caseload",
     "seen_data",
 ]
 
@@ -123,7 +121,7 @@ def load_caseload(
     concerns: Iterable[ConcernReceived] = (),
     now: datetime,
 ) -> int:
-    """Add caseload reference data (e.g. models.synthetic) and emit each allocated child's
+    """Add caseload reference data (e.g. synthetic.load) and emit each allocated child's
     snapshot. Returns the number of change rows written."""
     with db.write() as s:
         log = OrgLog(s, org_id)
@@ -230,20 +228,6 @@ def load_caseload(
         log.flush()
         audit.flush()
         return written
-
-
-def load_synthetic_caseload(*, db: Database, load: SyntheticCaseload, now: datetime) -> int:
-    """A synthetic caseload (demo, tests, benchmarks) into its own organisation."""
-    return load_caseload(
-        db=db,
-        org_id=load.organisation_id,
-        households=load.households,
-        people=load.people,
-        children=load.children,
-        restrictions=load.restrictions,
-        concerns=load.concerns,
-        now=now,
-    )
 
 
 def allocate_child(

@@ -8,7 +8,7 @@ from models.canonical import canonical_json
 from models.enums import PractitionerRole, RecordStatus
 from models.nhs_number import is_valid_nhs_number
 from models.rules import check_visit
-from models.synthetic import FIRST_NAMES, SURNAMES, TOWN, generate_caseload
+from synthetic.caseloads import FIRST_NAMES, SURNAMES, TOWN, generate_caseload
 
 
 def _fingerprint(load) -> list[bytes]:
