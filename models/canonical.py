@@ -10,14 +10,28 @@ from pydantic import BaseModel, ValidationError
 
 from models.errors import RecordFormatError
 
-__all__ = ["canonical_json", "content_hash", "describe_validation_error", "parse_record"]
+__all__ = [
+    "canonical_json",
+    "canonical_text",
+    "content_hash",
+    "describe_validation_error",
+    "parse_record",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def canonical_text(data: Any) -> str:
+    """The canonical JSON of JSON-like data (a record's model_dump(mode="json"), or a plain dict):
+    keys sorted, no spaces, text as it is. ValueError for NaN or infinities, which no record's
+    JSON form holds. The one canonical form: content hashes are over it."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
 def canonical_json(record: BaseModel) -> bytes:
-    data = record.model_dump(mode="json")
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_text(record.model_dump(mode="json")).encode()
 
 
 def content_hash(record: BaseModel) -> str:

@@ -32,7 +32,6 @@ pushes what it holds, then sends an empty push to say its outbox is empty, which
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -41,6 +40,7 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from models.base import MAX_REVISION, Shape
+from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
@@ -108,7 +108,6 @@ __all__ = [
     "SeenData",
     "VisitRecord",
     "VisitRevisionInfo",
-    "canonical_text",
 ]
 
 PROTOCOL_VERSION = 1
@@ -230,15 +229,6 @@ class CredentialResponse(Shape):
 
 
 # --- Push ----------------------------------------------------------------------------------------
-def canonical_text(body: dict[str, Any]) -> str:
-    """A record's canonical JSON from its JSON form (record.model_dump(mode="json")): the text
-    models.canonical.canonical_json gives for the record, whose sha256 is its content_hash.
-    ValueError for NaN or infinities, which no record's JSON form holds."""
-    return json.dumps(
-        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
 class PushItem(Shape):
     """One pushed record: an OutboxItem whose body travels either as its canonical JSON text
     (`body_json`, what the client sends) or as a JSON object (`body`). Exactly one of the two."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -12,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
+from models.canonical import canonical_text
 from models.caseload import Child, ContactRestriction, Household, Person, SeenData
 from models.concern import ConcernReceived
 from models.enums import AssessedStatus, CarerRole, SafeguardingConcernNow
@@ -175,5 +175,5 @@ def _escalates(visit: Visit) -> bool:
 
 
 def dumps(data: Any) -> bytes:
-    """Canonical JSON, the same form models.canonical hashes."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """Canonical JSON (models.canonical), as bytes to seal."""
+    return canonical_text(data).encode()

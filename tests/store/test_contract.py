@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from mobile.store import (
     SyncState,
 )
 from models.amendment import Amendment, FieldChange
-from models.canonical import content_hash
+from models.canonical import canonical_text, content_hash
 from models.caseload import SeenData
 from models.concern import Acknowledgement
 from models.enums import RecordStatus, SafeguardingConcernNow, YesNo
@@ -31,7 +30,7 @@ Changes = Callable[..., list[CaseloadChange]]
 
 def canonical(body: object) -> bytes:
     """The canonical JSON the central record hashes (models.canonical, for a plain dict)."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_text(body).encode()
 
 
 def _submit(repo: Repository, visit: Visit) -> Visit:

@@ -15,13 +15,14 @@ import pytest
 import sqlalchemy as sa
 
 from models.amendment import Amendment, FieldChange
+from models.canonical import canonical_text
 from models.concern import ConcernReceived, Reporter
 from models.enums import ConcernChannel, Relationship
 from models.receipt import OutboxItem, ReceiptStatus, RecordKind
 from models.visit import Visit
 from sync import protocol
 from sync.client import SyncClient
-from sync.protocol import ChangeKind, PushItem, canonical_text
+from sync.protocol import ChangeKind, PushItem
 from sync.server import services as sv
 from sync.server.services import StaffRole
 from sync.server.tables import ChildRow, ConcernRow, QuarantineRow, RecordRevisionRow, table_of

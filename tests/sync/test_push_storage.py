@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from models.amendment import Amendment, FieldChange
-from models.canonical import canonical_json
+from models.canonical import canonical_json, canonical_text
 from models.concern import Acknowledgement
 from models.receipt import ReceiptStatus, RecordKind
 from sync import protocol
-from sync.protocol import ChangeKind, PushItem, canonical_text
+from sync.protocol import ChangeKind, PushItem
 from sync.server.tables import (
     ChangeRow,
     QuarantineRow,

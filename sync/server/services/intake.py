@@ -13,7 +13,7 @@ import pydantic_core
 
 from models.amendment import Amendment
 from models.base import storable_text
-from models.canonical import canonical_json, parse_record
+from models.canonical import canonical_json, canonical_text, parse_record
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
 from models.errors import RecordFormatError
@@ -21,7 +21,7 @@ from models.receipt import ReceiptStatus, RecordKind
 from models.rules import check_concern, check_visit, dated_after
 from models.visit import Visit
 from sync import protocol
-from sync.protocol import PushItem, canonical_text
+from sync.protocol import PushItem
 from sync.server.db import JsonText
 from sync.server.services.common import Actor
 
