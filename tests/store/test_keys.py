@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from datetime import timedelta
@@ -322,3 +323,11 @@ def test_a_store_set_up_with_argon2_says_so_where_argon2_is_missing(
         store.unlock(PASSPHRASE)
     assert store.lock_status().failed_attempts == 0
     store.close()
+
+
+def test_the_default_kdf_is_argon2id_here_and_scrypt_with_the_phones_cryptography() -> None:
+    """./dev test runs the store tests again under cryptography 43.x (SEEN_PHONE_CRYPTOGRAPHY=1),
+    where there is no Argon2: there the scrypt fallback must be what a new store gets."""
+    phone = os.environ.get("SEEN_PHONE_CRYPTOGRAPHY") == "1"
+    assert crypto.ARGON2_AVAILABLE is not phone
+    assert crypto.default_kdf_params().algorithm == ("scrypt" if phone else "argon2id")
