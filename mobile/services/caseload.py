@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_error
+from mobile.services.shapes import CaseloadRow
 from mobile.services.waiting import records_waiting
 from mobile.store.repository import Repository
 from models.caseload import PersonLink

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from mobile.services import credentials
-from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
+from mobile.services.shapes import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
 from mobile.store.repository import RecordSyncState as StoredState

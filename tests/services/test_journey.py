@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from mobile.services.api import ChildFlag, SyncRecordStatus
 from mobile.services.errors import (
     AppError,
     DeviceWipedError,
@@ -18,6 +17,7 @@ from mobile.services.errors import (
     SubmissionBlockedError,
     WrongPinError,
 )
+from mobile.services.shapes import ChildFlag, SyncRecordStatus
 from mobile.store.crypto import generate_recovery_keypair, open_recovery_wrap
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
