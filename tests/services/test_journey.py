@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mobile import codes
 from mobile.services.errors import (
     AppError,
     DeviceWipedError,
@@ -53,7 +54,7 @@ def test_enrol_refuses_a_short_pin_without_a_platform_secret_before_contacting_a
     device = make_session(world, tmp_path / "d")
     with pytest.raises(AppError) as caught:
         device.enrol(server_url=SERVER, code=world.code_for(world.worker), passphrase="1234")
-    assert caught.value.code == "session.weak_passphrase"
+    assert caught.value.code == codes.WEAK_PASSPHRASE  # the store's code, not a session's
     assert not device.is_enrolled
 
 
