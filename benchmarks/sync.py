@@ -260,7 +260,7 @@ def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
 
 
 def _end_to_end_push(report: Report, url: str, name: str) -> None:
-    from mobile.services.api import SyncRecordStatus
+    from mobile.services.shapes import SyncRecordStatus
     from sync.server.tables import VisitRevisionRow
 
     load = generate_caseload(seed=13, children=100, households=50, visits_per_child=10)

@@ -18,7 +18,8 @@ is idempotent per item, pull is a read, enrolment retries with the same device i
 secret, which the server accepts only while the credential it gave has not been used). 401, 403,
 409, 410 and other 4xx are never retried blindly: they raise at once.
 
-Errors, each with a stable `.code` (the server's, or "transport.*" for what never got an answer):
+Errors, each with a stable `.code` from sync.protocol (the server's, or one of its client-side
+codes for what got no usable answer: transport.*, protocol.bad_response, http.<status>):
 
     SyncError
     ├── TransportFailed   no usable answer after retrying (offline, timeouts, 5xx, 429): try later
@@ -194,7 +195,8 @@ class SyncClient:
             answer = self._call("POST", "/sync/push", PushResponse, body=batch)
             if len(answer.receipts) != len(batch.items):
                 raise ProtocolMismatch(
-                    "protocol.bad_response", "The server answered a different number of receipts."
+                    protocol.PROTOCOL_BAD_RESPONSE,
+                    "The server answered a different number of receipts.",
                 )
             receipts.extend(answer.receipts)
             max_seq = max(max_seq, answer.max_server_seq)
@@ -291,12 +293,13 @@ class SyncClient:
                 )
             except httpx.TimeoutException as exc:
                 last = TransportFailed(
-                    "transport.timeout", f"No answer in time ({type(exc).__name__})."
+                    protocol.TRANSPORT_TIMEOUT, f"No answer in time ({type(exc).__name__})."
                 )
                 continue
             except httpx.TransportError as exc:
                 last = TransportFailed(
-                    "transport.network", f"Could not reach the server ({type(exc).__name__})."
+                    protocol.TRANSPORT_NETWORK,
+                    f"Could not reach the server ({type(exc).__name__}).",
                 )
                 continue
             if response.status_code in RETRY_STATUSES:
@@ -318,7 +321,7 @@ class SyncClient:
                 return answer.model_validate_json(response.content)
             except ValidationError:
                 raise ProtocolMismatch(
-                    "protocol.bad_response",
+                    protocol.PROTOCOL_BAD_RESPONSE,
                     "The server's answer is not in the expected form: update the app.",
                     status=response.status_code,
                 ) from None
@@ -344,7 +347,7 @@ def _error_of(response: httpx.Response) -> tuple[str, str]:
     fallback = {
         429: protocol.RATE_LIMITED,
         503: protocol.SERVER_UNAVAILABLE,
-    }.get(response.status_code, f"http.{response.status_code}")
+    }.get(response.status_code, f"{protocol.HTTP_STATUS_PREFIX}{response.status_code}")
     return fallback, f"The server answered {response.status_code}."
 
 

@@ -59,10 +59,12 @@ __all__ = [
     "ENROL_DEVICE_KNOWN",
     "FORBIDDEN",
     "FUTURE_ALLOWANCE",
+    "HTTP_STATUS_PREFIX",
     "MAX_BODY_BYTES",
     "MAX_ITEMS",
     "MAX_PAGE",
     "NOT_FOUND",
+    "PROTOCOL_BAD_RESPONSE",
     "PROTOCOL_HEADER",
     "PROTOCOL_MISMATCH",
     "PROTOCOL_VERSION",
@@ -91,6 +93,8 @@ __all__ = [
     "SYNC_MISSING_BASE",
     "SYNC_QUARANTINE_FULL",
     "SYNC_STALE_BASE",
+    "TRANSPORT_NETWORK",
+    "TRANSPORT_TIMEOUT",
     "ChangeKind",
     "ChangesResponse",
     "ChildRecord",
@@ -162,6 +166,11 @@ RECORD_FUTURE_DATED = "record.future_dated"
 # This device has had too many items held today: this one is refused, not stored, and stays on
 # the device (in its own quarantine) to be sent again later. Audited.
 SYNC_QUARANTINE_FULL = "sync.quarantine_full"
+# --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
+TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
+TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
+PROTOCOL_BAD_RESPONSE = "protocol.bad_response"  # an answer that is not the protocol: update
+HTTP_STATUS_PREFIX = "http."  # + the status: a refusal without an ErrorBody (a proxy's page)
 
 STATUS_OF: dict[str, int] = {
     AUTH_MISSING: 401,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow
 from mobile.services.caseload_rows import build_rows
-from mobile.services.errors import app_error
+from mobile.services.errors import app_errors
+from mobile.services.shapes import CaseloadRow
 from mobile.services.waiting import records_waiting
 from mobile.store.repository import Repository
 from models.caseload import PersonLink
@@ -66,13 +66,11 @@ class CaseloadService:
         return records_waiting(self._store)
 
     def child(self, child_id: UUID) -> ChildDetail:
-        try:
+        with app_errors():
             child = self._store.get_child(child_id)
             households = {h.household_id: h for h in self._store.list_households()}
             names = {p.person_id: p.name for p in self._store.list_people()}
             concerns = self._store.list_concerns(awaiting_acknowledgement=True)
-        except Exception as exc:
-            raise app_error(exc) from exc
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -91,12 +89,10 @@ class CaseloadService:
 
     def acknowledge_concern(self, concern_id: UUID, *, action_taken: str = "") -> None:
         """A named person (this practitioner) acknowledges: it syncs back as its own record."""
-        try:
+        with app_errors():
             self._store.acknowledge_concern(
                 concern_id=concern_id,
                 by=self._practitioner_id,
                 at=self._clock(),
                 action_taken=action_taken,
             )
-        except Exception as exc:
-            raise app_error(exc) from exc

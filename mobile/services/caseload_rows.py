@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from mobile.services.api import CaseloadRow, ChildFlag
+from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.store.repository import ChildSummary
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
 from models.timescales.calendar import WorkingCalendar

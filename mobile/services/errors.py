@@ -1,25 +1,30 @@
-"""The app's error tree: every failure a practitioner can meet, with a stable code and plain words.
+"""The app's error tree, and the one place an error becomes the words on the screen (`app_error`).
 
-    AppError (.code, .message: what to do next)
-    ├── WrongPinError           .remaining_attempts, .retry_after_seconds
-    ├── LockedOutError          too many wrong PINs: only online recovery unlocks
-    ├── SessionLockedError      the app locked (idle or by hand): unlock to carry on
-    ├── SubmissionBlockedError  the visit breaks recording rules; .check lists every problem
-    ├── RecordLockedError       a submitted visit was edited: amend it instead
-    ├── DeviceWipedError        the central record revoked this device; its data was erased
-    └── (plain AppError)        anything else, its code taken from the layer that raised it
+    AppError (.code from mobile/codes.py, .message: what to do next)
+    ├── WrongPinError           store.wrong_pin, store.try_again_later: .remaining_attempts,
+    │                           .retry_after_seconds
+    ├── LockedOutError          store.locked_out: only online recovery unlocks
+    ├── SessionLockedError      store.locked (idle or by hand): unlock to carry on
+    ├── SubmissionBlockedError  visit.incomplete: the visit breaks recording rules; .check
+    ├── RecordLockedError       visit.locked: a submitted visit was edited: amend it instead
+    ├── DeviceWipedError        device.revoked, device.retiring: this device erased itself;
+    │                           store.device_wiped: found erased
+    └── (plain AppError)        any other code, from the layer that raised it
 
-The store and the sync client already speak in plain words with stable codes; `app_error()`
-carries those across so the UI handles one type and shows `.message`, never a traceback.
+The store's errors and the sync client's carry a stable `.code` (the sync client's also the
+central record's words, `.detail`); `app_error()` maps by that code, so this module imports
+neither the store (and cryptography) nor the sync client (and httpx), and every view-model can
+import it. Services wrap their work in `app_errors()`: whatever fails leaves as an AppError.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from mobile.store import errors as store_errors
+from mobile import codes
 from models import errors as model_errors
-from sync import client as sync_errors
 
 if TYPE_CHECKING:
     from models.rules import Check
@@ -33,34 +38,39 @@ __all__ = [
     "SubmissionBlockedError",
     "WrongPinError",
     "app_error",
+    "app_errors",
 ]
 
 
 class AppError(Exception):
-    def __init__(self, message: str, *, code: str = "app.error") -> None:
+    def __init__(self, message: str, *, code: str) -> None:
         self.message = message
         self.code = code
         super().__init__(message)
 
+    @classmethod
+    def of(cls, code: str) -> AppError:
+        """The app's own refusal `code`, in the catalogue's words."""
+        return cls(codes.WORDS[code], code=code)
+
 
 class WrongPinError(AppError):
-    def __init__(self, message: str, *, remaining_attempts: int, retry_after_seconds: int) -> None:
+    def __init__(
+        self, message: str, *, code: str, remaining_attempts: int, retry_after_seconds: int
+    ) -> None:
         self.remaining_attempts = remaining_attempts
         self.retry_after_seconds = retry_after_seconds
-        super().__init__(message, code="session.wrong_pin")
+        super().__init__(message, code=code)
 
 
 class LockedOutError(AppError):
     def __init__(self, message: str) -> None:
-        super().__init__(message, code="session.locked_out")
+        super().__init__(message, code=codes.LOCKED_OUT)
 
 
 class SessionLockedError(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            "The app locked to keep records safe. Unlock to carry on: nothing was lost.",
-            code="session.locked",
-        )
+        super().__init__(codes.WORDS[codes.LOCKED], code=codes.LOCKED)
 
 
 class SubmissionBlockedError(AppError):
@@ -69,55 +79,65 @@ class SubmissionBlockedError(AppError):
         count = len(check.problems)
         super().__init__(
             f"{count} {'thing needs' if count == 1 else 'things need'} doing before you can submit.",
-            code="visit.incomplete",
+            code=codes.VISIT_INCOMPLETE,
         )
 
 
 class RecordLockedError(AppError):
     def __init__(self, message: str) -> None:
-        super().__init__(message, code="visit.locked")
+        super().__init__(message, code=codes.VISIT_LOCKED)
 
 
 class DeviceWipedError(AppError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="device.wiped")
+    """`code` says why: device.revoked or device.retiring (the central record withdrew this
+    device just now; `message` adds to the catalogue's words), store.device_wiped (found so)."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(message or codes.WORDS[code], code=code)
 
 
-def app_error(exc: Exception) -> AppError:
+def app_error(exc: BaseException) -> AppError:
     """The AppError a practitioner should see for `exc` from the store, the sync client or the
-    domain. Anything unexpected becomes a generic message (details go to the log, not the screen)."""
+    domain. Anything else becomes the catalogue's "unexpected" words (only its type is logged,
+    by whoever catches it: an exception's text may quote a record)."""
     if isinstance(exc, AppError):
         return exc
-    if isinstance(exc, store_errors.WrongPin):
-        return WrongPinError(
-            str(exc),
-            remaining_attempts=exc.remaining_attempts,
-            retry_after_seconds=exc.delay_seconds,
-        )
-    if isinstance(exc, store_errors.TryAgainLater):
-        return WrongPinError(
-            str(exc),
-            remaining_attempts=exc.remaining_attempts,
-            retry_after_seconds=exc.wait_seconds,
-        )
-    if isinstance(exc, store_errors.LockedOut):
-        return LockedOutError(str(exc))
-    if isinstance(exc, store_errors.StoreLocked):
-        return SessionLockedError()
-    if isinstance(exc, store_errors.DeviceWiped):
-        return DeviceWipedError(str(exc))
     if isinstance(exc, model_errors.SubmissionBlocked):
         return SubmissionBlockedError(exc.check)
     if isinstance(exc, model_errors.RecordLocked):
         return RecordLockedError(str(exc))
-    if isinstance(exc, store_errors.StoreError):
-        return AppError(str(exc), code=exc.code)
-    if isinstance(exc, sync_errors.SyncError):
-        return AppError(exc.detail, code=exc.code)
     if isinstance(exc, model_errors.RecordError):
-        return AppError(str(exc), code="visit.invalid")
-    return AppError(
-        "Something went wrong. What you entered is kept on this device; try again, and if it "
-        "keeps happening, tell support the time it happened.",
-        code="app.unexpected",
-    )
+        return AppError(str(exc), code=codes.VISIT_INVALID)
+    code = getattr(exc, "code", None)
+    detail = getattr(exc, "detail", None)
+    if isinstance(code, str) and isinstance(detail, str):  # the sync client's: the server's words
+        return AppError(detail, code=code)
+    if not isinstance(code, str) or code not in codes.FROM_STORE:
+        return AppError.of(codes.UNEXPECTED)
+    words = str(exc)  # the store's messages never hold personal data
+    if code in (codes.WRONG_PIN, codes.TRY_AGAIN_LATER):  # the store names the wait differently
+        wait = "delay_seconds" if code == codes.WRONG_PIN else "wait_seconds"
+        return WrongPinError(
+            words,
+            code=code,
+            remaining_attempts=getattr(exc, "remaining_attempts", 0),
+            retry_after_seconds=getattr(exc, wait, 0),
+        )
+    if code == codes.LOCKED_OUT:
+        return LockedOutError(words)
+    if code == codes.LOCKED:
+        return SessionLockedError()
+    if code == codes.DEVICE_WIPED:
+        return DeviceWipedError(code, words)
+    return AppError(words, code=code)
+
+
+@contextmanager
+def app_errors() -> Iterator[None]:
+    """`with app_errors(): ...` (or `@app_errors()`): whatever fails inside leaves as the
+    AppError a practitioner should see. The original is not chained into the traceback: its text
+    may quote a record."""
+    try:
+        yield
+    except Exception as exc:
+        raise app_error(exc) from None

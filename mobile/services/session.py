@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+from mobile import codes
 from mobile.services import credentials
 from mobile.services.caseload import CaseloadService
-from mobile.services.errors import AppError, SessionLockedError, app_error
+from mobile.services.errors import AppError, SessionLockedError, app_errors
 from mobile.services.sync import SyncService
 from mobile.services.visits import VisitService, enrolled_setting
 from mobile.store.crypto import KdfParams
@@ -32,6 +33,7 @@ from mobile.store.lockout import Keystore
 from mobile.store.policy import passphrase_policy
 from mobile.store.store import DEFAULT_IDLE_TIMEOUT, DeviceStore, LockStatus
 from sync.client import SyncClient
+from sync.protocol import EnrolResponse
 
 __all__ = ["APP_VERSION", "AboutInfo", "AppServices", "Connect", "Session"]
 
@@ -93,16 +95,13 @@ class Session:
         under `passphrase`. The passphrase is checked before anything is sent."""
         problem = self.passphrase_problem(passphrase)
         if problem:
-            raise AppError(problem, code="session.weak_passphrase")
+            raise AppError(problem, code=codes.WEAK_PASSPHRASE)
         server_url = server_url.strip().rstrip("/")
         if not server_url.startswith(("http://", "https://")):
-            raise AppError(
-                "The server address should start with https:// (ask your team manager for it).",
-                code="session.bad_server_url",
-            )
+            raise AppError.of(codes.BAD_SERVER_URL)
         # The store first (local, cannot fail on the network), so the device id the server
         # records is the store's own; if the server refuses, the empty store is erased again.
-        try:
+        with app_errors():
             store = DeviceStore.create(
                 self.data_dir,
                 passphrase=passphrase,
@@ -113,20 +112,13 @@ class Session:
                 keystore=self._keystore,
                 boot_clock=self._boot_clock,
             )
-        except Exception as exc:
-            raise app_error(exc) from None
         try:
-            answer = self._connect(server_url, None).enrol(
-                code.strip(),
-                device_id=store.device_id,
-                device_label=platform.node()[:100],
-                platform=platform.system()[:40],
-                app_version=APP_VERSION,
-            )
-        except Exception as exc:
+            with app_errors():
+                answer = self._enrol(server_url, code, store)
+        except AppError:
             store.wipe()
             store.close()
-            raise app_error(exc) from None
+            raise
         settings = {
             "server_url": server_url,
             "credential": answer.credential,
@@ -149,21 +141,11 @@ class Session:
         sent. The store must be unlocked; nothing in it changes but the credential."""
         store = self._unlocked_store()
         server_url = store.get_setting("server_url") or ""
-        try:
-            answer = self._connect(server_url, None).enrol(
-                code.strip(),
-                device_id=store.device_id,
-                device_label=platform.node()[:100],
-                platform=platform.system()[:40],
-                app_version=APP_VERSION,
-            )
-        except Exception as exc:
-            raise app_error(exc) from None
+        with app_errors():
+            answer = self._enrol(server_url, code, store)
         if str(answer.practitioner_id) != store.get_setting("practitioner_id"):
-            raise AppError(  # the central record refuses this too; never mix two caseloads
-                "This code is for someone else. Ask for a code in your own name.",
-                code="session.other_practitioner",
-            )
+            # The central record refuses this too; never mix two caseloads.
+            raise AppError.of(codes.OTHER_PRACTITIONER)
         credentials.replace(store, answer.credential)
         log.info("Device re-enrolled")
 
@@ -177,10 +159,8 @@ class Session:
 
     def unlock(self, passphrase: str) -> None:
         store = self._open_store()
-        try:
+        with app_errors():
             store.unlock(passphrase, platform_secret=self._platform_secret)
-        except Exception as exc:
-            raise app_error(exc) from None
 
     def lock(self) -> None:
         if self._store is not None:
@@ -203,20 +183,15 @@ class Session:
     def recover(self, *, unwrap: Callable[[bytes], bytes], new_passphrase: str) -> None:
         """After a forgotten PIN or a lockout: `unwrap` is the organisation opening this device's
         recovery wrap (its private key never comes here). Unsynced records are all kept."""
-        try:
+        with app_errors():
             self._open_store().recover(
                 unwrap=unwrap, new_passphrase=new_passphrase, platform_secret=self._platform_secret
             )
-        except Exception as exc:
-            raise app_error(exc) from None
 
     def change_passphrase(self, *, old: str, new: str) -> None:
-        try:
-            self._unlocked_store().change_passphrase(
-                old=old, new=new, platform_secret=self._platform_secret
-            )
-        except Exception as exc:
-            raise app_error(exc) from None
+        store = self._unlocked_store()
+        with app_errors():
+            store.change_passphrase(old=old, new=new, platform_secret=self._platform_secret)
 
     # What an unlocked session offers ----------------------------------------------------------
     def services(self) -> AppServices:
@@ -252,14 +227,22 @@ class Session:
 
     def _open_store(self) -> DeviceStore:
         if self._store is None:
-            try:
+            with app_errors():
                 self._store = DeviceStore.open(
                     self.data_dir, clock=self._clock, idle_timeout=self._idle_timeout,
                     keystore=self._keystore, boot_clock=self._boot_clock,
                 )  # fmt: skip
-            except Exception as exc:
-                raise app_error(exc) from None
         return self._store
+
+    def _enrol(self, server_url: str, code: str, store: DeviceStore) -> EnrolResponse:
+        """One enrolment attempt for this store's device id (first run, or re-enrolment)."""
+        return self._connect(server_url, None).enrol(
+            code.strip(),
+            device_id=store.device_id,
+            device_label=platform.node()[:100],
+            platform=platform.system()[:40],
+            app_version=APP_VERSION,
+        )
 
     def _unlocked_store(self) -> DeviceStore:
         store = self._open_store()

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from mobile import codes
 from mobile.services import credentials
-from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
+from mobile.services.shapes import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
 from mobile.store.repository import RecordSyncState as StoredState
@@ -42,15 +43,6 @@ from sync.client import (
 __all__ = ["SyncService"]
 
 log = logging.getLogger(__name__)
-REVOKED = (
-    "Your organisation has withdrawn this device, so its records were erased. "
-    "Contact your team manager."
-)
-RETIRED = (
-    "Your organisation has retired this device. Every record it held was sent to the central "
-    "record first, then the device was erased."
-)
-OFFLINE = "No connection to the central record. Your records are safe here and will be sent when there is a signal."
 _STATUS = {
     SyncState.PENDING: SyncRecordStatus.WAITING,
     SyncState.SENT: SyncRecordStatus.SENT,
@@ -107,18 +99,18 @@ class SyncService:
             self._needs_new_code = False
         except DeviceRetiring:  # never wipe before everything is sent: try again later
             log.warning("Central record is retiring this device: not all sent yet")
-            self._set_error(OFFLINE)
+            self._set_error(codes.WORDS[codes.OFFLINE])
         except DeviceRevoked:
-            message = self._wiped_message()
+            wiped = self._wiped()
             log.warning("Central record revoked this device: wiping")
             self._wipe()
-            raise DeviceWipedError(message) from None
+            raise wiped from None
         except AuthRefused as exc:
             log.warning("Sign-in refused by the central record (%s)", exc.code)
             self._needs_new_code = exc.code == protocol.AUTH_EXPIRED
             self._set_error(app_error(exc).message)
         except TransportFailed:
-            self._set_error(OFFLINE)
+            self._set_error(codes.WORDS[codes.OFFLINE])
         except AppError as exc:
             self._set_error(exc.message)
         except StoreLocked:  # the app locked (idle) mid-sync: the outbox is intact
@@ -171,16 +163,20 @@ class SyncService:
             self._store.reset_cursor()
             self._pull(client)
 
-    def _wiped_message(self) -> str:
+    def _wiped(self) -> DeviceWipedError:
+        """What the practitioner is told once this device has erased itself (counted before)."""
         if not self._retiring:
-            return REVOKED
+            return DeviceWipedError(codes.DEVICE_REVOKED)
         try:
             drafts = len(self._store.list_drafts())
         except Exception:  # locked or unreadable: the count is a courtesy
             drafts = 0
-        if drafts:
-            return f"{RETIRED} {drafts} unfinished {'draft was' if drafts == 1 else 'drafts were'} never submitted, so not sent."
-        return RETIRED
+        if not drafts:
+            return DeviceWipedError(codes.DEVICE_RETIRING)
+        unsent = f"{drafts} unfinished {'draft was' if drafts == 1 else 'drafts were'} never submitted, so not sent."
+        return DeviceWipedError(
+            codes.DEVICE_RETIRING, f"{codes.WORDS[codes.DEVICE_RETIRING]} {unsent}"
+        )
 
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
         while True:

@@ -1,4 +1,4 @@
-"""The store's error tree. Each error has a stable `code` (the UI maps codes to words in one place)
+"""The store's error tree. Each error has a stable `code` from the app's catalogue (mobile/codes.py)
 and a message in plain words that says what to do next. Messages never hold personal data.
 
 StoreError                          store.error
@@ -26,6 +26,8 @@ SubmissionBlocked (.check), AmendmentRejected (.check), RecordFormatError.
 
 from __future__ import annotations
 
+from mobile import codes
+
 __all__ = [
     "AlreadyAcknowledged",
     "AlreadySetUp",
@@ -51,32 +53,32 @@ __all__ = [
 class StoreError(Exception):
     """Base of every error the store raises itself."""
 
-    code = "store.error"
+    code = codes.STORE_ERROR
 
 
 class NotSetUp(StoreError):
-    code = "store.not_set_up"
+    code = codes.NOT_SET_UP
 
     def __init__(self) -> None:
         super().__init__("This device has not been set up yet: enrol it and choose a PIN.")
 
 
 class AlreadySetUp(StoreError):
-    code = "store.already_set_up"
+    code = codes.ALREADY_SET_UP
 
     def __init__(self) -> None:
         super().__init__("This device is already set up: unlock it with your PIN.")
 
 
 class StoreLocked(StoreError):
-    code = "store.locked"
+    code = codes.LOCKED
 
     def __init__(self) -> None:
         super().__init__("The app is locked: enter your PIN to carry on. Nothing was lost.")
 
 
 class WrongPin(StoreError):
-    code = "store.wrong_pin"
+    code = codes.WRONG_PIN
 
     def __init__(self, remaining_attempts: int, delay_seconds: int) -> None:
         self.remaining_attempts = remaining_attempts
@@ -89,7 +91,7 @@ class WrongPin(StoreError):
 
 
 class TryAgainLater(StoreError):
-    code = "store.try_again_later"
+    code = codes.TRY_AGAIN_LATER
 
     def __init__(self, wait_seconds: int, remaining_attempts: int) -> None:
         self.wait_seconds = wait_seconds
@@ -101,7 +103,7 @@ class TryAgainLater(StoreError):
 
 
 class LockedOut(StoreError):
-    code = "store.locked_out"
+    code = codes.LOCKED_OUT
 
     def __init__(self) -> None:
         super().__init__(
@@ -111,7 +113,7 @@ class LockedOut(StoreError):
 
 
 class PlatformSecretMissing(StoreError):
-    code = "store.platform_secret_missing"
+    code = codes.PLATFORM_SECRET_MISSING
 
     def __init__(self) -> None:
         super().__init__(
@@ -121,7 +123,7 @@ class PlatformSecretMissing(StoreError):
 
 
 class WeakPassphrase(StoreError):
-    code = "store.weak_passphrase"
+    code = codes.WEAK_PASSPHRASE
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
@@ -129,7 +131,7 @@ class WeakPassphrase(StoreError):
 
 
 class RecoveryUnavailable(StoreError):
-    code = "store.recovery_unavailable"
+    code = codes.RECOVERY_UNAVAILABLE
 
     def __init__(self) -> None:
         super().__init__(
@@ -139,7 +141,7 @@ class RecoveryUnavailable(StoreError):
 
 
 class RecoveryFailed(StoreError):
-    code = "store.recovery_failed"
+    code = codes.RECOVERY_FAILED
 
     def __init__(self) -> None:
         super().__init__(
@@ -149,7 +151,7 @@ class RecoveryFailed(StoreError):
 
 
 class DeviceWiped(StoreError):
-    code = "store.device_wiped"
+    code = codes.DEVICE_WIPED
 
     def __init__(self) -> None:
         super().__init__(
@@ -159,7 +161,7 @@ class DeviceWiped(StoreError):
 
 
 class KeyringDamaged(StoreError):
-    code = "store.keyring_damaged"
+    code = codes.KEYRING_DAMAGED
 
     def __init__(self, what: str) -> None:
         super().__init__(
@@ -168,7 +170,7 @@ class KeyringDamaged(StoreError):
 
 
 class KdfUnavailable(StoreError):
-    code = "store.kdf_unavailable"
+    code = codes.KDF_UNAVAILABLE
 
     def __init__(self, algorithm: str) -> None:
         self.algorithm = algorithm
@@ -179,7 +181,7 @@ class KdfUnavailable(StoreError):
 
 
 class SchemaTooNew(StoreError):
-    code = "store.schema_too_new"
+    code = codes.SCHEMA_TOO_NEW
 
     def __init__(self, found: int, supported: int) -> None:
         self.found = found
@@ -191,7 +193,7 @@ class SchemaTooNew(StoreError):
 
 
 class RecordNotFound(StoreError, LookupError):
-    code = "store.not_found"
+    code = codes.NOT_FOUND
 
     def __init__(self, table: str, record_id: object) -> None:
         self.table = table
@@ -200,7 +202,7 @@ class RecordNotFound(StoreError, LookupError):
 
 
 class AlreadyAcknowledged(StoreError):
-    code = "store.already_acknowledged"
+    code = codes.ALREADY_ACKNOWLEDGED
 
     def __init__(self, concern_id: object) -> None:
         self.concern_id = str(concern_id)
@@ -210,7 +212,7 @@ class AlreadyAcknowledged(StoreError):
 class CorruptRecord(StoreError):
     """One record that cannot be read: named, with what to do. Lists skip it and report it."""
 
-    code = "store.corrupt_record"
+    code = codes.CORRUPT_RECORD
 
     def __init__(self, table: str, record_id: object, what_to_do: str) -> None:
         self.table = table

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobile.services.api import ChildFlag
 from mobile.services.session import Session
+from mobile.services.shapes import ChildFlag
 from seen_cli.demo import CHILDREN, DEMO_PASSPHRASE, seen_command
 from tests.e2e.conftest import free_port
 

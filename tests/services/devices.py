@@ -16,8 +16,8 @@ from uuid import UUID
 import httpx
 import sqlalchemy as sa
 
-from mobile.services.api import SyncRecordStatus
 from mobile.services.session import Session
+from mobile.services.shapes import SyncRecordStatus
 from sync.client import SyncClient
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow, table_of
 from synthetic import SyntheticCaseload, synthetic_visit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mobile.services.api import ChildFlag
 from mobile.services.caseload_rows import age_text, build_rows
+from mobile.services.shapes import ChildFlag
 from mobile.store.repository import ChildSummary
 from models.enums import ServiceContext
 from models.timescales import default_rules

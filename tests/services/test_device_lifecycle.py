@@ -14,6 +14,7 @@ import pytest
 from mobile.services.errors import DeviceWipedError
 from mobile.services.session import Session
 from mobile.ui.viewmodels.enrol import EnrolViewModel
+from sync import protocol
 from sync.server import services as sv
 from sync.server.services import Actor, StaffRole
 from sync.server.tables import RecordReviewRow
@@ -119,6 +120,7 @@ def test_a_retired_device_sends_what_it_holds_then_wipes_and_says_so(
         sync.sync_now()
 
     assert "retired" in wiped.value.message and "sent" in wiped.value.message
+    assert wiped.value.code == protocol.DEVICE_RETIRING  # the code the central record sent
     assert copies_on_server(world, ids) == {i: (1, 1) for i in ids}
     assert world.count(RecordReviewRow) == 2
     assert not session.is_enrolled
@@ -141,6 +143,7 @@ def test_a_lost_device_wipes_at_once(session: Session, world: World) -> None:
         sync.sync_now()
 
     assert "withdrawn" in wiped.value.message
+    assert wiped.value.code == protocol.DEVICE_REVOKED  # never a code of the app's own
     assert copies_on_server(world, ids) == {ids[0]: (0, 0)}  # what the admin confirmed
     assert not session.is_enrolled
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mobile.services.api import ChildFlag, SyncRecordStatus
+from mobile import codes
 from mobile.services.errors import (
     AppError,
     DeviceWipedError,
@@ -18,6 +18,7 @@ from mobile.services.errors import (
     SubmissionBlockedError,
     WrongPinError,
 )
+from mobile.services.shapes import ChildFlag, SyncRecordStatus
 from mobile.store.crypto import generate_recovery_keypair, open_recovery_wrap
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
@@ -53,7 +54,7 @@ def test_enrol_refuses_a_short_pin_without_a_platform_secret_before_contacting_a
     device = make_session(world, tmp_path / "d")
     with pytest.raises(AppError) as caught:
         device.enrol(server_url=SERVER, code=world.code_for(world.worker), passphrase="1234")
-    assert caught.value.code == "session.weak_passphrase"
+    assert caught.value.code == codes.WEAK_PASSPHRASE  # the store's code, not a session's
     assert not device.is_enrolled
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from mobile.services.api import SyncRecordStatus
+from mobile.services.shapes import SyncRecordStatus
 from models.enums import YesNo
 from synthetic import synthetic_visit
 from tests.services.devices import copies_on_server, receipts_on_server, record_visits, settled

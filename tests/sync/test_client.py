@@ -3,14 +3,18 @@ No disk, no network."""
 
 from __future__ import annotations
 
+import ast
 import gzip
 import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
 import pytest
 
+import sync.client
 from models.receipt import OutboxItem, RecordKind
 from sync import protocol
 from sync.client import (
@@ -100,7 +104,7 @@ def test_gives_up_after_max_attempts_with_transport_failed() -> None:
     script = Script(httpx.ConnectError("offline"))
     with pytest.raises(TransportFailed) as caught:
         script.client(max_attempts=4).changes(None)
-    assert caught.value.code == "transport.network"
+    assert caught.value.code == protocol.TRANSPORT_NETWORK
     assert len(script.requests) == 4
 
 
@@ -211,3 +215,27 @@ def test_enrol_keeps_the_credential() -> None:
 
 def test_item_kinds_are_stable_wire_strings() -> None:
     assert [k.value for k in RecordKind] == ["visit", "amendment", "concern", "acknowledgement"]
+
+
+def test_the_client_makes_up_no_code_outside_the_protocol_catalogue() -> None:
+    """Every code the client names itself is a sync.protocol constant (its client-side section),
+    never a string written in sync/client.py."""
+    source = ast.parse(Path(sync.client.__file__).read_text())
+    literals = {
+        node.value
+        for node in ast.walk(source)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert not {text for text in literals if re.fullmatch(r"[a-z_]+\.[a-z_]+", text)}
+    script = Script(httpx.ReadTimeout("slow"))
+    with pytest.raises(TransportFailed) as slow:
+        script.client(max_attempts=1).changes(None)
+    bad = Script(httpx.Response(200, json={"not": "a page"}))
+    with pytest.raises(ProtocolMismatch) as garbled:
+        bad.client().changes(None)
+    proxy = Script(httpx.Response(403, text="<html>no</html>"))
+    with pytest.raises(ServerRejected) as page:
+        proxy.client().changes(None)
+    assert slow.value.code == protocol.TRANSPORT_TIMEOUT
+    assert garbled.value.code == protocol.PROTOCOL_BAD_RESPONSE
+    assert page.value.code == f"{protocol.HTTP_STATUS_PREFIX}403"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from mobile.ui.viewmodels.fields import FieldKind, Page
-from mobile.ui.viewmodels.recorder import VisitRecorder
+from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.rules import Step
 
 

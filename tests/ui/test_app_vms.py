@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
-from mobile.services.api import CaseloadRow, ChildFlag, RecordSyncState, SyncRecordStatus
 from mobile.services.caseload import CaseloadService
 from mobile.services.session import Session
+from mobile.services.shapes import CaseloadRow, ChildFlag, RecordSyncState, SyncRecordStatus
 from mobile.store import DeviceStore
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.caseload import CaseloadFilter, CaseloadSort, CaseloadViewModel, row_text

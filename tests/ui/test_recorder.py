@@ -9,7 +9,7 @@ from mobile.services.session import Session
 from mobile.services.visits import VisitService
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, Page
-from mobile.ui.viewmodels.recorder import VisitRecorder
+from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.enums import ObservationCategory, RecordStatus, VoiceMethod, YesNo
 from models.rules import Step
 from synthetic import SyntheticCaseload

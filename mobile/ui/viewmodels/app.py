@@ -15,17 +15,17 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow, RecordSyncState, SyncProgress
-from mobile.ui.viewmodels.amend import AmendViewModel, visit_summary
+from mobile.services.shapes import CaseloadRow, RecordSyncState, SyncProgress
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
 from mobile.ui.viewmodels.fields import Page, PageContext
-from mobile.ui.viewmodels.recorder import VisitRecorder
 from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
+from mobile.ui.viewmodels.visit.amend import AmendViewModel, visit_summary
+from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.visit import Visit
 
 if TYPE_CHECKING:

@@ -5,26 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from mobile.services.errors import AppError
+from mobile.services.errors import AppError, app_error
 
-__all__ = ["UNEXPECTED", "Observable", "plain_words"]
+__all__ = ["Observable", "plain_words"]
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = (
-    "Something went wrong on this device. What you typed is still here: try again, and if it "
-    "keeps happening tell your IT support."
-)
-
 
 def plain_words(exc: BaseException) -> str:
-    """The message a practitioner sees. Lower layers' exception text is never shown or logged:
-    it may hold personal data. Only the class name and stable code reach the log."""
+    """The message a practitioner sees: the words `app_error` gives (mobile/services/errors.py,
+    the one place an error becomes words). Lower layers' exception text is never logged: it may
+    hold personal data. Only the class name and stable code reach the log."""
+    shown = app_error(exc)
     if isinstance(exc, AppError):
-        log.info("app error %s", exc.code)
-        return exc.message
-    log.error("unexpected error %s", type(exc).__name__)
-    return UNEXPECTED
+        log.info("app error %s", shown.code)
+    else:
+        log.error("unexpected error %s (%s)", type(exc).__name__, shown.code)
+    return shown.message
 
 
 class Observable:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from mobile.services.api import CaseloadRow, ChildFlag
+from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import counted, label, waiting_words
 

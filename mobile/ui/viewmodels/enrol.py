@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from mobile import codes
 from mobile.ui.viewmodels.base import Observable, plain_words
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class EnrolViewModel(Observable):
             )
         except Exception as exc:
             self.error = plain_words(exc)
-            if getattr(exc, "code", "") != "session.weak_passphrase":
+            if getattr(exc, "code", "") != codes.WEAK_PASSPHRASE:
                 self.stage = EnrolStage.DEVICE  # the address or code: shown where it is typed
             return False
         finally:

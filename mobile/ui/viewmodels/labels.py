@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
-from mobile.services.api import ChildFlag, SyncRecordStatus
+from mobile.services.shapes import ChildFlag, SyncRecordStatus
 from models.enums import (
     AssessedStatus,
     CarerRole,

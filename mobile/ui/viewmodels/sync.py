@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
+from mobile.services.shapes import RecordSyncState, SyncProgress, SyncRecordStatus
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import counted, label, waiting_words
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import flet as ft
 
-from mobile.services.api import CaseloadRow
+from mobile.services.shapes import CaseloadRow
 from mobile.ui.viewmodels.caseload import (
     FILTER_WORDS,
     SORT_WORDS,

@@ -6,8 +6,8 @@ from typing import Any
 
 import flet as ft
 
-from mobile.ui.viewmodels.amend import AmendViewModel
 from mobile.ui.viewmodels.settings import SettingsViewModel
+from mobile.ui.viewmodels.visit.amend import AmendViewModel
 from mobile.ui.views.widgets import (
     action_button,
     error_text,

@@ -8,7 +8,7 @@ from typing import Any
 import flet as ft
 
 from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, Page
-from mobile.ui.viewmodels.recorder import VisitRecorder
+from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from mobile.ui.views.widgets import (
     action_button,
     choice,

@@ -1,7 +1,7 @@
 """Recording a visit step by step: the draft is saved at every step and a moment after typing stops.
 
 What the practitioner types is kept here until it is saved; a save that fails keeps it and says
-so. A page's fields come from visit_pages; actions (add a person, a concern...) from visit_edits.
+so. A page's fields come from pages; actions (add a person, a concern...) from edits.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from uuid import UUID
 from mobile.services.errors import SubmissionBlockedError
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page, PageContext
-from mobile.ui.viewmodels.visit_edits import apply_action, prune_hidden
-from mobile.ui.viewmodels.visit_pages import fields_for, pages_for, title_for
-from mobile.ui.viewmodels.visit_paths import (
+from mobile.ui.viewmodels.visit.edits import apply_action, prune_hidden
+from mobile.ui.viewmodels.visit.pages import fields_for, pages_for, title_for
+from mobile.ui.viewmodels.visit.paths import (
     FieldValue,
     PathError,
     get_value,

@@ -1,8 +1,11 @@
-"""What the app's screens may call: the services' public surface (plain Python, never flet).
+"""The shapes the services hand to the screens: plain frozen data, never flet, never the store's.
 
-The UI's view-models depend on these shapes and methods only. Every method is keyword-only where it
-takes more than one argument; every error is a mobile.services.errors.AppError subclass carrying a
-stable `code` and a plain-words `message` (what to do next).
+    CaseloadRow (.flags: ChildFlag)     one child on the caseload screen
+    RecordSyncState (.status)           one record on the Sync screen: waiting, sent, acknowledged...
+    SyncProgress                        the Sync screen's counts and its last problem, in plain words
+
+Errors the services raise are mobile.services.errors.AppError, each with a stable `code` from
+mobile/codes.py and a plain-words `message` (what to do next).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from mobile.ui.viewmodels.fields import (
     PageContext,
 )
 from mobile.ui.viewmodels.labels import choices
-from mobile.ui.viewmodels.visit_people import concern_fields, people_fields, person_name
+from mobile.ui.viewmodels.visit.people import concern_fields, people_fields, person_name
 from models.enums import (
     CarerRole,
     ChildCommunication,
