@@ -33,7 +33,7 @@ from sync.protocol import (
 from sync.server import services
 from sync.server.db import Database, migrate
 from sync.server.middleware import AccessLog, BodyLimit, CatchAll, client_address
-from sync.server.services import Actor, ApiError
+from sync.server.services import Actor, Refusal
 from sync.server.settings import Settings
 
 __all__ = ["create_app"]
@@ -60,7 +60,7 @@ class _EnrolLimiter:
                 window.popleft()
             if window and len(window) >= self.per_minute:
                 wait = int(60 - (now - window[0])) + 1
-                raise ApiError(
+                raise Refusal(
                     protocol.RATE_LIMITED,
                     "Too many wrong enrolment codes: wait a minute and try again.",
                     headers={"Retry-After": str(wait)},
@@ -93,8 +93,8 @@ def _describe(errors: list[dict[str, Any]]) -> str:
 
 
 def _install_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(Refusal)
+    async def api_error(_request: Request, exc: Refusal) -> JSONResponse:
         return _error(exc.code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -169,7 +169,7 @@ def create_app(settings: Settings) -> FastAPI:
         seen_protocol: Annotated[str | None, Header(alias=protocol.PROTOCOL_HEADER)] = None,
     ) -> None:
         if seen_protocol is not None and seen_protocol.strip() != str(protocol.PROTOCOL_VERSION):
-            raise ApiError(
+            raise Refusal(
                 protocol.PROTOCOL_MISMATCH,
                 "This app version cannot talk to the central record: update the app. Nothing "
                 "waiting to be sent is lost.",
@@ -178,7 +178,7 @@ def create_app(settings: Settings) -> FastAPI:
     refusals = services.RefusalAudit(db, clock)
     renew_after = settings.credential_ttl / 2
 
-    def refused(action: str, exc: ApiError, request: Request) -> None:
+    def refused(action: str, exc: Refusal, request: Request) -> None:
         refusals.record(
             action=action,
             code=getattr(exc, "outcome", exc.code),
@@ -199,12 +199,12 @@ def create_app(settings: Settings) -> FastAPI:
             if authorization:
                 scheme, _, value = authorization.partition(" ")
                 if scheme.lower() != "bearer" or not value.strip():
-                    raise ApiError(protocol.AUTH_INVALID, "Sign-in must be a Bearer credential.")
+                    raise Refusal(protocol.AUTH_INVALID, "Sign-in must be a Bearer credential.")
                 credential = value.strip()
             return services.check_credential(
                 db=db, credential=credential, now=clock(), renew_after=renew_after
             )
-        except ApiError as exc:
+        except Refusal as exc:
             refused("auth.refused", exc, request)
             raise
 
@@ -213,7 +213,7 @@ def create_app(settings: Settings) -> FastAPI:
     def actor(auth: SignedIn, request: Request) -> Actor:
         try:
             services.refuse_retiring(auth)
-        except ApiError as exc:
+        except Refusal as exc:
             refused("auth.refused", exc, request)
             raise
         return auth.actor
@@ -242,7 +242,7 @@ def create_app(settings: Settings) -> FastAPI:
             return services.enrol_device(
                 db=db, request=body, now=clock(), credential_ttl=settings.credential_ttl
             )
-        except ApiError as exc:
+        except Refusal as exc:
             if exc.code in (protocol.ENROL_CODE_INVALID, protocol.ENROL_CODE_EXPIRED):
                 limiter.failed(client)
             refused("enrol.refused", exc, request)
@@ -271,7 +271,7 @@ def create_app(settings: Settings) -> FastAPI:
                 practitioner_id=who.practitioner_id,
                 device_id=who.device_id,
             )
-            raise ApiError(protocol.REQUEST_INVALID, "device_id is not this device's id.")
+            raise Refusal(protocol.REQUEST_INVALID, "device_id is not this device's id.")
         if auth.retiring_since is not None and not body.items:  # "my outbox is empty"
             raise services.finish_retirement(db=db, actor=who, now=now)
         result = services.push_items(
