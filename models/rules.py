@@ -22,11 +22,11 @@ from models.enums import (
     ReasonNotSeen,
     ReasonNotSeenAlone,
     Relationship,
-    SafeguardingConcernNow,
     ServiceContext,
     VisitOutcome,
     YesNo,
 )
+from models.flags import escalates
 from models.nhs_number import is_valid_nhs_number
 from models.visit import ChildOutcome, PersonPresent, Visit
 
@@ -168,9 +168,7 @@ def _visit_problems(visit: Visit) -> Iterator[Problem]:
             "safeguarding_concern_now",
             "Say whether there is a safeguarding concern now (choose 'none' if not).",
         )
-    elif visit.safeguarding_concern_now != SafeguardingConcernNow.NONE and not _text(
-        visit.escalation_notes
-    ):
+    elif escalates(visit) and not _text(visit.escalation_notes):
         yield Problem(
             "escalation_notes",
             "You recorded a safeguarding concern: say what you did and who you told.",

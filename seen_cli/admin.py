@@ -52,11 +52,11 @@ def _fail(message: str) -> None:
 
 
 def _call(action: Callable[[], Any]) -> Any:
-    from sync.server.services import ApiError
+    from sync.server.services import Refusal
 
     try:
         return action()
-    except ApiError as exc:
+    except Refusal as exc:
         _fail(exc.detail)
 
 

@@ -43,6 +43,7 @@ from models.base import MAX_REVISION, Shape
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
+from models.flags import FlagKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 
@@ -296,13 +297,6 @@ class ChangeKind(StrEnum):
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
-
-
-class FlagKind(StrEnum):
-    CHILD_NOT_SEEN = "child_not_seen"
-    PREVENTED_FROM_SEEING_ALONE = "prevented_from_seeing_alone"
-    SAFEGUARDING_CONCERN_NOW = "safeguarding_concern_now"
-    RESTRICTED_ADULT_CARING = "restricted_adult_caring"
 
 
 class FlagData(Shape):

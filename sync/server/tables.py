@@ -6,19 +6,27 @@ migrations in `migrations/`; a test checks the two never drift apart.
 
 Append-only: record_revision, visit_revision, change, audit_event (a trigger refuses UPDATE/DELETE
 on the audit log). Caseload rows (child, household, person...) keep the current state; every change
-to them is also written to `change`, which devices read in order.
+to them is also written to `change`, which devices read in order. Column types: columns.py.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from sync.server.columns import (
+    UTCDateTime,
+    body_field,
+    body_type,
+    json_field,
+    json_type,
+    time_field,
+)
 
 __all__ = [
     "AllocationRow",
@@ -51,58 +59,11 @@ __all__ = [
 ]
 
 
-class UTCDateTime(sa.TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive text) and PostgreSQL alike."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTCDateTime column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def json_type(*, none_as_null: bool = False) -> sa.types.TypeEngine[Any]:
-    """JSON (JSONB on PostgreSQL). With none_as_null, None is SQL NULL rather than JSON null."""
-    return sa.JSON(none_as_null=none_as_null).with_variant(
-        JSONB(none_as_null=none_as_null), "postgresql"
-    )
-
-
-def body_type(*, none_as_null: bool = False) -> sa.types.TypeEngine[Any]:
-    """A record body (accepted or held): written once, read whole, never queried inside, so on
-    PostgreSQL `json` (the text as written) rather than `jsonb` (parsed to binary on every write,
-    several times dearer). An accepted record's body is its canonical JSON, the very text its
-    content_hash is the sha256 of, so it is kept byte for byte."""
-    return sa.JSON(none_as_null=none_as_null)
-
-
-def _body(*, nullable: bool = False) -> Any:
-    return Field(sa_column=sa.Column(body_type(none_as_null=nullable), nullable=nullable))
-
-
 class ServerTable(SQLModel, registry=registry()):
     """Base of every server table: its own metadata."""
 
 
 metadata = ServerTable.metadata
-
-
-def _ts(*, nullable: bool = False, index: bool = False) -> Any:
-    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
-
-
-def _json(*, nullable: bool = False) -> Any:
-    return Field(sa_column=sa.Column(json_type(), nullable=nullable))
 
 
 class OrganisationRow(ServerTable, table=True):
@@ -113,7 +74,7 @@ class OrganisationRow(ServerTable, table=True):
     cursor_floor: int = 0  # cursors below this (tombstones compacted away) get 410
     # The organisation's X25519 recovery public key (base64); its private key is never here.
     recovery_public_key: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _ts()
+    created_at: datetime = time_field()
 
 
 class OrgSeqRow(ServerTable, table=True):
@@ -140,21 +101,21 @@ class PractitionerRow(ServerTable, table=True):
     display_name: str = Field(max_length=200)
     role: str = Field(max_length=40)  # sync.server.services.StaffRole
     scope_version: int = 1  # bumped when what this practitioner may see changes shape
-    created_at: datetime = _ts()
+    created_at: datetime = time_field()
 
 
 class HouseholdRow(ServerTable, table=True):
     __tablename__ = "household"
     household_id: UUID = Field(primary_key=True)
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
-    data: dict[str, Any] = _json()
+    data: dict[str, Any] = json_field()
 
 
 class PersonRow(ServerTable, table=True):
     __tablename__ = "person"
     person_id: UUID = Field(primary_key=True)
     org_id: str = Field(foreign_key="organisation.org_id", index=True, max_length=64)
-    data: dict[str, Any] = _json()
+    data: dict[str, Any] = json_field()
 
 
 class ChildRow(ServerTable, table=True):
@@ -166,10 +127,10 @@ class ChildRow(ServerTable, table=True):
         default=None, foreign_key="practitioner.practitioner_id", index=True
     )
     team_id: UUID | None = Field(default=None, foreign_key="team.team_id", index=True)
-    data: dict[str, Any] = _json()  # models.caseload.Child without links
-    last_visit_at: datetime | None = _ts(nullable=True)
+    data: dict[str, Any] = json_field()  # models.caseload.Child without links
+    last_visit_at: datetime | None = time_field(nullable=True)
     last_visit_id: UUID | None = None
-    last_seen_at: datetime | None = _ts(nullable=True)
+    last_seen_at: datetime | None = time_field(nullable=True)
     last_seen_visit_id: UUID | None = None
     next_visit_due: date | None = None
 
@@ -180,7 +141,7 @@ class PersonLinkRow(ServerTable, table=True):
     org_id: str = Field(foreign_key="organisation.org_id", max_length=64)
     person_id: UUID = Field(foreign_key="person.person_id", index=True)
     child_id: UUID = Field(foreign_key="child.child_id", index=True)
-    data: dict[str, Any] = _json()  # models.caseload.PersonLink
+    data: dict[str, Any] = json_field()  # models.caseload.PersonLink
 
 
 class RestrictionRow(ServerTable, table=True):
@@ -189,7 +150,7 @@ class RestrictionRow(ServerTable, table=True):
     org_id: str = Field(foreign_key="organisation.org_id", max_length=64)
     person_id: UUID = Field(foreign_key="person.person_id", index=True)
     child_id: UUID = Field(foreign_key="child.child_id", index=True)
-    data: dict[str, Any] = _json()  # models.caseload.ContactRestriction
+    data: dict[str, Any] = json_field()  # models.caseload.ContactRestriction
 
 
 class AllocationRow(ServerTable, table=True):
@@ -200,8 +161,8 @@ class AllocationRow(ServerTable, table=True):
     org_id: str = Field(foreign_key="organisation.org_id", max_length=64)
     child_id: UUID = Field(foreign_key="child.child_id", index=True)
     practitioner_id: UUID = Field(foreign_key="practitioner.practitioner_id")
-    started_at: datetime = _ts()
-    ended_at: datetime | None = _ts(nullable=True)
+    started_at: datetime = time_field()
+    ended_at: datetime | None = time_field(nullable=True)
 
 
 class ConcernRow(ServerTable, table=True):
@@ -213,9 +174,9 @@ class ConcernRow(ServerTable, table=True):
     )
     concern_id: UUID = Field(primary_key=True)
     revision: int = 1  # 1 when received; +1 when acknowledged
-    data: dict[str, Any] = _json()  # models.concern.ConcernReceived
+    data: dict[str, Any] = json_field()  # models.concern.ConcernReceived
     source_record_id: UUID  # the concern itself, or the visit it was recorded in
-    acknowledged_at: datetime | None = _ts(nullable=True)
+    acknowledged_at: datetime | None = time_field(nullable=True)
 
 
 class ConcernChildRow(ServerTable, table=True):
@@ -249,10 +210,10 @@ class RecordRevisionRow(ServerTable, table=True):
     kind: str = Field(max_length=20)
     base_revision: int | None = None
     content_hash: str = Field(max_length=64)
-    body: dict[str, Any] | None = _body(nullable=True)
+    body: dict[str, Any] | None = body_field(nullable=True)
     practitioner_id: UUID
     device_id: UUID
-    received_at: datetime = _ts()
+    received_at: datetime = time_field()
     server_seq: int = Field(sa_type=sa.BigInteger)
 
 
@@ -267,9 +228,9 @@ class VisitRevisionRow(ServerTable, table=True):
     revision: int = Field(primary_key=True)
     practitioner_id: UUID
     kind: str = Field(max_length=20)
-    body: dict[str, Any] = _body()  # models.visit.Visit
-    started_at: datetime | None = _ts(nullable=True)
-    received_at: datetime = _ts()
+    body: dict[str, Any] = body_field()  # models.visit.Visit
+    started_at: datetime | None = time_field(nullable=True)
+    received_at: datetime = time_field()
     received_by_practitioner_id: UUID
 
 
@@ -298,15 +259,15 @@ class QuarantineRow(ServerTable, table=True):
     kind: str = Field(max_length=20)
     base_revision: int | None = None
     content_hash: str = Field(max_length=64)
-    body: Any = _body()  # the JSON sent: a record, or text that is not JSON kept as a string
+    body: Any = body_field()  # the JSON sent: a record, or text that is not JSON kept as a string
     status: str = Field(max_length=20)  # conflict | rejected
     code: str = Field(max_length=64)
-    problems: list[str] = _json()
+    problems: list[str] = json_field()
     practitioner_id: UUID
     device_id: UUID
-    received_at: datetime = _ts()
+    received_at: datetime = time_field()
     server_seq: int = Field(sa_type=sa.BigInteger)
-    resolved_at: datetime | None = _ts(nullable=True)
+    resolved_at: datetime | None = time_field(nullable=True)
 
 
 class DeviceRow(ServerTable, table=True):
@@ -318,19 +279,21 @@ class DeviceRow(ServerTable, table=True):
     label: str = Field(default="", max_length=100)
     platform: str = Field(default="", max_length=40)
     app_version: str = Field(default="", max_length=40)
-    enrolled_at: datetime = _ts()
-    credential_expires_at: datetime = _ts()
-    revoked_at: datetime | None = _ts(nullable=True)
-    last_seen_at: datetime | None = _ts(nullable=True)
+    enrolled_at: datetime = time_field()
+    credential_expires_at: datetime = time_field()
+    revoked_at: datetime | None = time_field(nullable=True)
+    last_seen_at: datetime | None = time_field(nullable=True)
     enrolment_code_id: UUID | None = Field(default=None, foreign_key="enrolment_code.code_id")
     # A renewed credential handed out but not yet used: it replaces credential_hash when first
     # used, and until then the old credential keeps working (services/auth.py).
     pending_credential_hash: str | None = Field(
         default=None, max_length=64, unique=True, index=True
     )
-    pending_expires_at: datetime | None = _ts(nullable=True)
+    pending_expires_at: datetime | None = time_field(nullable=True)
     revoke_mode: str | None = Field(default=None, max_length=10)  # "retire" | "lost"
-    retired_at: datetime | None = _ts(nullable=True)  # a retiring device said its outbox is empty
+    retired_at: datetime | None = time_field(
+        nullable=True
+    )  # a retiring device said its outbox is empty
 
 
 class EnrolmentCodeRow(ServerTable, table=True):
@@ -339,9 +302,9 @@ class EnrolmentCodeRow(ServerTable, table=True):
     org_id: str = Field(foreign_key="organisation.org_id", max_length=64)
     practitioner_id: UUID = Field(foreign_key="practitioner.practitioner_id")
     code_hash: str = Field(max_length=64, unique=True)  # sha256 of the normalised code
-    created_at: datetime = _ts()
-    expires_at: datetime = _ts()
-    used_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = time_field()
+    expires_at: datetime = time_field()
+    used_at: datetime | None = time_field(nullable=True)
     used_by_device_id: UUID | None = None
     attempt_hash: str | None = Field(default=None, max_length=64)  # sha256 of the first attempt
 
@@ -362,10 +325,10 @@ class RecordReviewRow(ServerTable, table=True):
     device_id: UUID = Field(foreign_key="device.device_id", index=True)
     practitioner_id: UUID
     reason: str = Field(max_length=40)  # sync.protocol.ReviewData.reason
-    made_at: datetime | None = _ts(nullable=True)
-    revoked_at: datetime = _ts()
-    received_at: datetime = _ts()
-    reviewed_at: datetime | None = _ts(nullable=True)
+    made_at: datetime | None = time_field(nullable=True)
+    revoked_at: datetime = time_field()
+    received_at: datetime = time_field()
+    reviewed_at: datetime | None = time_field(nullable=True)
 
 
 class ChangeRow(ServerTable, table=True):
@@ -383,7 +346,7 @@ class ChangeRow(ServerTable, table=True):
     entity_id: UUID
     child_id: UUID | None = None
     deleted: bool = False
-    data: dict[str, Any] | None = _json(nullable=True)
+    data: dict[str, Any] | None = json_field(nullable=True)
     practitioner_id: UUID | None = None
     team_id: UUID | None = None
 
@@ -396,7 +359,7 @@ class AuditEventRow(ServerTable, table=True):
     event_id: int | None = Field(
         default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     )
-    at: datetime = _ts(index=True)
+    at: datetime = time_field(index=True)
     org_id: str | None = Field(default=None, max_length=64)
     practitioner_id: UUID | None = None
     device_id: UUID | None = None

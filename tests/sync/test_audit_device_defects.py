@@ -203,7 +203,7 @@ def test_a_retired_device_sends_what_it_holds_before_it_is_told_to_wipe(world: W
 def test_a_lost_device_is_refused_at_once_and_only_with_confirmation(world: World) -> None:
     device = world.device(world.worker)
     device_id = _device_id(world, device)
-    with pytest.raises(sv.ApiError) as unconfirmed:
+    with pytest.raises(sv.Refusal) as unconfirmed:
         sv.revoke_device(
             db=world.db, device_id=device_id, now=world.clock(), mode=sv.RevokeMode.LOST
         )

@@ -10,9 +10,9 @@ from sync.server.services.admin import (
     reset_cursors,
     set_recovery_key,
 )
-from sync.server.services.auth import Refused, enrol_device, issue_enrolment_code
+from sync.server.services.auth import RefusedCaller, enrol_device, issue_enrolment_code
 from sync.server.services.caseload import allocate_child, load_caseload
-from sync.server.services.common import Actor, ApiError, StaffRole
+from sync.server.services.common import Actor, Refusal, StaffRole
 from sync.server.services.pull import child_record, pull_changes, visit_record
 from sync.server.services.push import push_items
 from sync.server.services.refusals import RefusalAudit
@@ -32,11 +32,11 @@ from sync.server.services.signin import (
 
 __all__ = [
     "Actor",
-    "ApiError",
     "Authenticated",
     "DeviceInfo",
+    "Refusal",
     "RefusalAudit",
-    "Refused",
+    "RefusedCaller",
     "RevokeMode",
     "StaffRole",
     "allocate_child",

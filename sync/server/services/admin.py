@@ -13,7 +13,7 @@ from sqlmodel import select
 from sync import protocol
 from sync.protocol import ChangeKind
 from sync.server.db import Database
-from sync.server.services.common import ApiError, AuditLog, StaffRole
+from sync.server.services.common import AuditLog, Refusal, StaffRole
 from sync.server.tables import (
     ChangeRow,
     DeviceRow,
@@ -39,7 +39,7 @@ __all__ = [
 def create_organisation(*, db: Database, org_id: str, name: str, now: datetime) -> None:
     with db.write() as s:
         if s.get(OrganisationRow, org_id) is not None:
-            raise ApiError(protocol.REQUEST_INVALID, f"Organisation {org_id} already exists.")
+            raise Refusal(protocol.REQUEST_INVALID, f"Organisation {org_id} already exists.")
         s.add(OrganisationRow(org_id=org_id, name=name, created_at=now))
         s.flush()
         s.add(OrgSeqRow(org_id=org_id, n=0))
@@ -56,11 +56,11 @@ def set_recovery_key(*, db: Database, org_id: str, public_key: str, now: datetim
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise ApiError(protocol.REQUEST_INVALID, "A recovery key is 32 bytes, base64-encoded.")
+        raise Refusal(protocol.REQUEST_INVALID, "A recovery key is 32 bytes, base64-encoded.")
     with db.write() as s:
         org = s.get(OrganisationRow, org_id)
         if org is None:
-            raise ApiError(protocol.NOT_FOUND, f"There is no organisation {org_id}.")
+            raise Refusal(protocol.NOT_FOUND, f"There is no organisation {org_id}.")
         org.recovery_public_key = public_key
         s.add(org)
         audit = AuditLog(s, now)
@@ -74,7 +74,7 @@ def create_team(
     team_id = team_id or uuid4()
     with db.write() as s:
         if s.get(OrganisationRow, org_id) is None:
-            raise ApiError(protocol.NOT_FOUND, f"No organisation {org_id}.")
+            raise Refusal(protocol.NOT_FOUND, f"No organisation {org_id}.")
         s.add(TeamRow(team_id=team_id, org_id=org_id, name=name))
         audit = AuditLog(s, now)
         audit.add("admin.create_team", org_id=org_id, record_id=team_id)
@@ -95,13 +95,13 @@ def create_practitioner(
     practitioner_id = practitioner_id or uuid4()
     with db.write() as s:
         if s.get(OrganisationRow, org_id) is None:
-            raise ApiError(protocol.NOT_FOUND, f"No organisation {org_id}.")
+            raise Refusal(protocol.NOT_FOUND, f"No organisation {org_id}.")
         if team_id is not None:
             team = s.get(TeamRow, team_id)
             if team is None or team.org_id != org_id:
-                raise ApiError(protocol.NOT_FOUND, "No such team in this organisation.")
+                raise Refusal(protocol.NOT_FOUND, "No such team in this organisation.")
         if role == StaffRole.MANAGER and team_id is None:
-            raise ApiError(protocol.REQUEST_INVALID, "A manager must belong to a team.")
+            raise Refusal(protocol.REQUEST_INVALID, "A manager must belong to a team.")
         s.add(
             PractitionerRow(
                 practitioner_id=practitioner_id,
@@ -158,7 +158,7 @@ def compact_changes(*, db: Database, org_id: str, now: datetime) -> int:
     with db.write() as s:
         org = s.get(OrganisationRow, org_id)
         if org is None:
-            raise ApiError(protocol.NOT_FOUND, f"No organisation {org_id}.")
+            raise Refusal(protocol.NOT_FOUND, f"No organisation {org_id}.")
         s.execute(  # take the org lock: no writer interleaves
             sa.update(table_of(OrgSeqRow))
             .where(table_of(OrgSeqRow).c.org_id == org_id)
@@ -196,7 +196,7 @@ def reset_cursors(*, db: Database, org_id: str, now: datetime) -> None:
     with db.write() as s:
         org = s.get(OrganisationRow, org_id)
         if org is None:
-            raise ApiError(protocol.NOT_FOUND, f"No organisation {org_id}.")
+            raise Refusal(protocol.NOT_FOUND, f"No organisation {org_id}.")
         org.epoch += 1
         s.add(org)
         audit = AuditLog(s, now)

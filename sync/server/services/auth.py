@@ -45,7 +45,7 @@ from sqlmodel import Session, select
 from sync import protocol
 from sync.protocol import EnrolRequest, EnrolResponse
 from sync.server.db import Database
-from sync.server.services.common import ApiError, AuditLog
+from sync.server.services.common import AuditLog, Refusal
 from sync.server.tables import (
     DeviceRow,
     EnrolmentCodeRow,
@@ -55,7 +55,7 @@ from sync.server.tables import (
 
 __all__ = [
     "RETRY_WINDOW",
-    "Refused",
+    "RefusedCaller",
     "caller_ids",
     "enrol_device",
     "hash_secret",
@@ -69,8 +69,8 @@ CODE_LENGTH = 12  # ~59 bits; tries are rate-limited and codes expire
 RETRY_WINDOW = timedelta(minutes=2)
 
 
-class Refused(ApiError):
-    """An ApiError that names what is known of the refused caller, for the audit log (never the
+class RefusedCaller(Refusal):
+    """A Refusal that names what is known of the refused caller, for the audit log (never the
     secret it presented)."""
 
     def __init__(
@@ -115,7 +115,7 @@ def issue_enrolment_code(
     with db.write() as s:
         who = s.get(PractitionerRow, practitioner_id)
         if who is None:
-            raise ApiError(protocol.NOT_FOUND, "No such practitioner.")
+            raise Refusal(protocol.NOT_FOUND, "No such practitioner.")
         s.add(
             EnrolmentCodeRow(
                 code_id=uuid4(),
@@ -143,14 +143,14 @@ def enrol_device(
             select(EnrolmentCodeRow).where(EnrolmentCodeRow.code_hash == code_hash)
         ).first()
         if code is None:
-            raise Refused(
+            raise RefusedCaller(
                 protocol.ENROL_CODE_INVALID,
                 "This enrolment code is not recognised. Check it, or ask for a new one.",
                 device_id=request.device_id,
             )
         who = caller_ids(code.org_id, code.practitioner_id, request.device_id)
         if code.expires_at <= now:
-            raise Refused(
+            raise RefusedCaller(
                 protocol.ENROL_CODE_EXPIRED,
                 "This enrolment code has expired. Ask for a new one.",
                 **who,
@@ -158,7 +158,7 @@ def enrol_device(
         device = s.get(DeviceRow, request.device_id)
         if code.used_at is not None:
             if not _safe_retry(code, device, request, now):
-                raise Refused(
+                raise RefusedCaller(
                     protocol.ENROL_CODE_INVALID,
                     "This enrolment code has already been used: each code works once. Ask for "
                     "a new one.",
@@ -225,20 +225,20 @@ def _check_re_enrolment(device: DeviceRow, code: EnrolmentCodeRow, now: datetime
     """A new code for a known device: only its own practitioner's, only once its sign-in expired."""
     ids = caller_ids(device.org_id, device.practitioner_id, device.device_id)
     if device.revoked_at is not None:
-        raise Refused(
+        raise RefusedCaller(
             protocol.ENROL_DEVICE_KNOWN,
             "This device was removed from your organisation and cannot be enrolled again. "
             "Reinstall the app to enrol it as a new device.",
             **ids,
         )
     if device.practitioner_id != code.practitioner_id:
-        raise Refused(
+        raise RefusedCaller(
             protocol.ENROL_DEVICE_KNOWN,
             "This device is enrolled for someone else. Reinstall the app to enrol it for you.",
             **ids,
         )
     if device.credential_expires_at > now:
-        raise Refused(
+        raise RefusedCaller(
             protocol.ENROL_DEVICE_KNOWN,
             "This device is already enrolled and its sign-in still works: no new code is needed.",
             **ids,

@@ -22,7 +22,7 @@ from models.concern import ConcernReceived
 from sync import protocol
 from sync.protocol import ChangeKind, SeenData
 from sync.server.db import Database, insert_rows
-from sync.server.services.common import ApiError, AuditLog, ChangeDraft, ChildLike, OrgLog
+from sync.server.services.common import AuditLog, ChangeDraft, ChildLike, OrgLog, Refusal
 from sync.server.tables import (
     AllocationRow,
     ChildRow,
@@ -151,7 +151,7 @@ def load_caseload(
                 if child.allocated_to not in teams:
                     holder = s.get(PractitionerRow, child.allocated_to)
                     if holder is None or holder.org_id != org_id:
-                        raise ApiError(
+                        raise Refusal(
                             protocol.NOT_FOUND, "A child is allocated to an unknown practitioner."
                         )
                     teams[child.allocated_to] = holder.team_id
@@ -238,14 +238,14 @@ def allocate_child(
     with db.write() as s:
         child = s.get(ChildRow, child_id)
         if child is None:
-            raise ApiError(protocol.NOT_FOUND, "No such child on the central record.")
+            raise Refusal(protocol.NOT_FOUND, "No such child on the central record.")
         log = OrgLog(s, child.org_id)
         audit = AuditLog(s, now)
         new_team: UUID | None = None
         if practitioner_id is not None:
             holder = s.get(PractitionerRow, practitioner_id)
             if holder is None or holder.org_id != child.org_id:
-                raise ApiError(protocol.NOT_FOUND, "No such practitioner in this organisation.")
+                raise Refusal(protocol.NOT_FOUND, "No such practitioner in this organisation.")
             new_team = holder.team_id
         old_holder, old_team = child.allocated_to, child.team_id
         if old_holder == practitioner_id:

@@ -1,4 +1,5 @@
-"""What every service shares: the caller (Actor), scope, the org change log, audit, API errors."""
+"""What every service shares: the caller (Actor), scope, the org change log, audit, and Refusal
+(the answer refusing a request, with a stable code from sync.protocol's catalogue)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from sync.server.tables import AuditEventRow, ChangeRow, OrgSeqRow, table_of
 
 __all__ = [
     "Actor",
-    "ApiError",
     "AuditLog",
     "ChangeDraft",
     "ChildLike",
     "OrgLog",
+    "Refusal",
     "StaffRole",
     "child_in_scope",
 ]
@@ -35,8 +36,10 @@ class StaffRole(StrEnum):
     ADMIN = "ADMIN"  # administers the central record; holds no caseload
 
 
-class ApiError(Exception):
-    """An answer the API gives as ErrorBody{code, detail} with the code's HTTP status."""
+class Refusal(Exception):
+    """The central record refuses a request: a stable code from sync.protocol's catalogue and
+    what to do next in plain words, answered as ErrorBody{code, detail} with the code's HTTP
+    status (by the API) or shown as the message (by the admin commands)."""
 
     def __init__(self, code: str, detail: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(code)
@@ -128,7 +131,7 @@ class OrgLog:
             .returning(table.c.n)
         ).scalar_one_or_none()
         if start is None:
-            raise ApiError(protocol.NOT_FOUND, "This organisation is not on the central record.")
+            raise Refusal(protocol.NOT_FOUND, "This organisation is not on the central record.")
         self.start: int = start
         self.n: int = start
         self._rows: list[dict[str, Any]] = []

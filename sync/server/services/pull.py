@@ -25,7 +25,7 @@ from sync import protocol
 from sync.protocol import ChangesResponse, ChildRecord, SeenData, VisitRecord, VisitRevisionInfo
 from sync.server.db import Database
 from sync.server.services.caseload import child_shape
-from sync.server.services.common import Actor, ApiError, AuditLog, child_in_scope
+from sync.server.services.common import Actor, AuditLog, Refusal, child_in_scope
 from sync.server.tables import (
     ChangeRow,
     ChildRow,
@@ -60,7 +60,7 @@ def decode_cursor(cursor: str) -> tuple[int, int, int]:
             raise ValueError(tag)
         return int(epoch), int(scope), int(seq)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise ApiError(protocol.SYNC_CURSOR_EXPIRED, _EXPIRED) from None
+        raise Refusal(protocol.SYNC_CURSOR_EXPIRED, _EXPIRED) from None
 
 
 def pull_changes(
@@ -71,7 +71,7 @@ def pull_changes(
         org = s.get(OrganisationRow, actor.org_id)
         seq_row = s.get(OrgSeqRow, actor.org_id)
         if org is None or seq_row is None:
-            raise ApiError(protocol.NOT_FOUND, "This organisation is not on the central record.")
+            raise Refusal(protocol.NOT_FOUND, "This organisation is not on the central record.")
         watermark = seq_row.n  # read first: every row at or below it is committed and visible
         after = 0
         if cursor:
@@ -82,7 +82,7 @@ def pull_changes(
                 or after > watermark
                 or (0 < after < org.cursor_floor)
             ):
-                raise ApiError(protocol.SYNC_CURSOR_EXPIRED, _EXPIRED)
+                raise Refusal(protocol.SYNC_CURSOR_EXPIRED, _EXPIRED)
         audience = t.practitioner_id == actor.practitioner_id
         if actor.is_manager:
             audience = sa.or_(audience, t.team_id == actor.team_id)
@@ -163,10 +163,10 @@ def child_record(*, db: Database, actor: Actor, child_id: UUID, now: datetime) -
                 )
     if found is None:
         _refuse(db, actor, now, "read.child", child_id=child_id)
-        raise ApiError(protocol.NOT_FOUND, "No such child on your organisation's record.")
+        raise Refusal(protocol.NOT_FOUND, "No such child on your organisation's record.")
     if not allowed:
         _refuse(db, actor, now, "read.child", child_id=child_id)
-        raise ApiError(
+        raise Refusal(
             protocol.FORBIDDEN,
             "This child is not on your caseload. If you need to see their record, ask your manager.",
         )
@@ -209,11 +209,11 @@ def visit_record(*, db: Database, actor: Actor, visit_id: UUID, now: datetime) -
             )
     if not revisions:
         _refuse(db, actor, now, "read.visit", record_id=visit_id)
-        raise ApiError(protocol.NOT_FOUND, "No such visit on your organisation's record.")
+        raise Refusal(protocol.NOT_FOUND, "No such visit on your organisation's record.")
     author = revisions[0].practitioner_id == actor.practitioner_id
     if not author and not any(child_in_scope(actor, c) for c in children):
         _refuse(db, actor, now, "read.visit", record_id=visit_id)
-        raise ApiError(protocol.FORBIDDEN, "This visit is not about a child on your caseload.")
+        raise Refusal(protocol.FORBIDDEN, "This visit is not about a child on your caseload.")
     with db.write() as s:
         audit = AuditLog(s, now, actor)
         for c in children:

@@ -25,7 +25,7 @@ from models.receipt import Receipt
 from sync import protocol
 from sync.protocol import ChangeKind, PushItem, ReviewData
 from sync.server.db import Database
-from sync.server.services.common import Actor, ApiError, AuditLog, ChangeDraft, OrgLog
+from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
 from sync.server.tables import DeviceRow, RecordReviewRow, table_of
 
 __all__ = ["RevokeMode", "finish_retirement", "mark_for_review", "revoke_device"]
@@ -46,7 +46,7 @@ def revoke_device(
 ) -> bool:
     """Revoke one device (see the module docstring). False if unknown."""
     if mode == RevokeMode.LOST and not confirm_unsent_lost:
-        raise ApiError(
+        raise Refusal(
             protocol.REQUEST_INVALID,
             "Revoking a lost or stolen device erases whatever it has not yet sent. Confirm that "
             "those records will be lost, or retire the device instead so it sends them first.",
@@ -72,7 +72,7 @@ def revoke_device(
         return True
 
 
-def finish_retirement(*, db: Database, actor: Actor, now: datetime) -> ApiError:
+def finish_retirement(*, db: Database, actor: Actor, now: datetime) -> Refusal:
     """A retiring device said its outbox is empty: from now on it is refused. Returns the
     answer to give it (raise it)."""
     t = table_of(DeviceRow)
@@ -85,7 +85,7 @@ def finish_retirement(*, db: Database, actor: Actor, now: datetime) -> ApiError:
         audit = AuditLog(s, now, actor)
         audit.add("device.retired")
         audit.flush()
-    return ApiError(
+    return Refusal(
         protocol.DEVICE_REVOKED,
         "Everything this device held has reached the central record. It has been retired: "
         "wipe all its data now.",

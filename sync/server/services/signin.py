@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sync import protocol
 from sync.protocol import CredentialResponse
 from sync.server.db import Database
-from sync.server.services.auth import Refused, caller_ids, hash_secret, new_credential
+from sync.server.services.auth import RefusedCaller, caller_ids, hash_secret, new_credential
 from sync.server.services.common import Actor, AuditLog, StaffRole
 from sync.server.tables import DeviceRow, PractitionerRow, table_of
 
@@ -39,10 +39,10 @@ def check_credential(
     *, db: Database, credential: str | None, now: datetime, renew_after: timedelta | None = None
 ) -> Authenticated:
     """Who presents `credential`. A pending credential used for the first time replaces the
-    device's current one here. Raises Refused (401) for a missing, unknown, expired or revoked
+    device's current one here. Raises RefusedCaller (401) for a missing, unknown, expired or revoked
     credential. `renew_after`: offer renewal when less than this is left (half the lifetime)."""
     if not credential:
-        raise Refused(
+        raise RefusedCaller(
             protocol.AUTH_MISSING, "Sign-in is missing: enrol this device with your organisation."
         )
     presented = hash_secret(credential)
@@ -56,7 +56,7 @@ def check_credential(
             .where(sa.or_(d.credential_hash == presented, d.pending_credential_hash == presented))
         ).first()
     if device is None:
-        raise Refused(
+        raise RefusedCaller(
             protocol.AUTH_INVALID,
             "This device's sign-in is not recognised: enrol it again with a new code.",
         )
@@ -66,7 +66,7 @@ def check_credential(
     retiring_since = None
     if device.revoked_at is not None:
         if device.revoke_mode != RETIRE or device.retired_at is not None:
-            raise Refused(
+            raise RefusedCaller(
                 protocol.DEVICE_REVOKED,
                 "This device has been removed from your organisation. Wipe all its data now; "
                 "ask your administrator to enrol a device again.",
@@ -75,7 +75,7 @@ def check_credential(
         retiring_since = device.revoked_at
     # A retiring device may still send what it holds after its sign-in expired: nothing else.
     if retiring_since is None and (expires is None or expires <= now):
-        raise Refused(
+        raise RefusedCaller(
             protocol.AUTH_EXPIRED,
             "This device's sign-in has expired: ask for a new enrolment code. Nothing on the "
             "device is lost.",
@@ -138,7 +138,7 @@ def authenticate(*, db: Database, credential: str | None, now: datetime) -> Acto
 def refuse_retiring(auth: Authenticated) -> None:
     if auth.retiring_since is not None:
         a = auth.actor
-        raise Refused(
+        raise RefusedCaller(
             protocol.DEVICE_RETIRING,
             "This device is being retired by your organisation. Wipe it once it has sent "
             "everything it holds: the app does both for you.",

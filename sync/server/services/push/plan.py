@@ -1,6 +1,6 @@
 """What accepting a pushed item would do: its checks against the central record (scope, base
 revision, identity of amendments) and its effects (a visit revision, last seen, flags, concerns),
-planned by Planner and applied by push.py's batch once nothing refused it. Reads only the
+planned by Planner and applied by the batch (batch.py) once nothing refused it. Reads only the
 caller's organisation's rows."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.amendment import Amendment
 from models.canonical import canonical_json
+from models.caseload import ContactRestriction
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import CarerRole
 from models.errors import RecordError
@@ -27,8 +27,9 @@ from sync.protocol import ChangeKind, PushItem
 from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
-from sync.server.services.intake import Held, Parsed, Record, future_dated, held, rejected
-from sync.server.services.push_rules import (
+from sync.server.services.push import queries
+from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
+from sync.server.services.push.rules import (
     ChildState,
     Latest,
     scope_problem,
@@ -36,17 +37,9 @@ from sync.server.services.push_rules import (
     unknown_child,
     visit_flags,
 )
-from sync.server.tables import (
-    ChildRow,
-    ConcernChildRow,
-    ConcernRow,
-    RestrictionRow,
-    table_of,
-)
+from sync.server.tables import ConcernChildRow, ConcernRow
 
 __all__ = ["Plan", "Planner"]
-
-_CHILD = table_of(ChildRow)
 
 
 @dataclass
@@ -66,7 +59,7 @@ class Planner:
     latest_allowed: datetime  # now + future_allowance: no contact counts after it
     audit: AuditLog
     children: dict[UUID, ChildState]  # this organisation's children only
-    restrictions: dict[UUID, list[RestrictionRow]]
+    restrictions: dict[UUID, list[ContactRestriction]]  # by person
     concerns: dict[UUID, ConcernRow]
     latest: dict[UUID, Latest]
     visit_rows: list[dict[str, Any]]
@@ -74,13 +67,8 @@ class Planner:
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
-        if wanted:
-            c = _CHILD.c
-            query = sa.select(*(c[name] for name in ChildState.COLUMNS)).where(
-                c.org_id == self.actor.org_id, c.child_id.in_(wanted)
-            )
-            for row in self.s.execute(query):
-                self.children[row.child_id] = ChildState(*row)
+        for child in queries.children(self.s, self.actor.org_id, wanted):
+            self.children[child.child_id] = child
 
     def _load_restrictions(self, visits: list[Visit]) -> None:
         carers = {
@@ -91,12 +79,7 @@ class Planner:
         } - set(self.restrictions)
         if not carers:
             return
-        for r in self.s.exec(
-            select(RestrictionRow).where(
-                RestrictionRow.org_id == self.actor.org_id,
-                RestrictionRow.person_id.in_(carers),  # type: ignore[attr-defined]
-            )
-        ):
+        for r in queries.restrictions_on(self.s, self.actor.org_id, carers):
             self.restrictions.setdefault(r.person_id, []).append(r)
         self._load_children({r.child_id for rs in self.restrictions.values() for r in rs})
 

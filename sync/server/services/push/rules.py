@@ -1,5 +1,6 @@
-"""The decisions a push makes, without the database: scope, last seen, flags, the held-item
-summary a change feed carries, and the quota on held items. push.py reads and writes the rows.
+"""The decisions a push makes, without the database: scope, last seen, the flags a visit raises
+(models.flags) as the change feed carries them, the held-item summary a change feed carries,
+and the quota on held items. queries.py reads and writes the rows.
 """
 
 from __future__ import annotations
@@ -7,23 +8,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
-from models.enums import CarerRole, ReasonNotSeenAlone, SafeguardingConcernNow, YesNo
+from models.flags import RestrictionLike
+from models.flags import visit_flags as raised_flags
 from models.receipt import Receipt, ReceiptStatus
 from models.visit import Visit
 from sync import protocol
-from sync.protocol import FlagData, FlagKind
+from sync.protocol import FlagData
 from sync.server.services.common import Actor, child_in_scope
-from sync.server.services.intake import Held, rejected
+from sync.server.services.push.intake import Held, rejected
 
 __all__ = [
     "HELD_QUOTA_WINDOW",
     "Accepted",
     "ChildState",
     "Latest",
-    "RestrictionLike",
     "held_receipt",
     "quarantine_full",
     "quarantine_summary_id",
@@ -33,7 +34,6 @@ __all__ = [
     "visit_flags",
 ]
 
-_FLAG_NS = UUID("6f1d3a52-8c3e-4c36-9a43-54c3b9c1d7a1")
 _QUARANTINE_NS = UUID("0b6f8f0e-7a51-4a0c-9d8e-2f6a3c1b5e47")
 HELD_QUOTA_WINDOW = timedelta(days=1)  # Settings.held_per_device_per_day counts over this
 
@@ -149,70 +149,30 @@ def see(child: ChildState, visit: Visit, *, seen: bool, latest: datetime) -> boo
     return changed
 
 
-class RestrictionLike(Protocol):
-    @property
-    def restriction_id(self) -> UUID: ...
-    @property
-    def child_id(self) -> UUID: ...
-    @property
-    def data(self) -> dict[str, Any]: ...
-
-
 def visit_flags(
     visit: Visit,
     children: Mapping[UUID, ChildState],
     restrictions: Mapping[UUID, Sequence[RestrictionLike]],
 ) -> dict[UUID, tuple[ChildState, dict[str, Any]]]:
-    """What a manager (and the allocated worker) must see about this visit, by a flag id stable
-    across revisions: an amendment that clears a reason clears its flag."""
+    """The flags `visit` raises (models.flags) on the organisation's children, as the change
+    feed carries them (FlagData), by their flag id: the same for every revision of the visit."""
     flags: dict[UUID, tuple[ChildState, dict[str, Any]]] = {}
-    seen_f2f = set(visit.child_seen_face_to_face)
-
-    def flag(child_id: UUID, kind: FlagKind, reason: str = "", **extra: Any) -> None:
-        child = children.get(child_id)
+    for f in raised_flags(visit, restrictions):
+        child = children.get(f.child_id)
         if child is None:
-            return
-        key = f"{visit.visit_id}:{child_id}:{kind}:{extra.get('person_id') or ''}"
+            continue
         data = FlagData(
-            flag=kind,
-            child_id=child_id,
+            flag=f.kind,
+            child_id=f.child_id,
             visit_id=visit.visit_id,
             revision=visit.revision,
             practitioner_id=visit.practitioner_id,
             visit_started_at=visit.started_at,
-            reason=reason,
-            **extra,
+            reason=f.reason,
+            person_id=f.person_id,
+            restriction_id=f.restriction_id,
         )
-        flags[uuid5(_FLAG_NS, key)] = (child, data.model_dump(mode="json"))
-
-    concern_now = visit.safeguarding_concern_now
-    for o in visit.children:
-        if o.child_id not in seen_f2f:
-            reason = o.reason_not_seen.value if o.reason_not_seen else "NOT_FACE_TO_FACE"
-            flag(o.child_id, FlagKind.CHILD_NOT_SEEN, reason)
-        if o.child_seen == YesNo.YES and (
-            o.reason_not_seen_alone == ReasonNotSeenAlone.PARENT_CARER_PREVENTED
-        ):
-            flag(o.child_id, FlagKind.PREVENTED_FROM_SEEING_ALONE, o.reason_not_seen_alone.value)
-        if concern_now is not None and concern_now != SafeguardingConcernNow.NONE:
-            flag(o.child_id, FlagKind.SAFEGUARDING_CONCERN_NOW, concern_now.value)
-    on = (visit.started_at or visit.created_on_device_at).date()
-    for person in visit.persons_present:
-        if person.role_in_care in (None, CarerRole.NONE):
-            continue
-        for r in restrictions.get(person.person_id, []):
-            expires = r.data.get("expires_on")
-            if expires is not None and expires < on.isoformat():
-                continue
-            cared_for = {rel.child_id for rel in person.relationships}
-            for child_id in {*cared_for, r.child_id}:
-                flag(
-                    child_id,
-                    FlagKind.RESTRICTED_ADULT_CARING,
-                    str(r.data.get("restriction_type", "")),
-                    person_id=person.person_id,
-                    restriction_id=r.restriction_id,
-                )
+        flags[f.flag_id] = (child, data.model_dump(mode="json"))
     return flags
 
 

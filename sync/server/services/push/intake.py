@@ -1,6 +1,6 @@
 """What a pushed item is, checked without the database: its record, the canonical JSON its hash is
 over, its identity and the recording rules. Anything wrong is Held (rejected, with the messages);
-push.py decides the rest (dedupe, scope, effects) inside the write transaction."""
+the batch (batch.py) decides the rest (dedupe, scope, effects) inside the write transaction."""
 
 from __future__ import annotations
 

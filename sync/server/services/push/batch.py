@@ -1,25 +1,7 @@
-"""Push: store each item in the same transaction as its dedupe check; receipts after commit.
-
-Per item, in request order:
-  same (record_id, revision) already accepted, same hash   -> duplicate: the original receipt
-  same (record_id, revision) already accepted, other hash  -> conflict (held for a person)
-  an amendment/acknowledgement of a stale or missing base  -> conflict (held)
-  fails parsing, its hash, identity, device, date, scope   -> rejected (held, with the messages)
-  or the rules
-  otherwise                                                -> accepted, with its effects:
-      a visit revision, last-seen dates, flags for the manager, concerns for the allocated worker.
-Held items (conflict/rejected) go to `quarantine`, and one summary row per device and record to
-the practitioner's and team's change feed; the same held item sent again gets the same receipt.
-Beyond `held_per_day` held items from one device, an item is refused (sync.quarantine_full),
-audited but not stored: the device keeps it. Nothing a device sent is dropped.
-
-Every lookup is the caller's organisation's: another organisation's record id is a new id here.
-An amendment passes the same identity (models.lifecycle) and scope checks as a first revision,
-on the visit it results in.
-
-What needs no database (the record, its hash, identity, the rules: intake.py) is checked before
-the org lock is taken; then one transaction: the lock, one dedupe lookup for the whole batch,
-the effects, and every row written in bulk (insert_rows) before the commit.
+"""One push, in one transaction: the org lock, the batch's rows read at once (queries.py), each
+item deduplicated, planned (plan.py) and accepted or held, in request order, then every row
+written in bulk before the commit; the receipts only after it. The rules are in __init__.py's
+docstring.
 """
 
 from __future__ import annotations
@@ -29,27 +11,22 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.amendment import Amendment
+from models.caseload import ContactRestriction
 from models.concern import ConcernReceived
 from models.ids import new_id
 from models.receipt import OutboxItem, Receipt, ReceiptStatus, RecordKind
 from models.visit import Visit
 from sync import protocol
 from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
-from sync.server.db import Database, insert_rows
+from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
-from sync.server.services.intake import (
-    Held,
-    Parsed,
-    as_received,
-    held,
-    parse_item,
-)
-from sync.server.services.push_plan import Planner
-from sync.server.services.push_rules import (
+from sync.server.services.push import queries
+from sync.server.services.push.intake import Held, Parsed, as_received, held, parse_item
+from sync.server.services.push.plan import Planner
+from sync.server.services.push.rules import (
     HELD_QUOTA_WINDOW,
     Accepted,
     ChildState,
@@ -59,16 +36,7 @@ from sync.server.services.push_rules import (
     quarantine_summary_id,
 )
 from sync.server.settings import HELD_PER_DEVICE_PER_DAY
-from sync.server.tables import (
-    ChildRow,
-    ConcernRow,
-    QuarantineRow,
-    RecordRevisionRow,
-    RestrictionRow,
-    VisitChildRow,
-    VisitRevisionRow,
-    table_of,
-)
+from sync.server.tables import ConcernRow, QuarantineRow
 
 __all__ = ["push_items"]
 
@@ -99,33 +67,16 @@ class _Batch(Planner):
         self.audit = AuditLog(session, now, actor)
         self.parsed = parsed
         record_ids = sorted({item.record_id for item in items})
-        rr = table_of(RecordRevisionRow).c
-        self.accepted: dict[tuple[UUID, int], Any] = {
-            (r.record_id, r.revision): r
-            for r in session.execute(
-                sa.select(
-                    rr.receipt_id, rr.record_id, rr.revision, rr.kind, rr.content_hash,
-                    rr.server_seq, rr.received_at,
-                ).where(rr.org_id == org, rr.record_id.in_(record_ids))
-            )
-        }  # fmt: skip
-        q = table_of(QuarantineRow).c
+        self.accepted: dict[tuple[UUID, int], Any] = queries.accepted_revisions(
+            session, org, record_ids
+        )
         self.held: dict[tuple[UUID, int, str], Any] = {}  # rows: the receipt, never the body
         self.held_of: dict[UUID, int] = {}  # this device's held items, by record
-        for h in session.execute(
-            sa.select(
-                q.receipt_id, q.record_id, q.revision, q.content_hash, q.status, q.code,
-                q.problems, q.server_seq, q.received_at, q.device_id,
-            ).where(q.org_id == org, q.record_id.in_(record_ids))
-        ):  # fmt: skip
+        for h in queries.held_items(session, org, record_ids):
             self.held[(h.record_id, h.revision, h.content_hash)] = h
             if h.device_id == actor.device_id:
                 self.held_of[h.record_id] = self.held_of.get(h.record_id, 0) + 1
-        self.held_today: int = session.execute(
-            sa.select(sa.func.count())
-            .select_from(table_of(QuarantineRow))
-            .where(q.device_id == actor.device_id, q.received_at > now - HELD_QUOTA_WINDOW)
-        ).scalar_one()
+        self.held_today = queries.held_since(session, actor.device_id, now - HELD_QUOTA_WINDOW)
         records = [p.record for p in parsed if isinstance(p, Parsed)]
         visits = [r for r in records if isinstance(r, Visit)]
         concerns = [r for r in records if isinstance(r, ConcernReceived)]
@@ -135,16 +86,7 @@ class _Batch(Planner):
         self.children: dict[UUID, ChildState] = {}  # this organisation's children only
         self._load_children(child_ids)
         amended = [r.amends_visit_id for r in records if isinstance(r, Amendment)]
-        self.latest: dict[UUID, Latest] = {}
-        if amended:
-            vr = table_of(VisitRevisionRow).c
-            for v in session.execute(
-                sa.select(vr.visit_id, vr.revision, vr.body).where(
-                    vr.org_id == org, vr.visit_id.in_(amended)
-                )
-            ):
-                if v.visit_id not in self.latest or v.revision > self.latest[v.visit_id].revision:
-                    self.latest[v.visit_id] = Latest(v.revision, body=v.body)
+        self.latest: dict[UUID, Latest] = queries.latest_revisions(session, org, amended)
         # Accepted rows are written in bulk at the end (flush), in this same transaction.
         self.revision_rows: list[dict[str, Any]] = []
         self.visit_rows: list[dict[str, Any]] = []
@@ -152,34 +94,18 @@ class _Batch(Planner):
         acked = [it.record_id for it in items if it.kind == RecordKind.ACKNOWLEDGEMENT]
         acked += [q.concern_id for q in concerns]
         acked += [q.concern_id for v in visits for q in v.concerns_received]
-        self.concerns: dict[UUID, ConcernRow] = {}
-        if acked:
-            self.concerns = {
-                c.concern_id: c
-                for c in session.exec(
-                    select(ConcernRow).where(
-                        ConcernRow.org_id == org,
-                        ConcernRow.concern_id.in_(acked),  # type: ignore[attr-defined]
-                    )
-                )
-            }
-        self.restrictions: dict[UUID, list[RestrictionRow]] = {}
+        self.concerns: dict[UUID, ConcernRow] = queries.concerns(session, org, acked)
+        self.restrictions: dict[UUID, list[ContactRestriction]] = {}
         self._load_restrictions(visits)
 
     def flush(self) -> None:
-        changed = [
-            {f"b_{name}": getattr(child, name) for name in _SEEN_COLUMNS}
-            for child in self.children.values()
-            if child.changed
-        ]
-        if changed:
-            self.s.execute(_UPDATE_SEEN, changed)
-        for table, rows in (
-            (RecordRevisionRow, self.revision_rows),
-            (VisitRevisionRow, self.visit_rows),
-            (VisitChildRow, self.visit_child_rows),
-        ):
-            insert_rows(self.s, table_of(table), rows)
+        queries.write_seen(self.s, self.children.values())
+        queries.write_accepted(
+            self.s,
+            revisions=self.revision_rows,
+            visits=self.visit_rows,
+            visit_children=self.visit_child_rows,
+        )
         self.log.flush()
         self.audit.flush()
 
@@ -310,15 +236,6 @@ class _Batch(Planner):
         self.held[(item.record_id, item.revision, item.content_hash)] = row
         self.audit.add(f"push.{item.kind}.{why.status}", record_id=item.record_id, outcome=why.code)
         return held_receipt(row)
-
-
-_CHILD = table_of(ChildRow)
-_SEEN_COLUMNS = (*ChildState.COLUMNS[4:], "child_id")
-_UPDATE_SEEN = (
-    sa.update(_CHILD)
-    .where(_CHILD.c.child_id == sa.bindparam("b_child_id"))
-    .values({name: sa.bindparam(f"b_{name}") for name in _SEEN_COLUMNS[:-1]})
-)
 
 
 def push_items(

@@ -1,0 +1,23 @@
+"""The API's routes, one APIRouter per resource; what they are given is deps.py's.
+
+health     GET /healthz
+devices    POST /enrol, POST /devices/credential
+push       POST /sync/push
+changes    GET /sync/changes
+records    GET /children/{child_id}, GET /visits/{visit_id}
+"""
+
+from fastapi import APIRouter
+
+from sync.server.routes import changes, devices, health, push, records
+
+__all__ = ["ROUTERS"]
+
+# In this order in the OpenAPI document.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    devices.router,
+    push.router,
+    changes.router,
+    records.router,
+)
