@@ -12,6 +12,7 @@ from models.enums import (
     Relationship,
     SafeguardingConcernNow,
 )
+from models.flags import escalates
 from models.visit import PersonPresent, Visit
 
 __all__ = ["concern_fields", "people_fields", "person_name"]
@@ -134,7 +135,7 @@ def concern_fields(visit: Visit, ctx: PageContext) -> list[FieldSpec]:
             tuple(choices(SafeguardingConcernNow)),
         ),
     ]  # fmt: skip
-    if visit.safeguarding_concern_now not in (None, SafeguardingConcernNow.NONE):
+    if escalates(visit):
         out.append(
             FieldSpec(
                 "escalation_notes",
