@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from mobile.services import credentials
-from mobile.services.api import RecordSyncState, SyncProgress, SyncRecordStatus
+from mobile.services.api import RecordSyncState, SyncProgress
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
-from mobile.store.repository import RecordSyncState as StoredState
-from mobile.store.repository import Repository, SyncState
+from mobile.store.repository import Repository, StoredSyncState
+from models.receipt import SyncState
 from sync import protocol
 from sync.client import (
     AuthRefused,
@@ -51,13 +51,6 @@ RETIRED = (
     "record first, then the device was erased."
 )
 OFFLINE = "No connection to the central record. Your records are safe here and will be sent when there is a signal."
-_STATUS = {
-    SyncState.PENDING: SyncRecordStatus.WAITING,
-    SyncState.SENT: SyncRecordStatus.SENT,
-    SyncState.ACKNOWLEDGED: SyncRecordStatus.ACKNOWLEDGED,
-    SyncState.REJECTED: SyncRecordStatus.REJECTED,
-    SyncState.CONFLICT: SyncRecordStatus.CONFLICT,
-}
 _TITLES = {
     "visit": "Visit",
     "amendment": "Amendment",
@@ -219,7 +212,7 @@ class SyncService:
                 record_id=state.record_id,
                 kind=str(state.kind),
                 title=_TITLES.get(str(state.kind), "Record"),
-                status=_STATUS[state.state],
+                status=state.state,
                 # When it was saved, never when it was last tried: offline for days, it says so.
                 saved_at=state.queued_at,
                 waited=None if state.state.settled else max(now - state.queued_at, timedelta(0)),
@@ -236,7 +229,7 @@ class SyncService:
             for state in self._states()
         ]
 
-    def _states(self) -> list[StoredState]:
+    def _states(self) -> list[StoredSyncState]:
         try:
             return self._store.sync_state()
         except StoreLocked:

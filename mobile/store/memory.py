@@ -26,7 +26,7 @@ from mobile.store.repository import (
     Listing,
     QuarantinedItem,
     ReceiptsResult,
-    RecordSyncState,
+    StoredSyncState,
     SyncState,
 )
 from models.amendment import Amendment
@@ -249,12 +249,12 @@ class MemoryRepository(MemoryCaseload):
                     counts["conflicts"] += 1
         return ReceiptsResult(unmatched=unmatched, **counts)
 
-    def sync_state(self, *, record_id: UUID | None = None) -> list[RecordSyncState]:
+    def sync_state(self, *, record_id: UUID | None = None) -> list[StoredSyncState]:
         def state(
             out: Out, value: SyncState, since: datetime, receipt: Receipt | None
-        ) -> RecordSyncState:
+        ) -> StoredSyncState:
             in_outbox = value not in (SyncState.REJECTED, SyncState.ACKNOWLEDGED)
-            return RecordSyncState(
+            return StoredSyncState(
                 out.record_id, out.revision, out.kind, out.subject_id, value, since,
                 out.created_at, receipt, out.attempts if in_outbox else 0,
                 out.sent_at if in_outbox else None,

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Generic, Protocol, TypeVar, overload
 from uuid import UUID
 
@@ -33,7 +32,7 @@ from mobile.store.errors import CorruptRecord
 from models.amendment import Amendment
 from models.caseload import Child, ContactRestriction, Household, Person
 from models.concern import ConcernReceived
-from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
+from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind, SyncState
 from models.visit import Visit
 
 __all__ = [
@@ -43,8 +42,8 @@ __all__ = [
     "Listing",
     "QuarantinedItem",
     "ReceiptsResult",
-    "RecordSyncState",
     "Repository",
+    "StoredSyncState",
     "SyncState",
 ]
 
@@ -75,20 +74,10 @@ class Listing(Generic[T]):
         return self.items[index]
 
 
-class SyncState(StrEnum):
-    PENDING = "pending"  # in the outbox, not yet sent
-    SENT = "sent"  # sent at least once, no answer stored yet
-    ACKNOWLEDGED = "acknowledged"  # the central record's receipt is stored
-    REJECTED = "rejected"  # in quarantine, with the central record's reasons
-    CONFLICT = "conflict"  # kept in the outbox for a person to resolve
-
-    @property
-    def settled(self) -> bool:
-        return self is SyncState.ACKNOWLEDGED
-
-
 @dataclass(frozen=True)
-class RecordSyncState:
+class StoredSyncState:
+    """One record's sync state as the store holds it (the screen's shape: services.api)."""
+
     record_id: UUID
     revision: int
     kind: RecordKind
@@ -180,7 +169,7 @@ class Repository(Protocol):
     ) -> Listing[OutboxItem]: ...
     def mark_sent(self, items: Sequence[OutboxItem]) -> None: ...
     def record_receipts(self, receipts: Sequence[Receipt]) -> ReceiptsResult: ...
-    def sync_state(self, *, record_id: UUID | None = None) -> list[RecordSyncState]: ...
+    def sync_state(self, *, record_id: UUID | None = None) -> list[StoredSyncState]: ...
     def pending_count(self) -> int: ...
     def list_quarantine(self) -> Listing[QuarantinedItem]: ...
     def requeue_quarantined(self, record_id: UUID, revision: int) -> None: ...

@@ -15,7 +15,7 @@ from mobile.store.repository import (
     Listing,
     QuarantinedItem,
     ReceiptsResult,
-    RecordSyncState,
+    StoredSyncState,
     SyncState,
 )
 from mobile.store.sqlite_base import SqliteBase, log
@@ -139,7 +139,7 @@ class SyncMixin(SqliteBase):
             log.info("%d receipts matched nothing in the outbox (already stored)", len(unmatched))
         return ReceiptsResult(unmatched=unmatched, **counts)
 
-    def sync_state(self, *, record_id: UUID | None = None) -> list[RecordSyncState]:
+    def sync_state(self, *, record_id: UUID | None = None) -> list[StoredSyncState]:
         """Every record this device has sent or will send, with its honest state."""
         rid = None if record_id is None else str(record_id)
         with self._read() as (db, key):
@@ -175,7 +175,7 @@ class SyncMixin(SqliteBase):
                 if detail is not None:
                     receipt = self._receipt(key, record, rev, detail, state)
                 states.append(
-                    RecordSyncState(
+                    StoredSyncState(
                         record_id=UUID(record),
                         revision=rev,
                         kind=RecordKind(kind),
