@@ -3,8 +3,8 @@
 Never says "done" while anything is pending. Honest per-record states come from the store, which
 keeps a record in the outbox until the central record's receipt is stored.
 
-    push  pending_outbox -> mark_sent -> client.push -> record_receipts   (repeat until empty)
-    pull  get_cursor -> client.changes -> apply_caseload_changes(page, cursor)   (until has_more=False)
+    push  next_batch -> mark_sent -> client.push -> store_receipts   (outbox.py; until empty)
+    pull  cursor -> client.changes -> apply_caseload_changes(page, cursor)   (caseload.py)
     410 cursor expired: the outbox was pushed first, so reset the cursor and pull from the start
     401 device revoked (lost or stolen): wipe the store (crypto-erase), then tell the practitioner
     401 device retiring: push everything, say the outbox is empty, then wipe and say so
@@ -23,10 +23,13 @@ from uuid import UUID
 
 from mobile.services import credentials
 from mobile.services.api import RecordSyncState, SyncProgress
+from mobile.services.caseload import CURSOR_KEY, apply_caseload_changes, reset_caseload
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
+from mobile.services.outbox import mark_sent, next_batch, store_receipts
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
-from mobile.store.repository import Repository, StoredSyncState
+from mobile.store.shapes import StoredSyncState
+from mobile.store.unit_of_work import DeviceRecords
 from models.receipt import SyncState
 from sync import protocol
 from sync.client import (
@@ -63,12 +66,13 @@ class SyncService:
     def __init__(
         self,
         *,
-        store: Repository,
+        store: DeviceRecords,
         clock: Callable[[], datetime],
         connect: Callable[[str, str | None], SyncClient],
         wipe: Callable[[], None],
     ) -> None:
         self._store = store
+        self._uow = store.unit_of_work()
         self._wipe = wipe
         self._clock = clock
         self._connect = connect
@@ -161,14 +165,15 @@ class SyncService:
         except CursorExpired:
             log.info("Central record asked this device to start its download again")
             self._push(client, device_id)  # never discard unsynced data: push first
-            self._store.reset_cursor()
+            reset_caseload(uow=self._uow)
             self._pull(client)
 
     def _wiped_message(self) -> str:
         if not self._retiring:
             return REVOKED
         try:
-            drafts = len(self._store.list_drafts())
+            with self._uow as uow:
+                drafts = len(uow.visits.drafts())
         except Exception:  # locked or unreadable: the count is a courtesy
             drafts = 0
         if drafts:
@@ -177,16 +182,16 @@ class SyncService:
 
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
         while True:
-            items = list(self._store.pending_outbox(limit=100, max_bytes=1_000_000))
+            items = list(next_batch(uow=self._uow))
             if not items:
                 return
-            self._store.mark_sent(items)
+            mark_sent(uow=self._uow, items=items)
             answer = client.push(items, device_id=device_id)
-            self._store.record_receipts(answer.receipts)
+            store_receipts(uow=self._uow, receipts=answer.receipts)
 
     def _pull(self, client: SyncClient) -> None:
-        for page in client.iter_changes(self._store.get_cursor()):
-            self._store.apply_caseload_changes(page.changes, cursor=page.cursor)
+        for page in client.iter_changes(self._store.get_setting(CURSOR_KEY)):
+            apply_caseload_changes(uow=self._uow, changes=page.changes, cursor=page.cursor)
 
     # What the screen shows ---------------------------------------------------------------------
     def progress(self) -> SyncProgress:
@@ -231,7 +236,8 @@ class SyncService:
 
     def _states(self) -> list[StoredSyncState]:
         try:
-            return self._store.sync_state()
+            with self._uow as uow:
+                return uow.outbox.states()
         except StoreLocked:
             raise SessionLockedError() from None
 

@@ -1,4 +1,4 @@
-"""Decisions both repositories share (SQLite and in-memory), kept pure so they cannot drift apart."""
+"""Pure decisions and conversions the store and the services share (no SQL, no keys)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
+from mobile.store.shapes import PLAIN_SETTINGS, ChildSummary
 from models.canonical import canonical_text
 from models.caseload import Child, ContactRestriction, Household, Person, SeenData
 from models.concern import ConcernReceived

@@ -5,7 +5,7 @@
     store = DeviceStore.open(data_dir, clock=clock)   # every later start: locked
     # both take keystore= (the counter's copy in secure storage) and boot_clock= (lockout.py)
     store.unlock(passphrase, platform_secret=...)     # WrongPin / TryAgainLater / LockedOut
-    store.save_draft(visit); store.submit_visit(visit_id); ...   # the Repository contract
+    with store.unit_of_work() as uow: ...; uow.commit()   # the records (unit_of_work.py)
     store.lock(); store.auto_lock_if_idle(); store.wipe()
 
 Files in `data_dir` (the store owns only these): keyring.json (wrapped key, KDF parameters,
@@ -56,7 +56,7 @@ from mobile.store.keys import (
 from mobile.store.lockout import Keystore, LockoutState
 from mobile.store.migrations import MIGRATIONS, Migration, migrate
 from mobile.store.policy import MAX_ATTEMPTS, passphrase_policy
-from mobile.store.sqlite import SqliteRecords
+from mobile.store.sqlite import SqliteUnitOfWork
 from models.ids import new_id
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "DeviceStore", "LockStatus"]
@@ -84,7 +84,7 @@ class LockStatus:
     can_recover: bool
 
 
-class DeviceStore(SqliteRecords):
+class DeviceStore:
     def __init__(
         self,
         data_dir: Path,
@@ -108,6 +108,9 @@ class DeviceStore(SqliteRecords):
         self._key: DataKey | None = None
         self._last_activity: datetime | None = None
         self._wiped = False
+        self._uow = SqliteUnitOfWork(
+            connection=self._db, data_key=self._data_key, clock=clock, lock=self._lock
+        )
 
     # Setting up and opening -----------------------------------------------------------------
     @classmethod
@@ -385,7 +388,36 @@ class DeviceStore(SqliteRecords):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # What the repository modules need -----------------------------------------------------------
+    # The records ------------------------------------------------------------------------------
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        """The records: `with uow: ... uow.commit()` (mobile/store/unit_of_work.py)."""
+        return self._uow
+
+    def get_setting(self, key: str) -> str | None:
+        with self._uow as uow:
+            return uow.settings.get_setting(key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._uow as uow:
+            uow.settings.set_setting(key, value)
+            uow.commit()
+
+    def delete_setting(self, key: str) -> None:
+        with self._uow as uow:
+            uow.settings.delete_setting(key)
+            uow.commit()
+
+    def get_plain_setting(self, key: str) -> str | None:
+        """A non-personal setting, readable while locked (see shapes.PLAIN_SETTINGS)."""
+        with self._uow as uow:
+            return uow.settings.get_plain_setting(key)
+
+    def set_plain_setting(self, key: str, value: str) -> None:
+        with self._uow as uow:
+            uow.settings.set_plain_setting(key, value)
+            uow.commit()
+
+    # What the unit of work needs ----------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
         self._check_not_wiped()
         if self._conn is None:

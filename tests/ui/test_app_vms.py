@@ -25,6 +25,7 @@ from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import FAST_KDF, Network, make_session
 from tests.store.conftest import caseload_changes
+from tests.store.device import device_of
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE, SERVER, Clock, idle, unlocked_app
 from tests.ui.journey import record_complete_visit
@@ -151,7 +152,7 @@ def test_caseload_of_800_children_from_a_real_store_searches_and_filters(tmp_pat
         tmp_path / "hv", passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=lambda: FIXED_NOW
     )
     try:
-        store.apply_caseload_changes(caseload_changes(big), cursor="1")
+        device_of(store).apply_caseload_changes(caseload_changes(big), cursor="1")
         service = CaseloadService(
             store=store, clock=lambda: FIXED_NOW, practitioner_id=big.practitioner_id
         )
