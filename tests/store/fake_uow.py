@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import TracebackType
 from typing import Self, TypeVar
 from uuid import UUID
 
@@ -369,12 +368,7 @@ class FakeUnitOfWork:
         self._saved = copy.deepcopy(self._state)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         assert self._saved is not None
         self._state, self._saved = self._saved, None  # whatever was not committed
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
 from typing import Self
 
 from mobile.store.crypto import DataKey
@@ -49,12 +48,7 @@ class SqliteUnitOfWork:
         self._tx = Transaction(db, data_key=self._data_key, clock=self._clock)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         tx, self._tx = self._tx, None
         try:
             if tx is not None and tx.db.in_transaction:
