@@ -52,6 +52,7 @@ from mobile.store.lockout import Keystore, LockoutState
 from mobile.store.migrations import MIGRATIONS, Migration
 from mobile.store.policy import MAX_ATTEMPTS, passphrase_policy
 from mobile.store.sqlite import SqliteUnitOfWork
+from mobile.store.unit_of_work import SettingsByCall
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "DeviceStore", "LockStatus"]
 
@@ -72,7 +73,7 @@ class LockStatus:
     can_recover: bool
 
 
-class DeviceStore:
+class DeviceStore(SettingsByCall):
     def __init__(
         self,
         data_dir: Path,
@@ -335,29 +336,6 @@ class DeviceStore:
     def unit_of_work(self) -> SqliteUnitOfWork:
         """The records: `with uow: ... uow.commit()` (mobile/store/unit_of_work.py)."""
         return self._uow
-
-    def get_setting(self, key: str) -> str | None:
-        with self._uow as uow:
-            return uow.settings.get_setting(key)
-
-    def set_setting(self, key: str, value: str) -> None:
-        with self._uow as uow:
-            uow.settings.set_setting(key, value)
-            uow.commit()
-
-    def delete_setting(self, key: str) -> None:
-        with self._uow as uow:
-            uow.settings.delete_setting(key)
-            uow.commit()
-
-    def get_plain_setting(self, key: str) -> str | None:
-        with self._uow as uow:  # readable while locked: see shapes.PLAIN_SETTINGS
-            return uow.settings.get_plain_setting(key)
-
-    def set_plain_setting(self, key: str, value: str) -> None:
-        with self._uow as uow:
-            uow.settings.set_plain_setting(key, value)
-            uow.commit()
 
     # What the unit of work needs, and helpers ---------------------------------------------------
     def _db(self) -> sqlite3.Connection:

@@ -41,6 +41,7 @@ __all__ = [
     "CaseloadRepository",
     "DeviceRecords",
     "OutboxRepository",
+    "SettingsByCall",
     "SettingsRepository",
     "UnitOfWork",
     "VisitRepository",
@@ -153,3 +154,33 @@ class DeviceRecords(SettingsRepository, Protocol):
     """What the services are given: the unit of work, and settings one call at a time."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+
+class SettingsByCall:
+    """The settings calls for callers outside a unit of work: each call is one of its own."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        raise NotImplementedError
+
+    def get_setting(self, key: str) -> str | None:
+        with self.unit_of_work() as uow:
+            return uow.settings.get_setting(key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.unit_of_work() as uow:
+            uow.settings.set_setting(key, value)
+            uow.commit()
+
+    def delete_setting(self, key: str) -> None:
+        with self.unit_of_work() as uow:
+            uow.settings.delete_setting(key)
+            uow.commit()
+
+    def get_plain_setting(self, key: str) -> str | None:
+        with self.unit_of_work() as uow:  # readable while locked: see shapes.PLAIN_SETTINGS
+            return uow.settings.get_plain_setting(key)
+
+    def set_plain_setting(self, key: str, value: str) -> None:
+        with self.unit_of_work() as uow:
+            uow.settings.set_plain_setting(key, value)
+            uow.commit()

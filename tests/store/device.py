@@ -16,6 +16,7 @@ from mobile.store import (
     QuarantinedItem,
     ReceiptsResult,
     RecordNotFound,
+    SettingsByCall,
     StoredSyncState,
     UnitOfWork,
 )
@@ -28,11 +29,14 @@ from models.visit import Visit
 __all__ = ["Device", "device_of"]
 
 
-class Device:
+class Device(SettingsByCall):
     def __init__(
         self, uow: UnitOfWork, clock: Callable[[], datetime], store: DeviceStore | None = None
     ) -> None:
         self.uow, self.clock, self.store = uow, clock, store
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.uow
 
     # Workflows (mobile/services) ----------------------------------------------------------------
     def save_draft(self, visit: Visit) -> None:
@@ -158,30 +162,6 @@ class Device:
     def caseload_summary(self) -> Listing[ChildSummary]:
         with self.uow as uow:
             return caseload.caseload_summary(uow)
-
-    # Settings -----------------------------------------------------------------------------------
-    def get_setting(self, key: str) -> str | None:
-        with self.uow as uow:
-            return uow.settings.get_setting(key)
-
-    def set_setting(self, key: str, value: str) -> None:
-        with self.uow as uow:
-            uow.settings.set_setting(key, value)
-            uow.commit()
-
-    def delete_setting(self, key: str) -> None:
-        with self.uow as uow:
-            uow.settings.delete_setting(key)
-            uow.commit()
-
-    def get_plain_setting(self, key: str) -> str | None:
-        with self.uow as uow:
-            return uow.settings.get_plain_setting(key)
-
-    def set_plain_setting(self, key: str, value: str) -> None:
-        with self.uow as uow:
-            uow.settings.set_plain_setting(key, value)
-            uow.commit()
 
 
 def device_of(store: DeviceStore, clock: Callable[[], datetime] | None = None) -> Device:
