@@ -59,6 +59,7 @@ def run(report: Report, *, quick: bool) -> None:
 # A real store holding a health visitor's 800 children --------------------------------------------
 @contextmanager
 def _health_visitor_store() -> Iterator[tuple[Any, Any]]:
+    from mobile.services.caseload import apply_caseload_changes
     from mobile.store import DeviceStore, KdfParams
     from models.enums import PractitionerRole
     from synthetic import generate_caseload
@@ -78,7 +79,7 @@ def _health_visitor_store() -> Iterator[tuple[Any, Any]]:
             store.set_setting("practitioner_id", str(load.practitioner_id))
             store.set_setting("role", str(load.practitioner_role))
             store.set_plain_setting("device_id", str(store.device_id))
-            store.apply_caseload_changes(_changes(load), cursor="1")
+            apply_caseload_changes(uow=store.unit_of_work(), changes=_changes(load), cursor="1")
             yield store, load
         finally:
             store.close()

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.runner import percentile
+from mobile.services.outbox import next_batch, store_receipts
+from mobile.services.visits import save_draft, submit_visit
 from mobile.store import DeviceStore, KdfParams, default_kdf_params
 from models.receipt import Receipt, ReceiptStatus
 from synthetic import generate_caseload
@@ -61,18 +63,19 @@ def _run(report: Report, *, quick: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="seen-bench-store-") as folder:
         data_dir = Path(folder) / "device"
         store = DeviceStore.create(data_dir, passphrase=PASSPHRASE, kdf_params=params, clock=_now)
+        uow = store.unit_of_work()
         saves: list[float] = []
         submits: list[float] = []
         for visit in load.visits:
             started = time.perf_counter()
-            store.save_draft(visit)
+            save_draft(uow=uow, visit=visit)
             saves.append(time.perf_counter() - started)
             visit.escalation_notes = "Autosaved again (synthetic)."
             started = time.perf_counter()
-            store.save_draft(visit)
+            save_draft(uow=uow, visit=visit)
             saves.append(time.perf_counter() - started)
             started = time.perf_counter()
-            store.submit_visit(visit.visit_id)
+            submit_visit(uow=uow, visit_id=visit.visit_id, now=_now())
             submits.append(time.perf_counter() - started)
         p50, p95 = _ms(saves)
         report("save draft p50", p50, "ms")
@@ -85,7 +88,7 @@ def _run(report: Report, *, quick: bool) -> None:
         answers: list[float] = []
         while True:
             started = time.perf_counter()
-            batch = store.pending_outbox(limit=100)
+            batch = next_batch(uow=uow)
             reads.append(time.perf_counter() - started)
             if not batch:
                 break
@@ -94,7 +97,7 @@ def _run(report: Report, *, quick: bool) -> None:
                 for i in batch
             ]
             started = time.perf_counter()
-            store.record_receipts(receipts)
+            store_receipts(uow=uow, receipts=receipts)
             answers.append(time.perf_counter() - started)
         report("read a push batch of 100 (p50)", percentile(reads, 50) * 1000, "ms")
         report("store 100 receipts (p50)", percentile(answers, 50) * 1000, "ms")

@@ -260,7 +260,7 @@ def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
 
 
 def _end_to_end_push(report: Report, url: str, name: str) -> None:
-    from mobile.services.shapes import SyncRecordStatus
+    from models.receipt import SyncState
     from sync.server.tables import VisitRevisionRow
 
     load = generate_caseload(seed=13, children=100, households=50, visits_per_child=10)
@@ -282,7 +282,7 @@ def _end_to_end_push(report: Report, url: str, name: str) -> None:
                 assert progress.last_error == "", progress.last_error
                 assert (waiting, progress.pending, progress.acknowledged) == (1000, 0, 1000)
                 records = services.sync.records()
-                assert all(r.status == SyncRecordStatus.ACKNOWLEDGED for r in records)
+                assert all(r.status == SyncState.ACKNOWLEDGED for r in records)
                 assert central.count(VisitRevisionRow) == 1000
             finally:
                 device.close()

@@ -4,6 +4,7 @@ submit(visit)            checks the recording rules, locks the record (revision 
 ensure_editable(visit)   raises RecordLocked unless the visit is still a draft
 check_amendment(...)     every reason an amendment cannot be made
 apply_amendment(...)     the amended visit: a new revision, the original kept by the caller
+prune_hidden(visit)      without answers a later choice made irrelevant (done before locking)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from uuid import UUID
 
 from models.amendment import Amendment
 from models.canonical import parse_record
-from models.enums import RecordStatus
+from models.enums import RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordError, RecordLocked, SubmissionBlocked
 from models.rules import Check, Problem, Step, check_visit
 from models.visit import Visit
@@ -29,6 +30,7 @@ __all__ = [
     "ensure_editable",
     "identity_of",
     "mark_synced",
+    "prune_hidden",
     "submit",
 ]
 
@@ -68,6 +70,29 @@ def submit(visit: Visit, *, at: datetime, child_labels: Mapping[UUID, str] | Non
     return visit.model_copy(
         update={"status": RecordStatus.SUBMITTED, "revision": 1, "submitted_at": at}
     )
+
+
+def prune_hidden(visit: Visit) -> Visit:
+    """A copy without answers to questions no longer asked (a child marked seen after 'why not'
+    was answered), so the locked record does not contradict itself."""
+    pruned = visit.model_copy(deep=True)
+    for child in pruned.children:
+        if child.child_seen == YesNo.YES:
+            child.reason_not_seen = None
+            child.reason_not_seen_other = ""
+            child.other_carer_person_id = None
+            child.other_carer_address = ""
+        elif child.child_seen == YesNo.NO:
+            child.seen_alone = None
+            child.reason_not_seen_alone = None
+            child.reason_not_seen_alone_other = ""
+            child.seen_alone_where = None
+        if child.seen_alone == YesNo.YES:
+            child.reason_not_seen_alone = None
+            child.reason_not_seen_alone_other = ""
+        elif child.seen_alone == YesNo.NO:
+            child.seen_alone_where = None
+    return pruned
 
 
 def mark_synced(visit: Visit) -> Visit:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from models.base import MAX_REVISION, Shape
 from models.canonical import content_hash
 
-__all__ = ["CaseloadChange", "OutboxItem", "Receipt", "ReceiptStatus", "RecordKind"]
+__all__ = ["CaseloadChange", "OutboxItem", "Receipt", "ReceiptStatus", "RecordKind", "SyncState"]
 
 
 class RecordKind(StrEnum):
@@ -35,6 +35,20 @@ class ReceiptStatus(StrEnum):
     @property
     def acknowledged(self) -> bool:
         return self in (ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE)
+
+
+class SyncState(StrEnum):
+    """Where one of the device's records stands with the central record (the Sync screen's too)."""
+
+    PENDING = "pending"  # in the outbox, not yet sent
+    SENT = "sent"  # sent at least once, no answer stored yet
+    ACKNOWLEDGED = "acknowledged"  # the central record's receipt is stored
+    REJECTED = "rejected"  # in quarantine, with the central record's reasons
+    CONFLICT = "conflict"  # kept in the outbox for a person to resolve
+
+    @property
+    def settled(self) -> bool:
+        return self is SyncState.ACKNOWLEDGED
 
 
 class OutboxItem(Shape):

@@ -1,23 +1,206 @@
-"""The caseload: my children, where each stands, and concerns waiting for acknowledgement."""
+"""The caseload: my children, where each stands, and concerns waiting for acknowledgement.
+
+The workflows, each one transaction over the device's unit of work:
+    apply_caseload_changes  one page from the central record and its cursor; a row with an
+                            unsynced local change is not overwritten (the newer version waits
+                            beside it until the change is acknowledged); a child's tombstone
+                            purges that child's caseload and synced visits, never an unsynced one
+    reset_caseload          the central record's "start over": cursor and downloaded rows go;
+                            visits, drafts, the outbox and unsynced local changes stay
+    acknowledge_concern     the concern shows it at once; the acknowledgement goes out through
+                            the outbox as the concern's next revision
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_errors
+from mobile.services.reads import children, get_child, submitted_visits
 from mobile.services.shapes import CaseloadRow
 from mobile.services.waiting import records_waiting
-from mobile.store.repository import Repository
-from models.caseload import PersonLink
-from models.concern import ConcernReceived
+from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
+from mobile.store.records import dumps, summarise
+from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
+from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
+from models.caseload import ContactRestriction, Household, Person, PersonLink, SeenData
+from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
+from models.ids import new_id
+from models.receipt import CaseloadChange, RecordKind
 from models.timescales import TimescaleRules, default_rules
 from models.timescales.calendar import WorkingCalendar
 
-__all__ = ["CaseloadService", "ChildDetail", "LinkedPerson"]
+__all__ = [
+    "CURSOR_KEY",
+    "CaseloadService",
+    "ChildDetail",
+    "LinkedPerson",
+    "acknowledge_concern",
+    "apply_caseload_changes",
+    "caseload_summary",
+    "concerns",
+    "reset_caseload",
+    "settle_local_change",
+]
+
+CURSOR_KEY = "_caseload_cursor"  # a sealed setting: where the next download starts
+
+
+# The workflows -----------------------------------------------------------------------------------
+def apply_caseload_changes(
+    *, uow: UnitOfWork, changes: Sequence[CaseloadChange], cursor: str
+) -> CaseloadApplied:
+    counts = {"applied": 0, "deferred": 0, "stale": 0, "purged_visits": 0}
+    with uow:
+        for change in changes:
+            kind, eid = change.kind, change.entity_id
+            held = uow.caseload.held(kind, eid)
+            if held and change.version <= held.newest:
+                counts["stale"] += 1
+            elif change.deleted and kind == "child":
+                counts["purged_visits"] += _purge_child(uow, eid)
+                counts["applied"] += 1
+            elif change.deleted and held is None:
+                counts["stale"] += 1
+            elif change.deleted and held and held.local_pending:
+                uow.caseload.defer_delete(kind, eid, change.version)
+                counts["deferred"] += 1
+            elif change.deleted:
+                uow.caseload.delete(kind, eid)
+                counts["applied"] += 1
+            elif held and held.local_pending:
+                data = dumps(change.data or {})
+                uow.caseload.defer(kind=kind, entity_id=eid, version=change.version, data=data)
+                counts["deferred"] += 1
+            else:
+                uow.caseload.put(
+                    kind=kind,
+                    entity_id=eid,
+                    version=change.version,
+                    child_id=change.child_id or (eid if kind == "child" else None),
+                    data=dumps(change.data or {}),
+                )
+                counts["applied"] += 1
+        uow.settings.set_setting(CURSOR_KEY, cursor)
+        uow.commit()
+    return CaseloadApplied(**counts)
+
+
+def _purge_child(uow: UnitOfWork, child_id: UUID) -> int:
+    """A de-allocated child: its caseload rows and synced visits go; anything unsynced stays."""
+    uow.caseload.remove_child(child_id)
+    purged = 0
+    for visit_id in uow.visits.visits_of_child(child_id):
+        keep = (
+            uow.visits.has_draft(visit_id)
+            or uow.outbox.holds(visit_id)
+            or any(uow.caseload.held("child", c) for c in uow.visits.children_of(visit_id))
+        )
+        if not keep:
+            uow.visits.purge(visit_id)
+            uow.outbox.forget_receipts(visit_id)
+            purged += 1
+    return purged
+
+
+def settle_local_change(uow: UnitOfWork, kind: str, entity_id: UUID) -> None:
+    """The central record acknowledged a change made here: a newer central version kept aside
+    (or its deletion) now applies."""
+    held = uow.caseload.held(kind, entity_id)
+    if held is None:
+        return
+    if held.pending_deleted:
+        uow.caseload.delete(kind, entity_id)
+    elif held.pending_version is not None:
+        uow.caseload.adopt_deferred(kind, entity_id)
+    else:
+        uow.caseload.clear_local(kind, entity_id)
+
+
+def reset_caseload(*, uow: UnitOfWork) -> None:
+    with uow:
+        uow.settings.delete_setting(CURSOR_KEY)
+        uow.caseload.reset()
+        uow.commit()
+
+
+def acknowledge_concern(
+    *, uow: UnitOfWork, concern_id: UUID, by: UUID, at: datetime, action_taken: str = ""
+) -> ConcernReceived:
+    """A named person acknowledges a concern from the caseload."""
+    with uow:
+        concern = uow.caseload.get("concern", concern_id, ConcernReceived)
+        if concern is None:
+            raise RecordNotFound("concern", concern_id)
+        if concern.acknowledgement is not None:
+            raise AlreadyAcknowledged(concern_id)
+        ack = Acknowledgement(by_practitioner_id=by, at=at, action_taken=action_taken)
+        updated = concern.model_copy(update={"acknowledgement": ack})
+        uow.caseload.put_local("concern", concern_id, updated)
+        ack_id, record = new_id(), dumps(ack.model_dump(mode="json"))
+        uow.visits.add_record(
+            kind=RecordKind.ACKNOWLEDGEMENT,
+            record_id=ack_id,
+            subject_id=concern_id,
+            revision=1,
+            body=record,
+        )
+        # Travels as the concern's next revision: a second acknowledgement is a conflict.
+        uow.outbox.add(
+            kind=RecordKind.ACKNOWLEDGEMENT,
+            record_id=concern_id,
+            revision=ACKNOWLEDGED_REVISION,
+            source_id=ack_id,
+            base_revision=ACKNOWLEDGED_REVISION - 1,
+            body=record,
+        )
+        uow.commit()
+    return updated
+
+
+# Reads (inside `with uow`) ------------------------------------------------------------------------
+def concerns(
+    uow: UnitOfWork, *, awaiting_acknowledgement: bool | None = None
+) -> Listing[ConcernReceived]:
+    listing = uow.caseload.rows("concern", ConcernReceived)
+    if awaiting_acknowledgement is not None:
+        listing.items[:] = [
+            c for c in listing.items if c.awaiting_acknowledgement == awaiting_acknowledgement
+        ]
+    return listing
+
+
+def caseload_summary(uow: UnitOfWork) -> Listing[ChildSummary]:
+    """One summary per child (last seen, last visit, flags, counts), sorted by name."""
+    visits, drafts = submitted_visits(uow), uow.visits.drafts()
+    kids = children(uow)
+    households = uow.caseload.rows("household", Household)
+    found = concerns(uow)
+    restrictions = uow.caseload.rows("restriction", ContactRestriction)
+    seen_rows = uow.caseload.rows("seen", SeenData)
+    seen: dict[UUID, date] = {}
+    for row in seen_rows:
+        if row.last_seen_at:
+            day = row.last_seen_at.date()
+            seen[row.child_id] = max(day, seen.get(row.child_id, day))
+    problems: list[CorruptRecord] = list(seen_rows.problems)
+    for part in (visits, drafts, kids, households, found, restrictions):
+        problems.extend(part.problems)
+    summaries = summarise(
+        children=kids,
+        households={h.household_id: h for h in households},
+        visits=visits,
+        drafts=drafts,
+        concerns=found,
+        restrictions=restrictions,
+        seen_at_centre=seen,
+        unsynced_visit_ids=uow.outbox.unsynced_visit_ids(),
+    )
+    return Listing(summaries, problems)
 
 
 @dataclass(frozen=True)
@@ -36,17 +219,19 @@ class ChildDetail:
     concerns_awaiting: tuple[ConcernReceived, ...]
 
 
+# The service the screens call ------------------------------------------------------------------
 class CaseloadService:
     def __init__(
         self,
         *,
-        store: Repository,
+        store: DeviceRecords,
         clock: Callable[[], datetime],
         practitioner_id: UUID,
         rules: TimescaleRules | None = None,
         calendar: WorkingCalendar | None = None,
     ) -> None:
         self._store = store
+        self._uow = store.unit_of_work()
         self._clock = clock
         self._practitioner_id = practitioner_id
         self._rules = rules or default_rules()
@@ -54,8 +239,10 @@ class CaseloadService:
 
     def rows(self) -> list[CaseloadRow]:
         """Every child on this device, with timescales computed here (offline) from the rules."""
+        with self._uow as uow:
+            summaries = caseload_summary(uow)
         return build_rows(
-            summaries=self._store.caseload_summary(),
+            summaries=summaries,
             rules=self._rules,
             calendar=self._calendar,
             today=self._clock().date(),
@@ -66,11 +253,11 @@ class CaseloadService:
         return records_waiting(self._store)
 
     def child(self, child_id: UUID) -> ChildDetail:
-        with app_errors():
-            child = self._store.get_child(child_id)
-            households = {h.household_id: h for h in self._store.list_households()}
-            names = {p.person_id: p.name for p in self._store.list_people()}
-            concerns = self._store.list_concerns(awaiting_acknowledgement=True)
+        with app_errors(), self._uow as uow:
+            child = get_child(uow, child_id)
+            households = {h.household_id: h for h in uow.caseload.rows("household", Household)}
+            names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
+            awaiting = concerns(uow, awaiting_acknowledgement=True)
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -81,16 +268,18 @@ class CaseloadService:
                 LinkedPerson(names.get(link.person_id, "Name not on this device"), link)
                 for link in child.links
             ),
-            concerns_awaiting=tuple(c for c in concerns if child_id in c.children_concerned),
+            concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
         )
 
     def concerns_awaiting(self) -> list[ConcernReceived]:
-        return list(self._store.list_concerns(awaiting_acknowledgement=True))
+        with self._uow as uow:
+            return list(concerns(uow, awaiting_acknowledgement=True))
 
     def acknowledge_concern(self, concern_id: UUID, *, action_taken: str = "") -> None:
         """A named person (this practitioner) acknowledges: it syncs back as its own record."""
         with app_errors():
-            self._store.acknowledge_concern(
+            acknowledge_concern(
+                uow=self._uow,
                 concern_id=concern_id,
                 by=self._practitioner_id,
                 at=self._clock(),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from mobile.services.shapes import CaseloadRow, ChildFlag
-from mobile.store.repository import ChildSummary
+from mobile.store.shapes import ChildSummary
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
 from models.timescales.calendar import WorkingCalendar
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from mobile.store.repository import Repository
+from mobile.store.unit_of_work import SettingsRepository
 from sync import protocol
 from sync.client import AuthRefused, SyncClient, SyncError
 
@@ -29,13 +29,15 @@ CREDENTIAL = "credential"
 PENDING = "pending_credential"
 
 
-def connect(store: Repository, connect: Callable[[str, str | None], SyncClient]) -> SyncClient:
+def connect(
+    store: SettingsRepository, connect: Callable[[str, str | None], SyncClient]
+) -> SyncClient:
     """A client for the central record, signed in with the pending credential if there is one."""
     credential = store.get_setting(PENDING) or store.get_setting(CREDENTIAL)
     return connect(store.get_setting("server_url") or "", credential)
 
 
-def settle(store: Repository, client: SyncClient) -> None:
+def settle(store: SettingsRepository, client: SyncClient) -> None:
     pending = store.get_setting(PENDING)
     if pending and client.accepted_credential == pending:
         store.set_setting(CREDENTIAL, pending)
@@ -43,7 +45,7 @@ def settle(store: Repository, client: SyncClient) -> None:
         log.info("Renewed sign-in in use")
 
 
-def renew(store: Repository, client: SyncClient) -> None:
+def renew(store: SettingsRepository, client: SyncClient) -> None:
     if store.get_setting(PENDING):
         return  # one is waiting to be used: use it first
     try:
@@ -55,7 +57,9 @@ def renew(store: Repository, client: SyncClient) -> None:
     log.info("Sign-in renewed; the new one is used from the next request")
 
 
-def drop_unknown_pending(store: Repository, client: SyncClient, refused: AuthRefused) -> bool:
+def drop_unknown_pending(
+    store: SettingsRepository, client: SyncClient, refused: AuthRefused
+) -> bool:
     """True if `refused` was the pending credential being unknown: it is forgotten and `client`
     signs in with the current one again (the caller repeats what it was doing)."""
     pending = store.get_setting(PENDING)
@@ -67,7 +71,7 @@ def drop_unknown_pending(store: Repository, client: SyncClient, refused: AuthRef
     return True
 
 
-def replace(store: Repository, credential: str) -> None:
+def replace(store: SettingsRepository, credential: str) -> None:
     """A credential from a re-enrolment: in use from now on; any pending one is void."""
     store.set_setting(CREDENTIAL, credential)
     store.delete_setting(PENDING)

@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from models.receipt import SyncState
+
 __all__ = [
     "CaseloadRow",
     "ChildFlag",
     "RecordSyncState",
     "SyncProgress",
-    "SyncRecordStatus",
 ]
 
 
@@ -49,20 +50,12 @@ class CaseloadRow:
     unsynced: int = 0  # this child's visits waiting for the central record (services.waiting)
 
 
-class SyncRecordStatus(StrEnum):
-    WAITING = "waiting"
-    SENT = "sent"
-    ACKNOWLEDGED = "acknowledged"
-    REJECTED = "rejected"
-    CONFLICT = "conflict"
-
-
 @dataclass(frozen=True)
 class RecordSyncState:
     record_id: UUID
     kind: str
     title: str  # e.g. "Visit" — no personal data
-    status: SyncRecordStatus
+    status: SyncState
     receipt_id: UUID | None = None
     acknowledged_at: datetime | None = None
     problems: tuple[str, ...] = ()  # for rejected/conflict: why, and what to do

@@ -3,8 +3,8 @@
 Never says "done" while anything is pending. Honest per-record states come from the store, which
 keeps a record in the outbox until the central record's receipt is stored.
 
-    push  pending_outbox -> mark_sent -> client.push -> record_receipts   (repeat until empty)
-    pull  get_cursor -> client.changes -> apply_caseload_changes(page, cursor)   (until has_more=False)
+    push  next_batch -> mark_sent -> client.push -> store_receipts   (outbox.py; until empty)
+    pull  cursor -> client.changes -> apply_caseload_changes(page, cursor)   (caseload.py)
     410 cursor expired: the outbox was pushed first, so reset the cursor and pull from the start
     401 device revoked (lost or stolen): wipe the store (crypto-erase), then tell the practitioner
     401 device retiring: push everything, say the outbox is empty, then wipe and say so
@@ -23,12 +23,15 @@ from uuid import UUID
 
 from mobile import codes
 from mobile.services import credentials
+from mobile.services.caseload import CURSOR_KEY, apply_caseload_changes, reset_caseload
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
-from mobile.services.shapes import RecordSyncState, SyncProgress, SyncRecordStatus
+from mobile.services.outbox import mark_sent, next_batch, store_receipts
+from mobile.services.shapes import RecordSyncState, SyncProgress
 from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
-from mobile.store.repository import RecordSyncState as StoredState
-from mobile.store.repository import Repository, SyncState
+from mobile.store.shapes import StoredSyncState
+from mobile.store.unit_of_work import DeviceRecords
+from models.receipt import SyncState
 from sync import protocol
 from sync.client import (
     AuthRefused,
@@ -43,13 +46,6 @@ from sync.client import (
 __all__ = ["SyncService"]
 
 log = logging.getLogger(__name__)
-_STATUS = {
-    SyncState.PENDING: SyncRecordStatus.WAITING,
-    SyncState.SENT: SyncRecordStatus.SENT,
-    SyncState.ACKNOWLEDGED: SyncRecordStatus.ACKNOWLEDGED,
-    SyncState.REJECTED: SyncRecordStatus.REJECTED,
-    SyncState.CONFLICT: SyncRecordStatus.CONFLICT,
-}
 _TITLES = {
     "visit": "Visit",
     "amendment": "Amendment",
@@ -62,12 +58,13 @@ class SyncService:
     def __init__(
         self,
         *,
-        store: Repository,
+        store: DeviceRecords,
         clock: Callable[[], datetime],
         connect: Callable[[str, str | None], SyncClient],
         wipe: Callable[[], None],
     ) -> None:
         self._store = store
+        self._uow = store.unit_of_work()
         self._wipe = wipe
         self._clock = clock
         self._connect = connect
@@ -160,7 +157,7 @@ class SyncService:
         except CursorExpired:
             log.info("Central record asked this device to start its download again")
             self._push(client, device_id)  # never discard unsynced data: push first
-            self._store.reset_cursor()
+            reset_caseload(uow=self._uow)
             self._pull(client)
 
     def _wiped(self) -> DeviceWipedError:
@@ -168,7 +165,8 @@ class SyncService:
         if not self._retiring:
             return DeviceWipedError(codes.DEVICE_REVOKED)
         try:
-            drafts = len(self._store.list_drafts())
+            with self._uow as uow:
+                drafts = len(uow.visits.drafts())
         except Exception:  # locked or unreadable: the count is a courtesy
             drafts = 0
         if not drafts:
@@ -180,16 +178,16 @@ class SyncService:
 
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
         while True:
-            items = list(self._store.pending_outbox(limit=100, max_bytes=1_000_000))
+            items = list(next_batch(uow=self._uow))
             if not items:
                 return
-            self._store.mark_sent(items)
+            mark_sent(uow=self._uow, items=items)
             answer = client.push(items, device_id=device_id)
-            self._store.record_receipts(answer.receipts)
+            store_receipts(uow=self._uow, receipts=answer.receipts)
 
     def _pull(self, client: SyncClient) -> None:
-        for page in client.iter_changes(self._store.get_cursor()):
-            self._store.apply_caseload_changes(page.changes, cursor=page.cursor)
+        for page in client.iter_changes(self._store.get_setting(CURSOR_KEY)):
+            apply_caseload_changes(uow=self._uow, changes=page.changes, cursor=page.cursor)
 
     # What the screen shows ---------------------------------------------------------------------
     def progress(self) -> SyncProgress:
@@ -215,7 +213,7 @@ class SyncService:
                 record_id=state.record_id,
                 kind=str(state.kind),
                 title=_TITLES.get(str(state.kind), "Record"),
-                status=_STATUS[state.state],
+                status=state.state,
                 # When it was saved, never when it was last tried: offline for days, it says so.
                 saved_at=state.queued_at,
                 waited=None if state.state.settled else max(now - state.queued_at, timedelta(0)),
@@ -232,9 +230,10 @@ class SyncService:
             for state in self._states()
         ]
 
-    def _states(self) -> list[StoredState]:
+    def _states(self) -> list[StoredSyncState]:
         try:
-            return self._store.sync_state()
+            with self._uow as uow:
+                return uow.outbox.states()
         except StoreLocked:
             raise SessionLockedError() from None
 

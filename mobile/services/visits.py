@@ -1,5 +1,12 @@
 """Recording visits: start a draft, save it at every step, check it, submit it, amend it.
 
+The workflows are written once, here, over the device's unit of work (mobile/store/unit_of_work.py);
+each is one transaction:
+    save_draft      a draft (revision 0), any number of times; RecordLocked once submitted
+    submit_visit    answers made irrelevant pruned, the recording rules checked, then the locked
+                    record (revision 1) and its outbox entry written together
+    amend_visit     the amendment, the visit's next revision and its outbox entry together
+    record_concern  a concern received outside a visit: checked, stored, queued
 Drafts live only in the encrypted store; the view-model holds half-typed input until it calls
 save_draft. Messages name children by their names (the store seals them).
 """
@@ -7,15 +14,20 @@ save_draft. Messages name children by their names (the store seals them).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from mobile.services.errors import AppError, app_error
-from mobile.store.repository import Repository
+from mobile import codes
+from mobile.services.errors import AppError, app_errors
+from mobile.services.reads import current_visit, get_child, submitted_visits
+from mobile.store.errors import RecordNotFound
+from mobile.store.unit_of_work import DeviceRecords, SettingsRepository, UnitOfWork
 from models.amendment import Amendment, FieldChange
-from models.caseload import Child
+from models.canonical import canonical_json
+from models.caseload import Child, Person
+from models.concern import ConcernReceived
 from models.enums import (
     AssessedStatus,
     CarerRole,
@@ -24,11 +36,23 @@ from models.enums import (
     RecordStatus,
     Relationship,
 )
+from models.errors import AmendmentRejected, RecordLocked, SubmissionBlocked
 from models.ids import new_id
-from models.rules import Check, check_visit
+from models.lifecycle import apply_amendment, check_amendment, prune_hidden, submit
+from models.receipt import RecordKind
+from models.rules import Check, check_concern, check_visit
 from models.visit import ChildOutcome, PersonPresent, RelationshipToChild, Visit
 
-__all__ = ["KnownPerson", "VisitService", "enrolled_setting"]
+__all__ = [
+    "KnownPerson",
+    "VisitService",
+    "amend_visit",
+    "delete_draft",
+    "enrolled_setting",
+    "record_concern",
+    "save_draft",
+    "submit_visit",
+]
 
 log = logging.getLogger(__name__)
 
@@ -57,61 +81,163 @@ class KnownPerson:
         )
 
 
-def enrolled_setting(store: Repository, key: str, *, plain: bool = False) -> str:
+def enrolled_setting(store: SettingsRepository, key: str, *, plain: bool = False) -> str:
     """A setting enrolment wrote. Missing means enrolment never finished: say so, rather than
     make records with a blank identity that the central record would refuse later."""
     value = store.get_plain_setting(key) if plain else store.get_setting(key)
     if not value:
-        raise AppError(
-            "Setting up this device did not finish. Enrol it again with a new code from your "
-            "team manager; records already on it are kept.",
-            code="session.enrolment_incomplete",
-        )
+        raise AppError.of(codes.ENROLMENT_INCOMPLETE)
     return value
 
 
+# The workflows -----------------------------------------------------------------------------------
+def save_draft(*, uow: UnitOfWork, visit: Visit) -> None:
+    """Autosave. RecordLocked if the visit has been submitted."""
+    if visit.status != RecordStatus.DRAFT or visit.revision != 0:
+        raise RecordLocked()
+    with uow:
+        if uow.visits.is_submitted(visit.visit_id):
+            raise RecordLocked()
+        uow.visits.put_draft(visit)
+        uow.commit()
+
+
+def delete_draft(*, uow: UnitOfWork, visit_id: UUID) -> None:
+    """Discard a draft (nothing happens if there is none). RecordLocked once submitted."""
+    with uow:
+        if uow.visits.is_submitted(visit_id):
+            raise RecordLocked()
+        uow.visits.delete_draft(visit_id)
+        uow.commit()
+
+
+def submit_visit(
+    *,
+    uow: UnitOfWork,
+    visit_id: UUID,
+    now: datetime,
+    child_labels: Mapping[UUID, str] | None = None,
+) -> Visit:
+    """Check the recording rules (SubmissionBlocked lists what is missing), then write the
+    locked record and its outbox entry in one transaction."""
+    with uow:
+        draft = uow.visits.draft(visit_id)
+        if draft is None:
+            if uow.visits.is_submitted(visit_id):
+                raise RecordLocked()
+            raise RecordNotFound("visit", visit_id)
+        submitted = submit(prune_hidden(draft), at=now, child_labels=child_labels)
+        uow.visits.delete_draft(visit_id)
+        uow.visits.add_revision(submitted)
+        uow.outbox.add(
+            kind=RecordKind.VISIT,
+            record_id=visit_id,
+            revision=submitted.revision,
+            source_id=visit_id,
+            base_revision=None,
+            body=canonical_json(submitted),
+        )
+        uow.commit()
+    return submitted
+
+
+def amend_visit(*, uow: UnitOfWork, amendment: Amendment) -> Visit:
+    """Check the amendment (AmendmentRejected lists why not), then store it, the amended visit
+    as the next revision and its outbox entry in one transaction. Returns the amended visit."""
+    with uow:
+        current = current_visit(uow, amendment.amends_visit_id)
+        check = check_amendment(current, amendment)
+        if not check.ok:
+            raise AmendmentRejected(check)
+        amended = apply_amendment(current, amendment)
+        record = canonical_json(amendment)
+        uow.visits.add_record(
+            kind=RecordKind.AMENDMENT,
+            record_id=amendment.amendment_id,
+            subject_id=amended.visit_id,
+            revision=amended.revision,
+            body=record,
+        )
+        uow.visits.add_revision(amended)
+        uow.outbox.add(
+            kind=RecordKind.AMENDMENT,
+            record_id=amended.visit_id,
+            revision=amended.revision,
+            source_id=amendment.amendment_id,
+            base_revision=amendment.amends_revision,
+            body=record,
+        )
+        uow.commit()
+    return amended
+
+
+def record_concern(*, uow: UnitOfWork, concern: ConcernReceived) -> None:
+    """A concern received outside a visit (e.g. a phone call): checked, stored, queued."""
+    check = check_concern(concern)
+    if not check.ok:
+        raise SubmissionBlocked(check)
+    cid = concern.concern_id
+    with uow:
+        if uow.visits.has_record(cid):
+            raise RecordLocked("This concern")
+        record = canonical_json(concern)
+        uow.visits.add_record(
+            kind=RecordKind.CONCERN, record_id=cid, subject_id=cid, revision=1, body=record
+        )
+        uow.outbox.add(
+            kind=RecordKind.CONCERN,
+            record_id=cid,
+            revision=1,
+            source_id=cid,
+            base_revision=None,
+            body=record,
+        )
+        uow.commit()
+
+
+# The service the screens call ------------------------------------------------------------------
 class VisitService:
     def __init__(
-        self, *, store: Repository, clock: Callable[[], datetime], app_version: str
+        self, *, store: DeviceRecords, clock: Callable[[], datetime], app_version: str
     ) -> None:
-        self._store = store
+        self._uow = store.unit_of_work()
         self._clock = clock
         self._app_version = app_version
 
     def start(self, *, child_ids: Sequence[UUID]) -> Visit:
         """A new draft for these children (one household, one visit), saved at once."""
         if not child_ids:
-            raise AppError("Choose at least one child for this visit.", code="visit.no_children")
-        try:
-            children = [self._store.get_child(child_id) for child_id in child_ids]
-            first = children[0]
-            now = self._clock()
-            visit = Visit(
-                visit_id=new_id(),
-                organisation_id=enrolled_setting(self._store, "organisation_id"),
-                practitioner_id=UUID(enrolled_setting(self._store, "practitioner_id")),
-                practitioner_role=PractitionerRole(enrolled_setting(self._store, "role")),
-                device_id=UUID(enrolled_setting(self._store, "device_id", plain=True)),
-                app_version=self._app_version,
-                created_on_device_at=now,
-                service_context=first.service_context,
-                started_at=now,
-                location_household_id=first.household_id,
-                children=[_outcome_for(child) for child in children],
-            )
-            self._store.save_draft(visit)
-        except AppError:
-            raise
-        except Exception as exc:
-            raise app_error(exc) from exc
+            raise AppError.of(codes.NO_CHILDREN)
+        with app_errors():
+            with self._uow as uow:
+                children = [get_child(uow, child_id) for child_id in child_ids]
+                settings = uow.settings
+                first = children[0]
+                now = self._clock()
+                visit = Visit(
+                    visit_id=new_id(),
+                    organisation_id=enrolled_setting(settings, "organisation_id"),
+                    practitioner_id=UUID(enrolled_setting(settings, "practitioner_id")),
+                    practitioner_role=PractitionerRole(enrolled_setting(settings, "role")),
+                    device_id=UUID(enrolled_setting(settings, "device_id", plain=True)),
+                    app_version=self._app_version,
+                    created_on_device_at=now,
+                    service_context=first.service_context,
+                    started_at=now,
+                    location_household_id=first.household_id,
+                    children=[_outcome_for(child) for child in children],
+                )
+            save_draft(uow=self._uow, visit=visit)
         return visit
 
     def known_people(self, visit: Visit) -> list[KnownPerson]:
         in_visit = {c.child_id for c in visit.children}
-        names = {p.person_id: p.name for p in self._store.list_people()}
+        with self._uow as uow:
+            names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
+            links = {child_id: get_child(uow, child_id).links for child_id in in_visit}
         found: dict[UUID, KnownPerson] = {}
         for child_id in in_visit:
-            for link in self._store.get_child(child_id).links:
+            for link in links[child_id]:
                 rel = RelationshipToChild(
                     child_id=child_id,
                     relationship=link.relationship,
@@ -148,30 +274,29 @@ class VisitService:
         )
 
     def save_draft(self, visit: Visit) -> None:
-        try:
-            self._store.save_draft(visit)
-        except Exception as exc:
-            raise app_error(exc) from exc
+        with app_errors():
+            save_draft(uow=self._uow, visit=visit)
 
     def drafts(self) -> list[Visit]:
-        return list(self._store.list_drafts())
+        with self._uow as uow:
+            return list(uow.visits.drafts())
 
     def submitted(self) -> list[Visit]:
-        return [v for v in self._store.list_visits() if v.status != RecordStatus.DRAFT]
+        with self._uow as uow:
+            return [v for v in submitted_visits(uow) if v.status != RecordStatus.DRAFT]
 
     def get(self, visit_id: UUID) -> Visit:
-        try:
-            return self._store.get_visit(visit_id)
-        except Exception as exc:
-            raise app_error(exc) from exc
+        with app_errors(), self._uow as uow:
+            return current_visit(uow, visit_id)
 
     def child_names(self, visit: Visit) -> dict[UUID, str]:
         names = {}
-        for outcome in visit.children:
-            try:
-                names[outcome.child_id] = self._store.get_child(outcome.child_id).name
-            except Exception:  # a child no longer on this device: fall back to "Child N"
-                log.info("Child in a visit is not on this device's caseload")
+        with self._uow as uow:
+            for outcome in visit.children:
+                try:
+                    names[outcome.child_id] = get_child(uow, outcome.child_id).name
+                except Exception:  # a child no longer on this device: fall back to "Child N"
+                    log.info("Child in a visit is not on this device's caseload")
         return names
 
     def check(self, visit: Visit) -> Check:
@@ -179,15 +304,20 @@ class VisitService:
 
     def submit(self, visit_id: UUID) -> Visit:
         """Lock the draft and queue it for the central record, in one transaction."""
-        try:
-            visit = self._store.get_visit(visit_id)
-            return self._store.submit_visit(visit_id, child_labels=self.child_names(visit))
-        except Exception as exc:
-            raise app_error(exc) from exc
+        with app_errors():
+            with self._uow as uow:
+                visit = current_visit(uow, visit_id)
+            return submit_visit(
+                uow=self._uow,
+                visit_id=visit_id,
+                now=self._clock(),
+                child_labels=self.child_names(visit),
+            )
 
     def amend(self, *, visit_id: UUID, changes: Sequence[FieldChange], reason: str) -> Visit:
-        try:
-            visit = self._store.get_visit(visit_id)
+        with app_errors():
+            with self._uow as uow:
+                visit = current_visit(uow, visit_id)
             amendment = Amendment(
                 amendment_id=new_id(),
                 amends_visit_id=visit_id,
@@ -198,9 +328,7 @@ class VisitService:
                 device_id=visit.device_id,
                 at=self._clock(),
             )
-            return self._store.add_amendment(amendment)
-        except Exception as exc:
-            raise app_error(exc) from exc
+            return amend_visit(uow=self._uow, amendment=amendment)
 
 
 def _outcome_for(child: Child) -> ChildOutcome:

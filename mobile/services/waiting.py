@@ -9,11 +9,12 @@ nothing personal.
 
 from __future__ import annotations
 
-from mobile.store.repository import Repository
+from mobile.store.unit_of_work import DeviceRecords
 
 __all__ = ["records_waiting"]
 
 
-def records_waiting(store: Repository) -> int:
+def records_waiting(store: DeviceRecords) -> int:
     """Records on this device the central record has not acknowledged yet."""
-    return store.pending_count()
+    with store.unit_of_work() as uow:
+        return uow.outbox.count()

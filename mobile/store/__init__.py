@@ -2,10 +2,11 @@
 
 The only package that imports cryptography (in crypto.py). Plain Python: no flet, no httpx.
 
-    DeviceStore     SQLite + keys: create/open, unlock/lock/auto-lock, recover, wipe, and the
-                    Repository contract (drafts, visits, outbox, receipts, caseload, settings)
-    MemoryRepository  an in-memory fake of the same contract, for tests of the layers above
-    Repository      the contract (typing.Protocol); see repository.py for its rules
+    DeviceStore     SQLite + keys: create/open, unlock/lock/auto-lock, recover, wipe; its
+                    unit_of_work() is where the records are read and written
+    UnitOfWork      `with uow: ... uow.commit()` over four small repositories (visits, outbox,
+                    caseload, settings), one SQLite transaction; see unit_of_work.py for its rules
+    sqlite/         the SQLite unit of work and repositories (sealed); shapes.py what reads return
     errors          StoreError and its tree (stable codes), see errors.py
 """
 
@@ -30,20 +31,27 @@ from mobile.store.errors import (
     WeakPassphrase,
     WrongPin,
 )
-from mobile.store.memory import MemoryRepository
 from mobile.store.policy import passphrase_policy
-from mobile.store.repository import (
+from mobile.store.shapes import (
     PLAIN_SETTINGS,
     CaseloadApplied,
     ChildSummary,
     Listing,
     QuarantinedItem,
     ReceiptsResult,
-    RecordSyncState,
-    Repository,
+    StoredSyncState,
     SyncState,
 )
 from mobile.store.store import DEFAULT_IDLE_TIMEOUT, DeviceStore, LockStatus
+from mobile.store.unit_of_work import (
+    CaseloadRepository,
+    DeviceRecords,
+    OutboxRepository,
+    SettingsByCall,
+    SettingsRepository,
+    UnitOfWork,
+    VisitRepository,
+)
 
 __all__ = [
     "ARGON2_AVAILABLE",
@@ -52,8 +60,10 @@ __all__ = [
     "AlreadyAcknowledged",
     "AlreadySetUp",
     "CaseloadApplied",
+    "CaseloadRepository",
     "ChildSummary",
     "CorruptRecord",
+    "DeviceRecords",
     "DeviceStore",
     "DeviceWiped",
     "KdfParams",
@@ -62,21 +72,24 @@ __all__ = [
     "Listing",
     "LockStatus",
     "LockedOut",
-    "MemoryRepository",
     "NotSetUp",
+    "OutboxRepository",
     "PlatformSecretMissing",
     "QuarantinedItem",
     "ReceiptsResult",
     "RecordNotFound",
-    "RecordSyncState",
     "RecoveryFailed",
     "RecoveryUnavailable",
-    "Repository",
     "SchemaTooNew",
+    "SettingsByCall",
+    "SettingsRepository",
     "StoreError",
     "StoreLocked",
+    "StoredSyncState",
     "SyncState",
     "TryAgainLater",
+    "UnitOfWork",
+    "VisitRepository",
     "WeakPassphrase",
     "WrongPin",
     "default_kdf_params",
@@ -84,6 +97,6 @@ __all__ = [
 ]
 
 
-def _keeps_the_contract(store: DeviceStore, fake: MemoryRepository) -> list[Repository]:
-    """Never called: mypy checks here that both implementations satisfy the Repository protocol."""
-    return [store, fake]
+def _keeps_the_contract(store: DeviceStore) -> DeviceRecords:
+    """Never called: mypy checks here that the SQLite store keeps the unit-of-work contract."""
+    return store

@@ -1,4 +1,4 @@
-"""Decisions both repositories share (SQLite and in-memory), kept pure so they cannot drift apart."""
+"""Pure decisions and conversions the store and the services share (no SQL, no keys)."""
 
 from __future__ import annotations
 
@@ -8,37 +8,25 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
-
-from mobile.store.repository import PLAIN_SETTINGS, ChildSummary
+from mobile.store.shapes import PLAIN_SETTINGS, ChildSummary
 from models.canonical import canonical_text
-from models.caseload import Child, ContactRestriction, Household, Person, SeenData
+from models.caseload import Child, ContactRestriction, Household
 from models.concern import ConcernReceived
-from models.enums import AssessedStatus, CarerRole, SafeguardingConcernNow
-from models.receipt import Receipt, RecordKind
+from models.enums import AssessedStatus, CarerRole
+from models.flags import escalates
+from models.receipt import Receipt
 from models.visit import Visit
 
 __all__ = [
-    "CASELOAD_SHAPES",
     "check_plain_setting",
     "from_text",
     "receipt_from_detail",
     "receipt_to_detail",
-    "seen_on",
     "summarise",
     "to_text",
     "visit_child_ids",
     "what_to_do",
 ]
-
-CASELOAD_SHAPES: dict[str, type[BaseModel]] = {
-    "child": Child,
-    "household": Household,
-    "person": Person,
-    "restriction": ContactRestriction,
-    "concern": ConcernReceived,
-}
-AUTHORED_KINDS = frozenset({RecordKind.AMENDMENT, RecordKind.CONCERN, RecordKind.ACKNOWLEDGEMENT})
 
 
 def to_text(moment: datetime) -> str:
@@ -62,12 +50,6 @@ def receipt_to_detail(receipt: Receipt) -> bytes:
 
 def receipt_from_detail(raw: bytes) -> Receipt:
     return Receipt.model_validate_json(raw)
-
-
-def seen_on(data: Mapping[str, Any]) -> tuple[UUID, date] | None:
-    """The child and day of a central-record "seen" row, if the child has been seen at all."""
-    seen = SeenData.model_validate(data)
-    return (seen.child_id, seen.last_seen_at.date()) if seen.last_seen_at else None
 
 
 def check_plain_setting(key: str) -> None:
@@ -163,15 +145,11 @@ def summarise(
                 drafts=drafts_by_child[child.child_id],
                 unsynced_visits=sum(1 for v in mine if v.visit_id in unsynced_visit_ids),
                 escalations_pending=sum(
-                    1 for v in mine if v.visit_id in unsynced_visit_ids and _escalates(v)
+                    1 for v in mine if v.visit_id in unsynced_visit_ids and escalates(v)
                 ),
             )
         )
     return summaries
-
-
-def _escalates(visit: Visit) -> bool:
-    return visit.safeguarding_concern_now not in (None, SafeguardingConcernNow.NONE)
 
 
 def dumps(data: Any) -> bytes:

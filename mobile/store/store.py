@@ -5,13 +5,11 @@
     store = DeviceStore.open(data_dir, clock=clock)   # every later start: locked
     # both take keystore= (the counter's copy in secure storage) and boot_clock= (lockout.py)
     store.unlock(passphrase, platform_secret=...)     # WrongPin / TryAgainLater / LockedOut
-    store.save_draft(visit); store.submit_visit(visit_id); ...   # the Repository contract
+    with store.unit_of_work() as uow: ...; uow.commit()   # the records (unit_of_work.py)
     store.lock(); store.auto_lock_if_idle(); store.wipe()
 
-Files in `data_dir` (the store owns only these): keyring.json (wrapped key, KDF parameters,
-recovery wrap, wrong-PIN counter; nothing personal), records.db with its -wal/-shm (plaintext
-columns: ids, revisions, timestamps, statuses, sync state; everything else sealed), and WIPED
-after a wipe. The store is thread-safe (one connection behind a lock).
+Files: files.py (records.db holds ids, revisions, times, statuses and sync state in plaintext, the
+rest sealed). Thread-safe: one connection behind a lock, held for the whole of a unit of work.
 """
 
 from __future__ import annotations
@@ -27,11 +25,8 @@ from uuid import UUID
 
 from mobile.store import crypto
 from mobile.store.crypto import DataKey, KdfParams, OpenFailed
-from mobile.store.db import connect
 from mobile.store.errors import (
-    AlreadySetUp,
     DeviceWiped,
-    NotSetUp,
     PlatformSecretMissing,
     RecoveryFailed,
     RecoveryUnavailable,
@@ -39,6 +34,7 @@ from mobile.store.errors import (
     StoreLocked,
     WeakPassphrase,
 )
+from mobile.store.files import KEYRING_FILE, WIPED_FILE, erase_owned, open_files, set_up
 from mobile.store.keys import (
     Keyring,
     attempt_unlock,
@@ -46,7 +42,6 @@ from mobile.store.keys import (
     fsync_dir,
     is_locked_out,
     key_from_material,
-    new_keyring,
     read_lockout,
     rewrap,
     save_lockout,
@@ -54,21 +49,15 @@ from mobile.store.keys import (
     write_keyring,
 )
 from mobile.store.lockout import Keystore, LockoutState
-from mobile.store.migrations import MIGRATIONS, Migration, migrate
+from mobile.store.migrations import MIGRATIONS, Migration
 from mobile.store.policy import MAX_ATTEMPTS, passphrase_policy
-from mobile.store.sqlite import SqliteRecords
-from models.ids import new_id
+from mobile.store.sqlite import SqliteUnitOfWork
+from mobile.store.unit_of_work import SettingsByCall
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "DeviceStore", "LockStatus"]
 
 log = logging.getLogger("mobile.store")
 DEFAULT_IDLE_TIMEOUT = timedelta(minutes=5)
-KEYRING_FILE = "keyring.json"
-DATABASE_FILE = "records.db"
-WIPED_FILE = "WIPED"
-_OWNED = (KEYRING_FILE, KEYRING_FILE + ".tmp", DATABASE_FILE, DATABASE_FILE + "-wal",
-          DATABASE_FILE + "-shm", DATABASE_FILE + "-journal")  # fmt: skip
-_MIN_PLATFORM_SECRET = 16
 
 
 @dataclass(frozen=True)
@@ -84,7 +73,7 @@ class LockStatus:
     can_recover: bool
 
 
-class DeviceStore(SqliteRecords):
+class DeviceStore(SettingsByCall):
     def __init__(
         self,
         data_dir: Path,
@@ -108,6 +97,9 @@ class DeviceStore(SqliteRecords):
         self._key: DataKey | None = None
         self._last_activity: datetime | None = None
         self._wiped = False
+        self._uow = SqliteUnitOfWork(
+            connection=self._db, data_key=self._data_key, clock=clock, lock=self._lock
+        )
 
     # Setting up and opening -----------------------------------------------------------------
     @classmethod
@@ -129,42 +121,11 @@ class DeviceStore(SqliteRecords):
         """First run: a new data key, wrapped under the passphrase (+ platform secret) and to the
         organisation's recovery key. Returns the store unlocked."""
         path = Path(data_dir)
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if (path / KEYRING_FILE).exists():
-            raise AlreadySetUp()
-        problem = passphrase_policy(passphrase, has_platform_secret=platform_secret is not None)
-        if problem:
-            raise WeakPassphrase(problem)
-        if platform_secret is not None and len(platform_secret) < _MIN_PLATFORM_SECRET:
-            raise ValueError(f"a platform secret must be at least {_MIN_PLATFORM_SECRET} bytes")
-        if recovery_public_key is not None and not crypto.is_recovery_public_key(
-            recovery_public_key
-        ):
-            raise ValueError("the recovery key must be a raw 32-byte X25519 public key")
-        # Without a keyring nothing here can be read: a set-up interrupted before the keyring was
-        # written (or a keyring lost) leaves only unreadable bytes. Start clean.
-        if (path / DATABASE_FILE).exists():
-            log.warning("Setting up over a database that has no keyring: it cannot be read")
-        for name in (*_OWNED, WIPED_FILE):
-            (path / name).unlink(missing_ok=True)
-        conn = connect(path / DATABASE_FILE)
-        (path / DATABASE_FILE).chmod(0o600)
-        try:
-            migrate(conn, migrations=migrations)
-            data_key = DataKey.generate()
-            keyring = new_keyring(
-                data_key,
-                device_id=device_id or new_id(),
-                passphrase=passphrase,
-                platform_secret=platform_secret,
-                params=kdf_params or crypto.default_kdf_params(),
-                recovery_public_key=recovery_public_key,
-                now=clock(),
-            )
-            save_lockout(path / KEYRING_FILE, keyring, keystore)  # a new device: a fresh count
-        except BaseException:
-            conn.close()
-            raise
+        conn, keyring, data_key = set_up(
+            path, passphrase=passphrase, platform_secret=platform_secret,
+            recovery_public_key=recovery_public_key, kdf_params=kdf_params, now=clock(),
+            device_id=device_id, migrations=migrations, keystore=keystore,
+        )  # fmt: skip
         store = cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout,
                     keystore=keystore, boot_clock=boot_clock)  # fmt: skip
         store._key, store._last_activity = data_key, clock()
@@ -184,21 +145,7 @@ class DeviceStore(SqliteRecords):
     ) -> DeviceStore:
         """Open an existing store, locked. Migrates the schema if this app version is newer."""
         path = Path(data_dir)
-        if (path / WIPED_FILE).exists():
-            _erase_owned(path)  # finish a wipe that was interrupted
-            raise DeviceWiped()
-        if not (path / KEYRING_FILE).exists():
-            raise NotSetUp()
-        (path / (KEYRING_FILE + ".tmp")).unlink(missing_ok=True)
-        keyring = read_lockout(path / KEYRING_FILE, keystore)
-        if not (path / DATABASE_FILE).exists():
-            log.warning("The records database is missing: starting an empty one")
-        conn = connect(path / DATABASE_FILE)
-        try:
-            migrate(conn, migrations=migrations)
-        except BaseException:
-            conn.close()
-            raise
+        conn, keyring = open_files(path, migrations=migrations, keystore=keystore)
         return cls(path, keyring=keyring, conn=conn, clock=clock, idle_timeout=idle_timeout,
                    keystore=keystore, boot_clock=boot_clock)  # fmt: skip
 
@@ -368,7 +315,7 @@ class DeviceStore(SqliteRecords):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-            _erase_owned(self.data_dir)
+            erase_owned(self.data_dir)
             self._wiped = True
             log.warning("Store wiped (device revoked)")
 
@@ -385,7 +332,12 @@ class DeviceStore(SqliteRecords):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # What the repository modules need -----------------------------------------------------------
+    # The records ------------------------------------------------------------------------------
+    def unit_of_work(self) -> SqliteUnitOfWork:
+        """The records: `with uow: ... uow.commit()` (mobile/store/unit_of_work.py)."""
+        return self._uow
+
+    # What the unit of work needs, and helpers ---------------------------------------------------
     def _db(self) -> sqlite3.Connection:
         self._check_not_wiped()
         if self._conn is None:
@@ -401,7 +353,6 @@ class DeviceStore(SqliteRecords):
             raise StoreLocked()
         return self._key
 
-    # Helpers ------------------------------------------------------------------------------------
     def _check_not_wiped(self) -> None:
         if self._wiped or (self.data_dir / WIPED_FILE).exists():
             raise DeviceWiped()
@@ -424,9 +375,3 @@ class DeviceStore(SqliteRecords):
             self._keyring = read_lockout(path, self._keystore)  # the counter as it now stands
             raise
         return data_key
-
-
-def _erase_owned(folder: Path) -> None:
-    for name in _OWNED:
-        erase_file(folder / name)
-    fsync_dir(folder)

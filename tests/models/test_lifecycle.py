@@ -8,9 +8,16 @@ from uuid import uuid4
 import pytest
 
 from models.amendment import Amendment, FieldChange
-from models.enums import RecordStatus, YesNo
+from models.enums import ReasonNotSeen, RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordError, RecordLocked, SubmissionBlocked
-from models.lifecycle import apply_amendment, check_amendment, ensure_editable, mark_synced, submit
+from models.lifecycle import (
+    apply_amendment,
+    check_amendment,
+    ensure_editable,
+    mark_synced,
+    prune_hidden,
+    submit,
+)
 from tests.models.helpers import complete_visit
 
 
@@ -167,3 +174,29 @@ def test_amendment_can_add_a_missing_seen_reason(fixed_now):
     ]
     amended = apply_amendment(visit, amendment_for(visit, fixed_now, *changes))
     assert amended.children[1].child_seen == YesNo.NO
+
+
+def test_prune_hidden_clears_why_not_seen_once_the_child_is_seen_and_returns_a_copy():
+    visit = complete_visit()
+    child = visit.children[0]
+    child.child_seen = YesNo.YES
+    child.reason_not_seen = ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY
+    child.reason_not_seen_other = "Left over from an earlier answer (synthetic)"
+    pruned = prune_hidden(visit)
+    assert pruned.children[0].reason_not_seen is None
+    assert pruned.children[0].reason_not_seen_other == ""
+    assert visit.children[0].reason_not_seen == ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY
+
+
+def test_prune_hidden_clears_seen_alone_answers_once_the_child_is_not_seen():
+    visit = complete_visit()
+    child = visit.children[0]
+    child.child_seen, child.seen_alone = YesNo.NO, YesNo.NO
+    child.reason_not_seen = ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY
+    kept = prune_hidden(visit).children[0]
+    assert (kept.seen_alone, kept.reason_not_seen_alone, kept.seen_alone_where) == (
+        None,
+        None,
+        None,
+    )
+    assert kept.reason_not_seen == ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY

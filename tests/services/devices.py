@@ -17,7 +17,7 @@ import httpx
 import sqlalchemy as sa
 
 from mobile.services.session import Session
-from mobile.services.shapes import SyncRecordStatus
+from models.receipt import SyncState
 from sync.client import SyncClient
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow, table_of
 from synthetic import SyntheticCaseload, synthetic_visit
@@ -64,7 +64,7 @@ def settled(session: Session) -> bool:
     sync = session.services().sync
     records = sync.records()
     return sync.progress().pending == 0 and all(
-        r.status == SyncRecordStatus.ACKNOWLEDGED and r.receipt_id is not None for r in records
+        r.status == SyncState.ACKNOWLEDGED and r.receipt_id is not None for r in records
     )
 
 

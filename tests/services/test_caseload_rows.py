@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from mobile.services.caseload_rows import age_text, build_rows
 from mobile.services.shapes import ChildFlag
-from mobile.store.repository import ChildSummary
+from mobile.store.shapes import ChildSummary
 from models.enums import ServiceContext
 from models.timescales import default_rules
 from models.timescales.calendar import WorkingCalendar

@@ -18,11 +18,12 @@ from mobile.services.errors import (
     SubmissionBlockedError,
     WrongPinError,
 )
-from mobile.services.shapes import ChildFlag, SyncRecordStatus
+from mobile.services.shapes import ChildFlag
 from mobile.store.crypto import generate_recovery_keypair, open_recovery_wrap
 from models.amendment import FieldChange
 from models.enums import ReasonNotSeen, RecordStatus, VisitOutcome, YesNo
 from models.lifecycle import IDENTITY_FIELDS
+from models.receipt import SyncState
 from sync.server import services as sv
 from synthetic import synthetic_visit
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
@@ -94,11 +95,11 @@ def test_submitted_visit_is_acknowledged_with_a_receipt_after_sync(session, worl
     submitted = services.visits.submit(visit.visit_id)
     assert submitted.status == RecordStatus.SUBMITTED
     [waiting] = services.sync.records()
-    assert waiting.status == SyncRecordStatus.WAITING
+    assert waiting.status == SyncState.PENDING
     progress = services.sync.sync_now()
     assert progress.pending == 0 and progress.last_error == ""
     [done] = services.sync.records()
-    assert done.status == SyncRecordStatus.ACKNOWLEDGED
+    assert done.status == SyncState.ACKNOWLEDGED
     assert done.receipt_id is not None
 
 
@@ -125,7 +126,7 @@ def test_offline_sync_keeps_everything_says_so_and_sends_it_later(session, world
     assert progress.pending == 1
     assert progress.last_error.startswith("No connection to the central record.")
     [record] = services.sync.records()
-    assert record.status in (SyncRecordStatus.WAITING, SyncRecordStatus.SENT)
+    assert record.status in (SyncState.PENDING, SyncState.SENT)
     network.up = True
     progress = services.sync.sync_now()
     assert (progress.pending, progress.acknowledged, progress.last_error) == (0, 1, "")
@@ -156,7 +157,7 @@ def test_amendment_needs_a_reason_and_syncs(session, world):
     )
     assert amended.revision == 2
     services.sync.sync_now()
-    assert {r.status for r in services.sync.records()} == {SyncRecordStatus.ACKNOWLEDGED}
+    assert {r.status for r in services.sync.records()} == {SyncState.ACKNOWLEDGED}
 
 
 def test_acknowledging_a_concern_syncs_back(session, world):
@@ -169,7 +170,7 @@ def test_acknowledging_a_concern_syncs_back(session, world):
     assert awaiting[0].concern_id not in {
         c.concern_id for c in services.caseload.concerns_awaiting()
     }
-    assert all(r.status == SyncRecordStatus.ACKNOWLEDGED for r in services.sync.records())
+    assert all(r.status == SyncState.ACKNOWLEDGED for r in services.sync.records())
 
 
 def test_revoked_device_is_wiped_on_next_contact(session, world):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from mobile.services.shapes import SyncRecordStatus
 from models.enums import YesNo
+from models.receipt import SyncState
 from synthetic import synthetic_visit
 from tests.services.devices import copies_on_server, receipts_on_server, record_visits, settled
 from tests.sync.helpers import World, visit_item
@@ -53,7 +53,7 @@ def test_syncing_again_sends_nothing_and_changes_nothing(session, world):
     assert progress.last_error == "" and settled(session)
     assert {r.record_id: r.receipt_id for r in services.sync.records()} == first
     assert copies_on_server(world, ids) == {visit_id: (1, 1) for visit_id in ids}
-    assert {r.status for r in services.sync.records()} == {SyncRecordStatus.ACKNOWLEDGED}
+    assert {r.status for r in services.sync.records()} == {SyncState.ACKNOWLEDGED}
 
 
 def test_push_now_sends_and_stores_receipts_without_downloading(session, world):

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from mobile.store import DeviceStore, KdfParams, MemoryRepository, Repository
+from mobile.store import DeviceStore, KdfParams
 from models.receipt import CaseloadChange
 from models.visit import Visit
 from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FakeClock
+from tests.store.device import Device, device_of
+from tests.store.fake_uow import FakeUnitOfWork
 
 # Small KDF parameters keep most tests fast; test_keys.py and the benchmark use the real ones.
 FAST_KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)
@@ -39,14 +41,14 @@ def device_store(store_dir: Path, clock: FakeClock) -> Iterator[DeviceStore]:
     store.close()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def repo(request: pytest.FixtureRequest, store_dir: Path, clock: FakeClock) -> Iterator[Repository]:
-    """The same contract, two implementations."""
-    if request.param == "memory":
-        yield MemoryRepository(clock=clock)
+@pytest.fixture(params=["fake", "sqlite"])
+def repo(request: pytest.FixtureRequest, store_dir: Path, clock: FakeClock) -> Iterator[Device]:
+    """The same workflows over two units of work: the fake's dictionaries and the SQLite store."""
+    if request.param == "fake":
+        yield Device(FakeUnitOfWork(clock=clock), clock)
         return
     store = DeviceStore.create(store_dir, passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=clock)
-    yield store
+    yield device_of(store, clock)
     store.close()
 
 

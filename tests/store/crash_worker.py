@@ -2,8 +2,8 @@
 
 Usage: python crash_worker.py DATA_DIR SIDE_FILE SEED KILL_AT INSIDE MARKER_FILE
 
-Loops saving drafts, submitting, acknowledging and amending. After each call returns (i.e. after
-its COMMIT), it appends what it did to SIDE_FILE and fsyncs it: every line there is a promise the
+Loops saving drafts, submitting, acknowledging and amending (the services' workflows over the
+store's unit of work). After each call returns (i.e. after its COMMIT), it appends what it did to SIDE_FILE and fsyncs it: every line there is a promise the
 store must keep after the kill.
 
 Where it dies is chosen by operation count, never by wall time, so a slow machine tests exactly
@@ -31,6 +31,7 @@ from models.canonical import content_hash
 from models.ids import new_id
 from models.receipt import Receipt, ReceiptStatus
 from synthetic import generate_caseload, synthetic_visit
+from tests.store.device import device_of
 
 PASSPHRASE = "lantern orbit cobble meadow"
 KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)
@@ -84,21 +85,22 @@ def main(
         os.write(side, (line + "\n").encode())
         os.fsync(side)
 
+    records = device_of(store)  # each call: the service's workflow, one transaction
     submitted = []
     while True:
         visit = synthetic_visit(rng, load, rng.choice(load.children))
-        call(store.save_draft, visit)
+        call(records.save_draft, visit)
         visit.escalation_notes = f"autosave {rng.random()} (synthetic)"
-        call(store.save_draft, visit)
+        call(records.save_draft, visit)
         roll = rng.random()
         if roll < 0.6:
-            done = call(store.submit_visit, visit.visit_id)
+            done = call(records.submit_visit, visit.visit_id)
             promise(f"submit {done.visit_id} 1 {content_hash(done)}")
             submitted.append(done)
         elif roll < 0.7 and submitted:
             target = submitted.pop(rng.randrange(len(submitted)))
             receipt = Receipt(record_id=target.visit_id, revision=1, status=ReceiptStatus.ACCEPTED)
-            call(store.record_receipts, [receipt])
+            call(records.record_receipts, [receipt])
             promise(f"ack {target.visit_id} 1 -")
         elif roll < 0.8 and submitted:
             target = submitted.pop(rng.randrange(len(submitted)))
@@ -117,7 +119,7 @@ def main(
                 author_id=target.practitioner_id,
                 at=now(),
             )
-            amended = call(store.add_amendment, amendment)
+            amended = call(records.add_amendment, amendment)
             promise(f"amend {amended.visit_id} {amended.revision} {content_hash(amended)}")
 
 

@@ -1,4 +1,4 @@
-"""The repository contract: every test runs against the in-memory fake and the SQLite store."""
+"""The device's contract: every workflow runs over the fake unit of work and the SQLite store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from mobile.store import (
     AlreadyAcknowledged,
     RecordNotFound,
-    Repository,
     SyncState,
 )
 from models.amendment import Amendment, FieldChange
@@ -24,6 +23,7 @@ from models.ids import new_id
 from models.receipt import CaseloadChange, Receipt, ReceiptStatus, RecordKind
 from models.visit import Visit
 from synthetic import SyntheticCaseload
+from tests.store.device import Device
 
 Changes = Callable[..., list[CaseloadChange]]
 
@@ -33,7 +33,7 @@ def canonical(body: object) -> bytes:
     return canonical_text(body).encode()
 
 
-def _submit(repo: Repository, visit: Visit) -> Visit:
+def _submit(repo: Device, visit: Visit) -> Visit:
     repo.save_draft(visit)
     return repo.submit_visit(visit.visit_id)
 
@@ -62,7 +62,7 @@ def _amendment(visit: Visit, *, base: int | None = None) -> Amendment:
 
 # Drafts ------------------------------------------------------------------------------------------
 def test_save_draft_then_get_visit_returns_an_equal_copy(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     repo.save_draft(visit)
@@ -72,7 +72,7 @@ def test_save_draft_then_get_visit_returns_an_equal_copy(
     assert repo.get_visit(visit.visit_id) == visit
 
 
-def test_save_draft_again_replaces_the_draft(repo: Repository, caseload: SyntheticCaseload) -> None:
+def test_save_draft_again_replaces_the_draft(repo: Device, caseload: SyntheticCaseload) -> None:
     visit = caseload.visits[0]
     repo.save_draft(visit)
     edited = visit.model_copy(update={"escalation_notes": "second autosave"})
@@ -82,7 +82,7 @@ def test_save_draft_again_replaces_the_draft(repo: Repository, caseload: Synthet
 
 
 def test_list_drafts_lists_only_drafts_newest_first(
-    repo: Repository, caseload: SyntheticCaseload, clock
+    repo: Device, caseload: SyntheticCaseload, clock
 ) -> None:
     first, second, third = caseload.visits[:3]
     for visit in (first, second, third):
@@ -92,13 +92,13 @@ def test_list_drafts_lists_only_drafts_newest_first(
     assert [v.visit_id for v in repo.list_drafts()] == [third.visit_id, first.visit_id]
 
 
-def test_get_visit_when_unknown_raises_record_not_found(repo: Repository) -> None:
+def test_get_visit_when_unknown_raises_record_not_found(repo: Device) -> None:
     with pytest.raises(RecordNotFound):
         repo.get_visit(new_id())
 
 
 def test_delete_draft_removes_it_and_is_idempotent(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     repo.save_draft(visit)
@@ -110,7 +110,7 @@ def test_delete_draft_removes_it_and_is_idempotent(
 
 
 def test_delete_draft_when_submitted_raises_record_locked(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -120,7 +120,7 @@ def test_delete_draft_when_submitted_raises_record_locked(
 
 # Submit ------------------------------------------------------------------------------------------
 def test_submit_visit_locks_it_at_revision_one_and_queues_it(
-    repo: Repository, caseload: SyntheticCaseload, clock
+    repo: Device, caseload: SyntheticCaseload, clock
 ) -> None:
     visit = caseload.visits[0]
     submitted = _submit(repo, visit)
@@ -140,7 +140,7 @@ def test_submit_visit_locks_it_at_revision_one_and_queues_it(
 
 
 def test_submit_when_already_submitted_raises_record_locked(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -150,7 +150,7 @@ def test_submit_when_already_submitted_raises_record_locked(
 
 
 def test_save_draft_when_already_submitted_raises_record_locked(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -160,7 +160,7 @@ def test_save_draft_when_already_submitted_raises_record_locked(
 
 
 def test_submit_incomplete_visit_raises_submission_blocked_and_keeps_the_draft(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0].model_copy(update={"visit_outcome": None})
     repo.save_draft(visit)
@@ -171,14 +171,14 @@ def test_submit_incomplete_visit_raises_submission_blocked_and_keeps_the_draft(
     assert repo.pending_count() == 0
 
 
-def test_submit_unknown_visit_raises_record_not_found(repo: Repository) -> None:
+def test_submit_unknown_visit_raises_record_not_found(repo: Device) -> None:
     with pytest.raises(RecordNotFound):
         repo.submit_visit(new_id())
 
 
 # Outbox and receipts -------------------------------------------------------------------------------
 def test_pending_outbox_keeps_order_and_respects_limit_and_max_bytes(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     ids = [_submit(repo, v).visit_id for v in caseload.visits[:4]]
     assert [i.record_id for i in repo.pending_outbox()] == ids
@@ -187,7 +187,7 @@ def test_pending_outbox_keeps_order_and_respects_limit_and_max_bytes(
 
 
 def test_accepted_receipt_removes_item_from_outbox_and_marks_visit_synced(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -201,7 +201,7 @@ def test_accepted_receipt_removes_item_from_outbox_and_marks_visit_synced(
 
 
 def test_duplicate_receipt_counts_as_acknowledged(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -211,7 +211,7 @@ def test_duplicate_receipt_counts_as_acknowledged(
 
 
 def test_receipts_replayed_change_nothing_and_are_reported_unmatched(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -222,7 +222,7 @@ def test_receipts_replayed_change_nothing_and_are_reported_unmatched(
 
 
 def test_rejected_receipt_moves_item_to_quarantine_with_its_problems(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -242,7 +242,7 @@ def test_rejected_receipt_moves_item_to_quarantine_with_its_problems(
 
 
 def test_requeue_quarantined_offers_the_record_again(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -257,7 +257,7 @@ def test_requeue_quarantined_offers_the_record_again(
 
 
 def test_conflict_receipt_keeps_item_flagged_and_out_of_the_next_batch(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -273,7 +273,7 @@ def test_conflict_receipt_keeps_item_flagged_and_out_of_the_next_batch(
 
 
 def test_mark_sent_shows_sent_until_a_receipt_arrives(
-    repo: Repository, caseload: SyntheticCaseload, clock
+    repo: Device, caseload: SyntheticCaseload, clock
 ) -> None:
     visit = caseload.visits[0]
     _submit(repo, visit)
@@ -285,10 +285,10 @@ def test_mark_sent_shows_sent_until_a_receipt_arrives(
 
 
 def test_a_record_offline_for_72_hours_keeps_when_it_was_queued_apart_from_its_attempts(
-    repo: Repository, caseload: SyntheticCaseload, clock
+    repo: Device, caseload: SyntheticCaseload, clock
 ) -> None:
-    if hasattr(repo, "idle_timeout"):  # the SQLite store would lock itself between attempts
-        repo.idle_timeout = timedelta(days=7)
+    if repo.store is not None:  # the SQLite store would lock itself between attempts
+        repo.store.idle_timeout = timedelta(days=7)
     visit, rejected = caseload.visits[:2]
     _submit(repo, visit)
     _submit(repo, rejected)
@@ -310,7 +310,7 @@ def test_a_record_offline_for_72_hours_keeps_when_it_was_queued_apart_from_its_a
 
 
 def test_pending_count_is_every_record_the_central_record_has_not_acknowledged(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     pending, sent, conflict, rejected, acknowledged = (
         _submit(repo, v).visit_id for v in caseload.visits[:5]
@@ -331,7 +331,7 @@ def test_pending_count_is_every_record_the_central_record_has_not_acknowledged(
 
 # Amendments --------------------------------------------------------------------------------------
 def test_add_amendment_appends_a_revision_and_keeps_the_original(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     submitted = _submit(repo, caseload.visits[0])
     amendment = _amendment(submitted)
@@ -345,7 +345,7 @@ def test_add_amendment_appends_a_revision_and_keeps_the_original(
 
 
 def test_amendment_outbox_item_names_the_revision_it_builds_on(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     submitted = _submit(repo, caseload.visits[0])
     repo.record_receipts([_accept(submitted.visit_id)])
@@ -362,7 +362,7 @@ def test_amendment_outbox_item_names_the_revision_it_builds_on(
 
 
 def test_add_amendment_on_a_stale_revision_raises_amendment_rejected(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     submitted = _submit(repo, caseload.visits[0])
     repo.add_amendment(_amendment(submitted))
@@ -372,7 +372,7 @@ def test_add_amendment_on_a_stale_revision_raises_amendment_rejected(
 
 
 def test_add_amendment_to_a_draft_raises_amendment_rejected(
-    repo: Repository, caseload: SyntheticCaseload
+    repo: Device, caseload: SyntheticCaseload
 ) -> None:
     visit = caseload.visits[0]
     repo.save_draft(visit)
@@ -382,7 +382,7 @@ def test_add_amendment_to_a_draft_raises_amendment_rejected(
 
 # Concerns ----------------------------------------------------------------------------------------
 def test_acknowledge_concern_shows_at_once_and_queues_the_acknowledgement(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes, clock
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes, clock
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="c1")
     [concern] = repo.list_concerns(awaiting_acknowledgement=True)
@@ -402,14 +402,12 @@ def test_acknowledge_concern_shows_at_once_and_queues_the_acknowledgement(
         repo.acknowledge_concern(concern_id=concern.concern_id, by=caseload.practitioner_id)
 
 
-def test_acknowledge_unknown_concern_raises_record_not_found(repo: Repository) -> None:
+def test_acknowledge_unknown_concern_raises_record_not_found(repo: Device) -> None:
     with pytest.raises(RecordNotFound):
         repo.acknowledge_concern(concern_id=new_id(), by=new_id())
 
 
-def test_record_concern_checks_it_and_queues_it(
-    repo: Repository, caseload: SyntheticCaseload
-) -> None:
+def test_record_concern_checks_it_and_queues_it(repo: Device, caseload: SyntheticCaseload) -> None:
     concern = caseload.concerns[0]
     repo.record_concern(concern)
     [item] = repo.pending_outbox()
@@ -422,7 +420,7 @@ def test_record_concern_checks_it_and_queues_it(
 
 # Caseload ----------------------------------------------------------------------------------------
 def test_caseload_page_is_stored_with_its_cursor(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     assert repo.get_cursor() is None
     result = repo.apply_caseload_changes(to_changes(caseload), cursor="page-1")
@@ -434,7 +432,7 @@ def test_caseload_page_is_stored_with_its_cursor(
 
 
 def test_caseload_page_replayed_is_stale_and_changes_nothing(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="page-1")
     again = repo.apply_caseload_changes(to_changes(caseload), cursor="page-1")
@@ -442,7 +440,7 @@ def test_caseload_page_replayed_is_stale_and_changes_nothing(
 
 
 def test_newer_caseload_version_replaces_the_row(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     child = caseload.children[0].model_copy(update={"nhs_number": None})
@@ -453,7 +451,7 @@ def test_newer_caseload_version_replaces_the_row(
 
 
 def test_caseload_changes_never_overwrite_an_unsynced_local_change(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     concern = caseload.concerns[0]
@@ -472,7 +470,7 @@ def test_caseload_changes_never_overwrite_an_unsynced_local_change(
 
 
 def test_child_tombstone_purges_caseload_and_synced_visits_but_keeps_unsynced(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     by_household = {v.location_household_id: v for v in caseload.visits}
@@ -495,7 +493,7 @@ def test_child_tombstone_purges_caseload_and_synced_visits_but_keeps_unsynced(
 
 
 def test_reset_cursor_forgets_the_caseload_but_keeps_visits_and_outbox(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     _submit(repo, caseload.visits[0])
@@ -507,7 +505,7 @@ def test_reset_cursor_forgets_the_caseload_but_keeps_visits_and_outbox(
 
 
 def test_escalation_shows_on_the_caseload_until_the_central_record_has_it(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     visit = caseload.visits[0].model_copy(
@@ -531,7 +529,7 @@ def test_escalation_shows_on_the_caseload_until_the_central_record_has_it(
 
 
 def test_caseload_summary_shows_last_seen_and_the_child_not_seen(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     visit = caseload.visits[0]
@@ -551,7 +549,7 @@ def test_caseload_summary_shows_last_seen_and_the_child_not_seen(
 
 
 def test_caseload_summary_uses_the_central_record_last_seen_date(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes, fixed_now
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes, fixed_now
 ) -> None:
     repo.apply_caseload_changes(to_changes(caseload), cursor="1")
     child = caseload.children[0]
@@ -565,7 +563,7 @@ def test_caseload_summary_uses_the_central_record_last_seen_date(
 
 
 # Settings ----------------------------------------------------------------------------------------
-def test_settings_round_trip_and_plain_settings_are_restricted(repo: Repository) -> None:
+def test_settings_round_trip_and_plain_settings_are_restricted(repo: Device) -> None:
     repo.set_setting("server_url", "https://central.example.invalid")
     repo.set_setting("device_credential", "credential-value")
     assert repo.get_setting("device_credential") == "credential-value"
@@ -578,7 +576,7 @@ def test_settings_round_trip_and_plain_settings_are_restricted(repo: Repository)
 
 
 def test_replayed_old_tombstone_does_not_remove_a_child_allocated_again(
-    repo: Repository, caseload: SyntheticCaseload, to_changes: Changes
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
 ) -> None:
     child = caseload.children[0]
     data = child.model_dump(mode="json")

@@ -21,6 +21,7 @@ import pytest
 from mobile.store import DeviceStore, SyncState
 from models.canonical import content_hash
 from models.enums import RecordStatus
+from tests.store.device import device_of
 
 from .conftest import PASSPHRASE, FakeClock
 
@@ -44,13 +45,13 @@ def _check(data_dir: Path, side_file: Path, clock: FakeClock) -> int:
     store = DeviceStore.open(data_dir, clock=clock)  # the store opens after every kill
     try:
         store.unlock(PASSPHRASE)
-        states = {(s.record_id, s.revision): s.state for s in store.sync_state()}
+        states = {(s.record_id, s.revision): s.state for s in device_of(store).sync_state()}
         promises = _promises(side_file)
         acked = {vid for what, vid, _, _ in promises if what == "ack"}
         for what, vid, revision, digest in promises:
             key = next(k for k in states if str(k[0]) == vid and k[1] == revision)
             if what in ("submit", "amend"):
-                visit = store.get_visit_revision(key[0], revision)
+                visit = device_of(store).get_visit_revision(key[0], revision)
                 if what == "submit" and visit.status == RecordStatus.SYNCED:
                     visit = visit.model_copy(update={"status": RecordStatus.SUBMITTED})
                 assert content_hash(visit) == digest, f"{what} {vid} changed"
@@ -59,10 +60,10 @@ def _check(data_dir: Path, side_file: Path, clock: FakeClock) -> int:
             }  # fmt: skip
             assert states[key] in expected
         # Every submitted revision on the device is either queued or acknowledged: no half state.
-        for visit in store.list_visits():
+        for visit in device_of(store).list_visits():
             for revision in range(1, visit.revision + 1):
                 assert (visit.visit_id, revision) in states
-        drafts = store.list_drafts()
+        drafts = device_of(store).list_drafts()
         assert drafts.problems == []
         return len(promises)
     finally:

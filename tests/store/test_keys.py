@@ -31,6 +31,7 @@ from mobile.store import (
 from mobile.store.policy import MAX_ATTEMPTS
 from models.enums import RecordStatus
 from synthetic import SyntheticCaseload
+from tests.store.device import device_of
 
 from .conftest import FAST_KDF, PASSPHRASE, PIN, PLATFORM_SECRET, FakeClock
 
@@ -65,12 +66,12 @@ def test_create_twice_raises_already_set_up(device_store: DeviceStore, clock: Fa
 def test_opened_store_is_locked_until_the_right_passphrase(
     device_store: DeviceStore, clock: FakeClock, caseload: SyntheticCaseload
 ) -> None:
-    device_store.save_draft(caseload.visits[0])
+    device_of(device_store).save_draft(caseload.visits[0])
     store = _reopen(device_store, clock)
     with pytest.raises(StoreLocked):
-        store.list_drafts()
+        device_of(store).list_drafts()
     store.unlock(PASSPHRASE)
-    assert store.get_visit(caseload.visits[0].visit_id) == caseload.visits[0]
+    assert device_of(store).get_visit(caseload.visits[0].visit_id) == caseload.visits[0]
     store.close()
 
 
@@ -132,15 +133,15 @@ def test_auto_lock_after_idle_drops_the_key(
     assert device_store.auto_lock_if_idle() is False
     device_store.touch()
     clock.advance(299)
-    device_store.save_draft(caseload.visits[0])  # still within 5 minutes of the touch
+    device_of(device_store).save_draft(caseload.visits[0])  # still within 5 minutes of the touch
     clock.advance(1)
     with pytest.raises(StoreLocked):  # a call after the idle time locks first
-        device_store.list_drafts()
+        device_of(device_store).list_drafts()
     assert not device_store.is_unlocked
     device_store.unlock(PASSPHRASE)
     clock.advance(300)
     assert device_store.auto_lock_if_idle() is True
-    assert device_store.pending_count() == 0  # a count is readable while locked
+    assert device_of(device_store).pending_count() == 0  # a count is readable while locked
 
 
 def test_lock_overwrites_the_key_bytes(device_store: DeviceStore) -> None:
@@ -156,7 +157,7 @@ def test_lock_overwrites_the_key_bytes(device_store: DeviceStore) -> None:
 def test_change_passphrase_rewraps_the_key_without_touching_records(
     device_store: DeviceStore, clock: FakeClock, caseload: SyntheticCaseload
 ) -> None:
-    device_store.save_draft(caseload.visits[0])
+    device_of(device_store).save_draft(caseload.visits[0])
     before = _bodies(device_store.data_dir)
     new = "quilt harbour ember saffron"
     with pytest.raises(WeakPassphrase):
@@ -169,7 +170,7 @@ def test_change_passphrase_rewraps_the_key_without_touching_records(
     with pytest.raises(WrongPin):
         store.unlock(PASSPHRASE)
     store.unlock(new)
-    assert store.get_visit(caseload.visits[0].visit_id) == caseload.visits[0]
+    assert device_of(store).get_visit(caseload.visits[0].visit_id) == caseload.visits[0]
     store.close()
 
 
@@ -181,8 +182,8 @@ def test_recovery_with_the_organisation_key_unlocks_a_locked_out_store_and_keeps
         store_dir, passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=clock,
         recovery_public_key=org_public,
     )  # fmt: skip
-    store.save_draft(caseload.visits[0])
-    store.submit_visit(caseload.visits[0].visit_id)
+    device_of(store).save_draft(caseload.visits[0])
+    device_of(store).submit_visit(caseload.visits[0].visit_id)
     store = _reopen(store, clock)
     for _ in range(MAX_ATTEMPTS):
         clock.advance(store.lock_status().wait_seconds)
@@ -200,8 +201,8 @@ def test_recovery_with_the_organisation_key_unlocks_a_locked_out_store_and_keeps
     new = "copper willow meadow lantern"
     store.recover(unwrap=org_unwraps, new_passphrase=new)
     assert len(sent_to_org) == 1 and store.is_unlocked
-    assert store.get_visit(caseload.visits[0].visit_id).status == RecordStatus.SUBMITTED
-    assert len(store.pending_outbox()) == 1
+    assert device_of(store).get_visit(caseload.visits[0].visit_id).status == RecordStatus.SUBMITTED
+    assert len(device_of(store).pending_outbox()) == 1
     store = _reopen(store, clock)
     assert not store.lock_status().locked_out
     store.unlock(new)
@@ -263,20 +264,20 @@ def test_wipe_destroys_the_keys_and_files_and_later_opens_say_wiped(
     store_dir: Path, clock: FakeClock, caseload: SyntheticCaseload
 ) -> None:
     store = DeviceStore.create(store_dir, passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=clock)
-    store.save_draft(caseload.visits[0])
+    device_of(store).save_draft(caseload.visits[0])
     keyring = (store_dir / "keyring.json").read_bytes()
     store.wipe()
     assert sorted(p.name for p in store_dir.iterdir()) == ["WIPED"]
     assert keyring not in b"".join(p.read_bytes() for p in store_dir.iterdir())
     with pytest.raises(DeviceWiped):
-        store.list_drafts()
+        device_of(store).list_drafts()
     with pytest.raises(DeviceWiped):
         store.unlock(PASSPHRASE)
     with pytest.raises(DeviceWiped):
         DeviceStore.open(store_dir, clock=clock)
     # Enrolling again starts from nothing.
     again = DeviceStore.create(store_dir, passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=clock)
-    assert len(again.list_drafts()) == 0
+    assert len(device_of(again).list_drafts()) == 0
     again.close()
 
 

@@ -14,6 +14,7 @@ from models.ids import new_id
 from models.receipt import CaseloadChange, Receipt, ReceiptStatus
 from models.visit import Quote
 from synthetic import generate_caseload
+from tests.store.device import device_of
 
 from .conftest import FAST_KDF, PASSPHRASE, FakeClock
 
@@ -87,15 +88,15 @@ def test_no_personal_data_in_database_wal_journal_temp_files_or_logs(
     ]  # fmt: skip
 
     store = DeviceStore.create(data_dir, passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=clock)
-    store.apply_caseload_changes(to_changes(load), cursor="opaque-cursor")
+    device_of(store).apply_caseload_changes(to_changes(load), cursor="opaque-cursor")
     store.set_setting("device_credential", CREDENTIAL)
     submitted = []
     for index, visit in enumerate(load.visits):
-        store.save_draft(visit)
+        device_of(store).save_draft(visit)
         if index % 2 == 0:
-            submitted.append(store.submit_visit(visit.visit_id))
+            submitted.append(device_of(store).submit_visit(visit.visit_id))
     first = submitted[0]
-    store.add_amendment(
+    device_of(store).add_amendment(
         Amendment(
             amendment_id=new_id(), amends_visit_id=first.visit_id, amends_revision=1,
             changes=[FieldChange(field_path="escalation_notes", old_value=NOTES,
@@ -103,21 +104,21 @@ def test_no_personal_data_in_database_wal_journal_temp_files_or_logs(
             reason=REASON, author_id=load.practitioner_id, at=clock.now,
         )
     )  # fmt: skip
-    store.acknowledge_concern(
+    device_of(store).acknowledge_concern(
         concern_id=load.concerns[0].concern_id, by=load.practitioner_id, action_taken=ACTION
     )
-    store.record_receipts(
+    device_of(store).record_receipts(
         [Receipt(record_id=submitted[1].visit_id, revision=1, status=ReceiptStatus.REJECTED,
                  problems=[PROBLEM, f"{CHILD_NAME} was not seen"])]
     )  # fmt: skip
-    store.record_receipts(
+    device_of(store).record_receipts(
         [Receipt(record_id=submitted[2].visit_id, revision=1, status=ReceiptStatus.ACCEPTED)]
     )
     # Read everything back (reads must not write plaintext anywhere either).
-    assert any(c.name == CHILD_NAME for c in store.list_children())
-    store.caseload_summary()
-    store.sync_state()
-    store.list_quarantine()
+    assert any(c.name == CHILD_NAME for c in device_of(store).list_children())
+    device_of(store).caseload_summary()
+    device_of(store).sync_state()
+    device_of(store).list_quarantine()
 
     while_open = _files(data_dir)
     assert "records.db-wal" in while_open  # the WAL is really there to be checked
@@ -130,7 +131,7 @@ def test_no_personal_data_in_database_wal_journal_temp_files_or_logs(
     # The check can find a leak: a value stored in plaintext on purpose is found, in the WAL.
     reopened = DeviceStore.open(data_dir, clock=clock)
     reopened.unlock(PASSPHRASE)
-    assert reopened.get_visit(first.visit_id).escalation_notes == AMENDED_NOTES
+    assert device_of(reopened).get_visit(first.visit_id).escalation_notes == AMENDED_NOTES
     reopened.set_plain_setting("app_version", QUOTE)
     assert ("records.db-wal", QUOTE) in _leaks(_files(data_dir), needles)
     reopened.close()

@@ -13,6 +13,7 @@ from mobile.store.db import connect
 from mobile.store.migrations import LATEST, MIGRATIONS, current_version, downgrade, migrate
 from models.receipt import Receipt, ReceiptStatus
 from synthetic import SyntheticCaseload
+from tests.store.device import device_of
 
 from .conftest import PASSPHRASE, FakeClock
 
@@ -61,11 +62,11 @@ def test_version_1_file_with_data_opens_migrated_and_loses_nothing(
     """Build a version 1 file from today's (down-migration), then open it with this version."""
     store = device_store
     drafted, pending, rejected = caseload.visits[:3]
-    store.save_draft(drafted)
+    device_of(store).save_draft(drafted)
     for visit in (pending, rejected):
-        store.save_draft(visit)
-        store.submit_visit(visit.visit_id)
-    store.record_receipts(
+        device_of(store).save_draft(visit)
+        device_of(store).submit_visit(visit.visit_id)
+    device_of(store).record_receipts(
         [Receipt(record_id=rejected.visit_id, revision=1, status=ReceiptStatus.REJECTED,
                  problems=["Fails a rule at the central record"])]
     )  # fmt: skip
@@ -82,15 +83,15 @@ def test_version_1_file_with_data_opens_migrated_and_loses_nothing(
     reopened.unlock(PASSPHRASE)
     with closing(connect(store.data_dir / "records.db")) as conn:
         assert current_version(conn) == LATEST
-    assert reopened.get_visit(drafted.visit_id) == drafted
-    assert [i.record_id for i in reopened.pending_outbox()] == [pending.visit_id]
-    [held] = reopened.list_quarantine()
+    assert device_of(reopened).get_visit(drafted.visit_id) == drafted
+    assert [i.record_id for i in device_of(reopened).pending_outbox()] == [pending.visit_id]
+    [held] = device_of(reopened).list_quarantine()
     assert held.item.record_id == rejected.visit_id
     assert held.receipt.problems == ["Fails a rule at the central record"]
-    states = {s.record_id: s.state for s in reopened.sync_state()}
+    states = {s.record_id: s.state for s in device_of(reopened).sync_state()}
     assert states == {pending.visit_id: SyncState.PENDING, rejected.visit_id: SyncState.REJECTED}
     assert reopened.get_setting("server_url") == "https://central.example.invalid"
-    reopened.mark_sent(reopened.pending_outbox())  # the new columns work
+    device_of(reopened).mark_sent(device_of(reopened).pending_outbox())  # the new columns work
     reopened.close()
 
 
@@ -100,12 +101,12 @@ def test_version_2_receipts_learn_when_their_record_was_queued(
     """A receipt stored by version 2 had no queued time: the migration takes it from the visit."""
     store = device_store
     visit = caseload.visits[0]
-    store.save_draft(visit)
-    store.submit_visit(visit.visit_id)
+    device_of(store).save_draft(visit)
+    device_of(store).submit_visit(visit.visit_id)
     queued = clock.now
     clock.advance(3 * 24 * 3600)
     store.unlock(PASSPHRASE)  # it locked itself while idle
-    store.record_receipts(
+    device_of(store).record_receipts(
         [Receipt(record_id=visit.visit_id, revision=1, status=ReceiptStatus.ACCEPTED)]
     )
     store.close()
@@ -115,7 +116,7 @@ def test_version_2_receipts_learn_when_their_record_was_queued(
 
     reopened = DeviceStore.open(store.data_dir, clock=clock)
     reopened.unlock(PASSPHRASE)
-    [state] = reopened.sync_state()
+    [state] = device_of(reopened).sync_state()
     assert (state.state, state.queued_at, state.since) == (
         SyncState.ACKNOWLEDGED,
         queued,

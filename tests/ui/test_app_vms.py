@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from mobile.services.caseload import CaseloadService
 from mobile.services.session import Session
-from mobile.services.shapes import CaseloadRow, ChildFlag, RecordSyncState, SyncRecordStatus
+from mobile.services.shapes import CaseloadRow, ChildFlag, RecordSyncState
 from mobile.store import DeviceStore
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.caseload import CaseloadFilter, CaseloadSort, CaseloadViewModel, row_text
@@ -18,12 +18,14 @@ from mobile.ui.viewmodels.fields import FieldKind, Page
 from mobile.ui.viewmodels.labels import counted, waiting_words
 from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line, waited_words
 from models.enums import PractitionerRole
+from models.receipt import SyncState
 from models.rules import Step
 from sync.server import services as sv
 from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import FAST_KDF, Network, make_session
 from tests.store.conftest import caseload_changes
+from tests.store.device import device_of
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE, SERVER, Clock, idle, unlocked_app
 from tests.ui.journey import record_complete_visit
@@ -150,7 +152,7 @@ def test_caseload_of_800_children_from_a_real_store_searches_and_filters(tmp_pat
         tmp_path / "hv", passphrase=PASSPHRASE, kdf_params=FAST_KDF, clock=lambda: FIXED_NOW
     )
     try:
-        store.apply_caseload_changes(caseload_changes(big), cursor="1")
+        device_of(store).apply_caseload_changes(caseload_changes(big), cursor="1")
         service = CaseloadService(
             store=store, clock=lambda: FIXED_NOW, practitioner_id=big.practitioner_id
         )
@@ -403,7 +405,7 @@ def test_waiting_time_is_said_in_its_largest_whole_unit() -> None:
         "under a minute", "1 hour", "23 hours", "1 day", "2 days", "3 days",
     ]  # fmt: skip
     assert waited_words(timedelta(minutes=2)) == "2 minutes"
-    never_sent = record_line(RecordSyncState(uuid4(), "concern", "Concern", SyncRecordStatus.WAITING,
+    never_sent = record_line(RecordSyncState(uuid4(), "concern", "Concern", SyncState.PENDING,
                                              saved_at=FIXED_NOW, waited=timedelta(0)))  # fmt: skip
     assert (never_sent.saved, never_sent.attempts) == (
         f"Saved {FIXED_NOW:%d %b %H:%M} · waiting under a minute", "Not sent yet",
@@ -412,7 +414,7 @@ def test_waiting_time_is_said_in_its_largest_whole_unit() -> None:
 
 def test_rejected_record_says_why_and_what_to_do() -> None:
     line = record_line(
-        RecordSyncState(uuid4(), "visit", "Visit 2 Mar 2026, 2 children", SyncRecordStatus.REJECTED,
+        RecordSyncState(uuid4(), "visit", "Visit 2 Mar 2026, 2 children", SyncState.REJECTED,
                         problems=("A newer version exists: amend the latest one.",))
     )  # fmt: skip
     assert line.needs_attention and "amend the latest" in line.detail
@@ -424,13 +426,13 @@ def test_sync_lists_what_is_unsettled_first_and_only_the_latest_acknowledged(
     sync = app.sync
     assert sync is not None
 
-    def state(status: SyncRecordStatus, n: int) -> RecordSyncState:
+    def state(status: SyncState, n: int) -> RecordSyncState:
         return RecordSyncState(uuid4(), "concern", f"{status} {n}", status)
 
-    done = [state(SyncRecordStatus.ACKNOWLEDGED, n) for n in range(SHOWN_ACKNOWLEDGED + 3)]
-    sync.records = [*done, state(SyncRecordStatus.WAITING, 0), state(SyncRecordStatus.REJECTED, 0)]
+    done = [state(SyncState.ACKNOWLEDGED, n) for n in range(SHOWN_ACKNOWLEDGED + 3)]
+    sync.records = [*done, state(SyncState.PENDING, 0), state(SyncState.REJECTED, 0)]
     titles = [line.title for line in sync.lines()]
-    assert titles[:3] == ["rejected 0", "waiting 0", f"acknowledged {SHOWN_ACKNOWLEDGED + 2}"]
+    assert titles[:3] == ["rejected 0", "pending 0", f"acknowledged {SHOWN_ACKNOWLEDGED + 2}"]
     assert len(titles) == 2 + SHOWN_ACKNOWLEDGED
     assert sync.earlier_text() == "3 earlier records acknowledged, not listed."
 

@@ -236,4 +236,4 @@ def test_complete_visit_with_one_child_not_seen_submits_and_locks(
     assert stored.location_description == ""
     assert stored.children[1].child_seen == YesNo.NO
     assert app.services is not None
-    assert [r.status for r in app.services.sync.records()] == ["waiting"]
+    assert [r.status for r in app.services.sync.records()] == ["pending"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
-from mobile.services.shapes import ChildFlag, SyncRecordStatus
+from mobile.services.shapes import ChildFlag
 from models.enums import (
     AssessedStatus,
     CarerRole,
@@ -28,6 +28,7 @@ from models.enums import (
     VisitOutcome,
     VoiceMethod,
 )
+from models.receipt import SyncState
 
 __all__ = ["choices", "counted", "label", "waiting_words"]
 
@@ -124,11 +125,11 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (ChildFlag.UNASSESSED_CARER, "Unassessed carer"),
     (ChildFlag.CONTACT_RESTRICTION, "Contact restriction"),
     (ChildFlag.OVERDUE, "Overdue"),
-    (SyncRecordStatus.WAITING, "Waiting to send"),
-    (SyncRecordStatus.SENT, "Sent, waiting for receipt"),
-    (SyncRecordStatus.ACKNOWLEDGED, "Acknowledged"),
-    (SyncRecordStatus.REJECTED, "Rejected"),
-    (SyncRecordStatus.CONFLICT, "Needs attention"),
+    (SyncState.PENDING, "Waiting to send"),
+    (SyncState.SENT, "Sent, waiting for receipt"),
+    (SyncState.ACKNOWLEDGED, "Acknowledged"),
+    (SyncState.REJECTED, "Rejected"),
+    (SyncState.CONFLICT, "Needs attention"),
 ]
 _WORDS = {(type(member), str(member.value)): words for member, words in _WORDS_LIST}
 

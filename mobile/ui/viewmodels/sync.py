@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from mobile.services.shapes import RecordSyncState, SyncProgress, SyncRecordStatus
+from mobile.services.shapes import RecordSyncState, SyncProgress
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.labels import counted, label, waiting_words
+from models.receipt import SyncState
 
 if TYPE_CHECKING:
     from mobile.services.sync import SyncService
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["SHOWN_ACKNOWLEDGED", "RecordLine", "SyncViewModel", "record_line", "waited_words"]
 
 SHOWN_ACKNOWLEDGED = 20  # the latest acknowledged records listed; anything unsettled always is
-_PENDING = (SyncRecordStatus.WAITING, SyncRecordStatus.SENT)
-_NEEDS_ATTENTION = (SyncRecordStatus.REJECTED, SyncRecordStatus.CONFLICT)
+_PENDING = (SyncState.PENDING, SyncState.SENT)
+_NEEDS_ATTENTION = (SyncState.REJECTED, SyncState.CONFLICT)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def saved_words(state: RecordSyncState) -> str:
 
 
 def attempts_words(state: RecordSyncState) -> str:
-    if state.status == SyncRecordStatus.WAITING and not state.attempts:
+    if state.status == SyncState.PENDING and not state.attempts:
         return "Not sent yet"
     if not state.attempts:
         return ""
@@ -62,7 +63,7 @@ def attempts_words(state: RecordSyncState) -> str:
 
 def record_line(state: RecordSyncState, *, title: str | None = None) -> RecordLine:
     detail = ""
-    if state.status == SyncRecordStatus.ACKNOWLEDGED:
+    if state.status == SyncState.ACKNOWLEDGED:
         # The end of the receipt id: ids are time-ordered, so their first characters are alike.
         receipt = str(state.receipt_id)[-8:] if state.receipt_id else "none"
         when = f" at {state.acknowledged_at:%H:%M, %d %b}" if state.acknowledged_at else ""
@@ -72,9 +73,9 @@ def record_line(state: RecordSyncState, *, title: str | None = None) -> RecordLi
             "The central record did not accept this. Open it, check it, and tell your manager "
             "if it happens again."
         )
-    elif state.status == SyncRecordStatus.WAITING:
+    elif state.status == SyncState.PENDING:
         detail = "Safe on this device. It goes when there is a signal."
-    elif state.status == SyncRecordStatus.SENT:
+    elif state.status == SyncState.SENT:
         detail = "Not confirmed yet, so it stays on this device and is sent again."
     return RecordLine(
         title or state.title,
@@ -167,7 +168,7 @@ class SyncViewModel(Observable):
         acknowledged (newest first); and how many older acknowledged records are not listed."""
         attention = [r for r in self.records if r.status in _NEEDS_ATTENTION]
         waiting = [r for r in self.records if r.status in _PENDING]
-        done = [r for r in self.records if r.status == SyncRecordStatus.ACKNOWLEDGED][::-1]
+        done = [r for r in self.records if r.status == SyncState.ACKNOWLEDGED][::-1]
         return [*attention, *waiting, *done[:SHOWN_ACKNOWLEDGED]], max(
             0, len(done) - SHOWN_ACKNOWLEDGED
         )

@@ -1,5 +1,4 @@
-"""The buttons on visit pages: someone on record is here, a new adult, a concern; and tidying the
-answers a later choice made irrelevant before the record is locked."""
+"""The buttons on visit pages: someone on record is here, a new adult, a concern."""
 
 from __future__ import annotations
 
@@ -7,14 +6,14 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from models.concern import ConcernReceived
-from models.enums import CarerRole, Relationship, YesNo
+from models.enums import CarerRole, Relationship
 from models.ids import new_id
 from models.visit import CareArrangement, PersonPresent, RelationshipToChild, Visit
 
 if TYPE_CHECKING:
     from mobile.services.visits import KnownPerson
 
-__all__ = ["apply_action", "person_from_known", "prune_hidden"]
+__all__ = ["apply_action", "person_from_known"]
 
 
 def apply_action(visit: Visit, known_people: list[KnownPerson], action: str) -> None:
@@ -102,24 +101,3 @@ def person_from_known(
         if cares or known.stays_overnight_regularly
     ]
     return person, arrangements
-
-
-def prune_hidden(visit: Visit) -> None:
-    """Clear answers for questions no longer asked (a child marked seen after 'why not' was
-    answered), so the locked record does not contradict itself."""
-    for child in visit.children:
-        if child.child_seen == YesNo.YES:
-            child.reason_not_seen = None
-            child.reason_not_seen_other = ""
-            child.other_carer_person_id = None
-            child.other_carer_address = ""
-        elif child.child_seen == YesNo.NO:
-            child.seen_alone = None
-            child.reason_not_seen_alone = None
-            child.reason_not_seen_alone_other = ""
-            child.seen_alone_where = None
-        if child.seen_alone == YesNo.YES:
-            child.reason_not_seen_alone = None
-            child.reason_not_seen_alone_other = ""
-        elif child.seen_alone == YesNo.NO:
-            child.seen_alone_where = None

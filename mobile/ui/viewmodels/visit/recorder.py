@@ -15,7 +15,7 @@ from uuid import UUID
 from mobile.services.errors import SubmissionBlockedError
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page, PageContext
-from mobile.ui.viewmodels.visit.edits import apply_action, prune_hidden
+from mobile.ui.viewmodels.visit.edits import apply_action
 from mobile.ui.viewmodels.visit.pages import fields_for, pages_for, title_for
 from mobile.ui.viewmodels.visit.paths import (
     FieldValue,
@@ -26,6 +26,7 @@ from mobile.ui.viewmodels.visit.paths import (
     set_when,
 )
 from models.enums import ChildCommunication, RecordStatus, VoiceMethod
+from models.lifecycle import prune_hidden
 from models.rules import Check, Problem, Step
 from models.visit import Visit
 
@@ -228,7 +229,7 @@ class VisitRecorder(Observable):
             self.page = Page(REVIEW)
             self.notify()
             return False
-        prune_hidden(self.visit)
+        self.visit = prune_hidden(self.visit)
         self.dirty = True
         if not self.save():
             return False
