@@ -2,33 +2,40 @@
 
 A draft may be incomplete; submission may not. Each Problem names the field, the step of the visit
 journey where it is fixed, and what the practitioner must do ("Child 2 was not seen: choose why").
+The shapes (Step, Problem, Check) are in checks.py; the rules for people and concerns in
+people_rules.py; `check_visit` here runs them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
+from models.checks import (
+    Check,
+    Problem,
+    Step,
+    cares_for,
+    has_text,
+    person_label,
+)
 from models.concern import ConcernReceived
 from models.enums import (
-    CarerRole,
     ChildCommunication,
     NoAccessAction,
     ObservationCategory,
     ReasonNotSeen,
     ReasonNotSeenAlone,
-    Relationship,
     ServiceContext,
     VisitOutcome,
     YesNo,
 )
 from models.flags import escalates
 from models.nhs_number import is_valid_nhs_number
-from models.visit import ChildOutcome, PersonPresent, Visit
+from models.people_rules import concern_problems, people_problems
+from models.visit import ChildOutcome, Visit
 
 __all__ = [
     "BABY_AGE_MONTHS",
@@ -57,48 +64,6 @@ HEALTH_CONTEXTS = frozenset(
         ServiceContext.HCP_PARTNERSHIP_PLUS,
     }
 )
-# People whose own care of the child is not in question.
-NOT_FAMILY = frozenset({Relationship.PROFESSIONAL, Relationship.INTERPRETER})
-PARENT_LIKE = frozenset(
-    {
-        Relationship.MOTHER,
-        Relationship.FATHER,
-        Relationship.STEP_PARENT,
-        Relationship.MOTHER_PARTNER,
-        Relationship.FATHER_PARTNER,
-    }
-)
-
-
-class Step(StrEnum):
-    """The steps of the visit journey, in order: a problem links to the step that fixes it."""
-
-    VISIT = "visit"
-    CHILD = "child"
-    VOICE = "voice"
-    OBSERVATIONS = "observations"
-    PEOPLE = "people"
-    CONCERNS = "concerns"
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str  # e.g. "children.1.reason_not_seen"
-    message: str
-    step: Step
-    child_id: UUID | None = None
-
-
-@dataclass(frozen=True)
-class Check:
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def fields(self) -> set[str]:
-        return {p.field for p in self.problems}
 
 
 def dated_after(visit: Visit, latest: datetime) -> bool:
@@ -117,7 +82,7 @@ def check_visit(
     labels = child_labels or {}
     problems = [
         *_visit_problems(visit),
-        *_people_problems(visit, labels),
+        *people_problems(visit, labels),
     ]
     if now is not None and dated_after(visit, now):
         problems.insert(
@@ -133,12 +98,12 @@ def check_visit(
         label = labels.get(outcome.child_id, f"Child {index + 1}")
         problems.extend(_child_problems(visit, index, outcome, label))
     for index, concern in enumerate(visit.concerns_received):
-        problems.extend(_concern_problems(concern, f"concerns_received.{index}", index + 1))
+        problems.extend(concern_problems(concern, f"concerns_received.{index}", index + 1))
     return Check(tuple(problems))
 
 
 def check_concern(concern: ConcernReceived) -> Check:
-    return Check(tuple(_concern_problems(concern, "", None)))
+    return Check(tuple(concern_problems(concern, "", None)))
 
 
 def _visit_problems(visit: Visit) -> Iterator[Problem]:
@@ -168,7 +133,7 @@ def _visit_problems(visit: Visit) -> Iterator[Problem]:
             "safeguarding_concern_now",
             "Say whether there is a safeguarding concern now (choose 'none' if not).",
         )
-    elif escalates(visit) and not _text(visit.escalation_notes):
+    elif escalates(visit) and not has_text(visit.escalation_notes):
         yield Problem(
             "escalation_notes",
             "You recorded a safeguarding concern: say what you did and who you told.",
@@ -256,14 +221,14 @@ def _child_problems(visit: Visit, index: int, child: ChildOutcome, label: str) -
     if child.child_seen == YesNo.NO:
         if child.reason_not_seen is None:
             yield problem("reason_not_seen", f"{label} was not seen: choose why.")
-        elif child.reason_not_seen == ReasonNotSeen.OTHER and not _text(
+        elif child.reason_not_seen == ReasonNotSeen.OTHER and not has_text(
             child.reason_not_seen_other
         ):
             yield problem("reason_not_seen_other", f"{label} was not seen: say why in a few words.")
         elif child.reason_not_seen == ReasonNotSeen.CHILD_WITH_OTHER_CARER:
             if child.other_carer_person_id is None:
                 yield problem("other_carer_person_id", f"{label} was with another carer: say who.")
-            if not _text(child.other_carer_address):
+            if not has_text(child.other_carer_address):
                 yield problem("other_carer_address", f"{label} was with another carer: say where.")
         return
 
@@ -273,7 +238,7 @@ def _child_problems(visit: Visit, index: int, child: ChildOutcome, label: str) -
     elif child.seen_alone == YesNo.NO:
         if child.reason_not_seen_alone is None:
             yield problem("reason_not_seen_alone", f"{label} was not seen alone: choose why.")
-        elif child.reason_not_seen_alone == ReasonNotSeenAlone.OTHER and not _text(
+        elif child.reason_not_seen_alone == ReasonNotSeenAlone.OTHER and not has_text(
             child.reason_not_seen_alone_other
         ):
             yield problem(
@@ -296,13 +261,13 @@ def _voice_problems(child: ChildOutcome, label: str, problem: _ProblemMaker) -> 
         yield problem("voice.communication", f"Say how {label} communicates.", Step.VOICE)
         return
     if voice.communication.is_verbal:
-        if not any(_text(q.text) for q in voice.words_verbatim):
+        if not any(has_text(q.text) for q in voice.words_verbatim):
             yield problem(
                 "voice.words_verbatim",
                 f"Record what {label} said, in their own words.",
                 Step.VOICE,
             )
-        if not _text(voice.wishes_and_feelings):
+        if not has_text(voice.wishes_and_feelings):
             yield problem(
                 "voice.wishes_and_feelings",
                 f"Record {label}'s wishes and feelings.",
@@ -311,7 +276,7 @@ def _voice_problems(child: ChildOutcome, label: str, problem: _ProblemMaker) -> 
     if voice.communication != ChildCommunication.PRE_VERBAL and not voice.methods:
         yield problem("voice.methods", f"Say how you found out {label}'s views.", Step.VOICE)
     for q_index, quote in enumerate(voice.words_verbatim):
-        if not _text(quote.text):
+        if not has_text(quote.text):
             yield problem(
                 f"voice.words_verbatim.{q_index}.text",
                 f"A quote from {label} is empty: type their words or remove it.",
@@ -322,7 +287,7 @@ def _voice_problems(child: ChildOutcome, label: str, problem: _ProblemMaker) -> 
 def _observation_problems(
     visit: Visit, child: ChildOutcome, label: str, problem: _ProblemMaker
 ) -> Iterator[Problem]:
-    by_category = {o.category for o in child.observations if _text(o.text)}
+    by_category = {o.category for o in child.observations if has_text(o.text)}
     if ObservationCategory.PRESENTATION_HYGIENE_CLOTHING not in by_category:
         yield problem(
             "observations",
@@ -332,18 +297,18 @@ def _observation_problems(
     seen_with = {
         o.about_person_id
         for o in child.observations
-        if o.category == ObservationCategory.INTERACTION_WITH_CARER and _text(o.text)
+        if o.category == ObservationCategory.INTERACTION_WITH_CARER and has_text(o.text)
     }
     for p_index, carer in enumerate(visit.persons_present):
-        if _cares_for(carer, child.child_id) and carer.person_id not in seen_with:
-            who = _person_label(carer, p_index)
+        if cares_for(carer, child.child_id) and carer.person_id not in seen_with:
+            who = person_label(carer, p_index)
             yield problem(
                 "observations",
                 f"Describe how {label} was with {who}.",
                 Step.OBSERVATIONS,
             )
     for o_index, obs in enumerate(child.observations):
-        if not _text(obs.text):
+        if not has_text(obs.text):
             yield problem(
                 f"observations.{o_index}.text",
                 f"An observation of {label} is empty: describe what you saw or remove it.",
@@ -359,86 +324,10 @@ def _observation_problems(
             )
 
 
-def _people_problems(visit: Visit, labels: Mapping[UUID, str]) -> Iterator[Problem]:
-    child_index = {c.child_id: i for i, c in enumerate(visit.children)}
-    arranged = {(a.carer_person_id, a.child_id): a for a in visit.care_arrangements}
-    for index, person in enumerate(visit.persons_present):
-        base = f"persons_present.{index}"
-        who = _person_label(person, index)
-
-        def problem(field: str, message: str, base: str = base) -> Problem:
-            return Problem(f"{base}.{field}", message, Step.PEOPLE)
-
-        if person.is_new and not (_text(person.name) or _text(person.unidentified_description)):
-            yield problem(
-                "name", f"{who} is new: give their name, or describe them if they refuse."
-            )
-        if not person.relationships:
-            yield problem("relationships", f"Say who {who} is to the children.")
-        family = [r for r in person.relationships if r.relationship not in NOT_FAMILY]
-        if not family:
-            continue
-        if person.lives_in_household is None:
-            yield problem("lives_in_household", f"Say whether {who} lives here.")
-        if person.stays_overnight_regularly is None:
-            yield problem("stays_overnight_regularly", f"Say whether {who} stays overnight.")
-        if person.role_in_care is None:
-            yield problem("role_in_care", f"Say what part {who} plays in caring for the children.")
-        for rel in family:
-            cares = person.role_in_care not in (None, CarerRole.NONE)
-            name = labels.get(rel.child_id, f"Child {child_index.get(rel.child_id, 0) + 1}")
-            if rel.parental_responsibility is None and (rel.relationship in PARENT_LIKE or cares):
-                yield problem(
-                    "relationships",
-                    f"Say whether {who} has parental responsibility for {name}.",
-                )
-            if cares or person.stays_overnight_regularly:
-                arrangement = arranged.get((person.person_id, rel.child_id))
-                if arrangement is None or not _text(arrangement.pattern):
-                    yield problem(
-                        "care_arrangements",
-                        f"{who} cares for {name}: record the pattern of care.",
-                    )
-                if arrangement is None or arrangement.assessed is None:
-                    yield problem(
-                        "care_arrangements",
-                        f"Say whether {who}'s care of {name} has been assessed.",
-                    )
-
-
-def _concern_problems(concern: ConcernReceived, base: str, number: int | None) -> Iterator[Problem]:
-    prefix = f"{base}." if base else ""
-    what = f"Concern {number}" if number else "This concern"
-
-    def problem(field: str, message: str) -> Problem:
-        return Problem(f"{prefix}{field}", message, Step.CONCERNS)
-
-    if concern.reporter.relationship is None:
-        yield problem("reporter.relationship", f"{what}: say who raised it (their relationship).")
-    if concern.channel is None:
-        yield problem("channel", f"{what}: say how it reached you.")
-    if concern.received_at is None:
-        yield problem("received_at", f"{what}: say when it was received.")
-    if not _text(concern.content):
-        yield problem("content", f"{what}: record what was said, in their words where possible.")
-    if not concern.children_concerned:
-        yield problem("children_concerned", f"{what}: choose which children it is about.")
-
-
 class _ProblemMaker(Protocol):
     """Type of the small per-child `problem(...)` helper (a callable)."""
 
     def __call__(self, field: str, message: str, step: Step = Step.CHILD) -> Problem: ...
-
-
-def _cares_for(person: PersonPresent, child_id: UUID) -> bool:
-    return person.role_in_care not in (None, CarerRole.NONE) and any(
-        r.child_id == child_id and r.relationship not in NOT_FAMILY for r in person.relationships
-    )
-
-
-def _person_label(person: PersonPresent, index: int) -> str:
-    return person.name.strip() or f"Person {index + 1}"
 
 
 def _is_baby(child: ChildOutcome, visit: Visit) -> bool:
@@ -451,7 +340,3 @@ def _is_baby(child: ChildOutcome, visit: Visit) -> bool:
 def _age_in_months(born: date, on: date) -> int:
     months = (on.year - born.year) * 12 + on.month - born.month
     return months - (1 if on.day < born.day else 0)
-
-
-def _text(value: str) -> bool:
-    return bool(value and value.strip())

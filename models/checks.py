@@ -1,0 +1,74 @@
+"""What the recording rules return, and what they share: the journey's steps, a Problem (a
+field, plain words, the step that fixes it), a Check (every problem found), and who counts as
+family or a parent figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from models.enums import CarerRole, Relationship
+from models.visit import PersonPresent
+
+__all__ = [
+    "NOT_FAMILY", "PARENT_LIKE", "Check", "Problem", "Step", "cares_for", "has_text",
+    "person_label",
+]  # fmt: skip
+
+# People whose own care of the child is not in question.
+NOT_FAMILY = frozenset({Relationship.PROFESSIONAL, Relationship.INTERPRETER})
+PARENT_LIKE = frozenset(
+    {
+        Relationship.MOTHER,
+        Relationship.FATHER,
+        Relationship.STEP_PARENT,
+        Relationship.MOTHER_PARTNER,
+        Relationship.FATHER_PARTNER,
+    }
+)
+
+
+class Step(StrEnum):
+    """The steps of the visit journey, in order: a problem links to the step that fixes it."""
+
+    VISIT = "visit"
+    CHILD = "child"
+    VOICE = "voice"
+    OBSERVATIONS = "observations"
+    PEOPLE = "people"
+    CONCERNS = "concerns"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # e.g. "children.1.reason_not_seen"
+    message: str
+    step: Step
+    child_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fields(self) -> set[str]:
+        return {p.field for p in self.problems}
+
+
+def cares_for(person: PersonPresent, child_id: UUID) -> bool:
+    return person.role_in_care not in (None, CarerRole.NONE) and any(
+        r.child_id == child_id and r.relationship not in NOT_FAMILY for r in person.relationships
+    )
+
+
+def person_label(person: PersonPresent, index: int) -> str:
+    return person.name.strip() or f"Person {index + 1}"
+
+
+def has_text(value: str) -> bool:
+    return bool(value and value.strip())
