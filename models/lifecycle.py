@@ -18,6 +18,7 @@ from models.amendment import Amendment
 from models.canonical import parse_record
 from models.enums import RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordError, RecordLocked, SubmissionBlocked
+from models.paths import walk as walk_path
 from models.rules import Check, Problem, Step, check_visit
 from models.visit import Visit
 
@@ -220,28 +221,13 @@ def _amended_result_problems(visit: Visit, amendment: Amendment) -> Iterator[Pro
     yield from check_visit(amended).problems
 
 
-def _walk(data: Any, parts: list[str]) -> Any:
-    for part in parts:
-        if isinstance(data, list):
-            if not part.isdigit() or int(part) >= len(data):
-                raise LookupError(part)
-            data = data[int(part)]
-        elif isinstance(data, dict):
-            if part not in data:
-                raise LookupError(part)
-            data = data[part]
-        else:
-            raise LookupError(part)
-    return data
-
-
 def _get_path(data: dict[str, Any], path: str) -> Any:
-    return _walk(data, path.split("."))
+    return walk_path(data, path.split("."))
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
-    container = _walk(data, parents)
+    container = walk_path(data, parents)
     if isinstance(container, list) and leaf.isdigit() and int(leaf) < len(container):
         container[int(leaf)] = value
     elif isinstance(container, dict) and leaf in container:

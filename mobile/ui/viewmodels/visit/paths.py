@@ -22,6 +22,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from models.enums import ObservationCategory
+from models.paths import walk
 from models.visit import CareArrangement, ChildOutcome, Observation, Quote, Visit
 
 __all__ = [
@@ -85,13 +86,6 @@ def _plain(value: Any) -> FieldValue:
     return str(value)
 
 
-def _walk(root: Any, parts: list[str]) -> Any:
-    node = root
-    for part in parts:
-        node = node[int(part)] if isinstance(node, list) else getattr(node, part)
-    return node
-
-
 def _observation(child: ChildOutcome, category: str, person: UUID | None) -> Observation | None:
     return next(
         (
@@ -129,8 +123,8 @@ def get_value(visit: Visit, path: str) -> FieldValue:
         received = visit.concerns_received[int(parts[0])].received_at
         return _plain(received)
     try:
-        return _plain(_walk(visit, path.split(".")))
-    except (AttributeError, IndexError, ValueError):
+        return _plain(walk(visit, path.split(".")))
+    except (LookupError, ValueError):
         return None
 
 
@@ -166,7 +160,7 @@ def set_value(visit: Visit, path: str, value: FieldValue) -> None:
             setattr(visit, path, parse_date(str(value)) if value else None)
         else:
             *parents, leaf = path.split(".")
-            setattr(_walk(visit, parents), leaf, None if value in ("", None) else value)
+            setattr(walk(visit, parents), leaf, None if value in ("", None) else value)
     except ValidationError as exc:
         raise PathError("That answer does not fit here: choose again or retype it.") from exc
 
