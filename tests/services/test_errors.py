@@ -25,6 +25,7 @@ from mobile.store import errors as store_errors
 from mobile.ui.viewmodels.base import plain_words
 from sync import client as sync_errors
 from sync import protocol
+from synthetic.caseloads import FIRST_NAMES, STREETS, SURNAMES
 
 MOBILE = Path(mobile.__file__).parent
 
@@ -109,8 +110,9 @@ def test_wrong_pin_and_try_again_later_say_how_long_to_wait() -> None:
 def test_the_screen_shows_the_words_app_error_gives_and_never_an_exceptions_text() -> None:
     assert plain_words(store_errors.StoreLocked()) == codes.WORDS[codes.LOCKED]
     assert plain_words(AppError.of(codes.NO_CHILDREN)) == codes.WORDS[codes.NO_CHILDREN]
-    shown = plain_words(ValueError("Jane Doe, 12 Acacia Road"))
-    assert shown == codes.WORDS[codes.UNEXPECTED] and "Jane" not in shown
+    who = f"{FIRST_NAMES[0]} {SURNAMES[0]}, 3 {STREETS[0]}"  # synthetic: never a real person
+    shown = plain_words(ValueError(who))
+    assert shown == codes.WORDS[codes.UNEXPECTED] and FIRST_NAMES[0] not in shown
     assert app_error(KeyError("x")).code == codes.UNEXPECTED
 
 
@@ -121,8 +123,8 @@ def test_one_helper_turns_whatever_fails_into_an_app_error() -> None:
 
     @app_errors()
     def read() -> None:
-        raise RuntimeError("Jane Doe")
+        raise RuntimeError(f"{FIRST_NAMES[0]} {SURNAMES[0]}")
 
     with pytest.raises(AppError) as caught:
         read()
-    assert caught.value.code == codes.UNEXPECTED and "Jane" not in caught.value.message
+    assert caught.value.code == codes.UNEXPECTED and FIRST_NAMES[0] not in caught.value.message
