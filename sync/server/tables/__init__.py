@@ -1,0 +1,95 @@
+"""The central record's tables: the only `table=True` classes of the server.
+
+    base       ServerTable (their own registry and metadata) and table_of
+    caseload   organisations, teams, practitioners; children, households, people, links
+    records    what devices send: revisions, visits, concerns, held items, the change and audit logs
+    devices    enrolled devices and enrolment codes
+    oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations
+
+The schema itself is made by the Alembic migrations in `migrations/`; a test checks the two never
+drift apart. Append-only: record_revision, visit_revision, change, audit_event (a trigger refuses
+UPDATE/DELETE on the audit log), flag_event. Caseload rows keep the current state; every change to
+them is also written to `change`, which devices read in order. Column types: columns.py.
+"""
+
+from sync.server.columns import UTCDateTime, body_type, json_type
+from sync.server.tables.base import (
+    ServerTable,
+    metadata,
+    table_of,
+)
+from sync.server.tables.caseload import (
+    AllocationRow,
+    ChildRow,
+    HouseholdRow,
+    OrganisationRow,
+    OrgSeqRow,
+    PersonLinkRow,
+    PersonRow,
+    PractitionerRow,
+    RestrictionRow,
+    TeamRow,
+)
+from sync.server.tables.devices import (
+    DeviceRow,
+    EnrolmentCodeRow,
+)
+from sync.server.tables.oversight import (
+    ChildPlanRow,
+    ContactRow,
+    DecisionRow,
+    EscalationRow,
+    FlagEventRow,
+    FlagRow,
+    ReporterRow,
+    SightingRow,
+)
+from sync.server.tables.records import (
+    AuditEventRow,
+    ChangeRow,
+    ConcernChildRow,
+    ConcernRow,
+    QuarantineRow,
+    RecordReviewRow,
+    RecordRevisionRow,
+    VisitChildRow,
+    VisitRevisionRow,
+)
+
+__all__ = [
+    "AllocationRow",
+    "AuditEventRow",
+    "ChangeRow",
+    "ChildPlanRow",
+    "ChildRow",
+    "ConcernChildRow",
+    "ConcernRow",
+    "ContactRow",
+    "DecisionRow",
+    "DeviceRow",
+    "EnrolmentCodeRow",
+    "EscalationRow",
+    "FlagEventRow",
+    "FlagRow",
+    "HouseholdRow",
+    "OrgSeqRow",
+    "OrganisationRow",
+    "PersonLinkRow",
+    "PersonRow",
+    "PractitionerRow",
+    "QuarantineRow",
+    "RecordReviewRow",
+    "RecordRevisionRow",
+    "ReporterRow",
+    "RestrictionRow",
+    "ServerTable",
+    "SightingRow",
+    "TeamRow",
+    "UTCDateTime",
+    "VisitChildRow",
+    "VisitRevisionRow",
+    "body_type",
+    "json_type",
+    "metadata",
+    "table_of",
+]
