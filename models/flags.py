@@ -24,16 +24,27 @@ from uuid import UUID, uuid5
 from models.enums import CarerRole, ReasonNotSeenAlone, SafeguardingConcernNow, YesNo
 from models.visit import Visit
 
-__all__ = ["Flag", "FlagKind", "RestrictionLike", "escalates", "visit_flags"]
+__all__ = ["FLAG_NS", "Flag", "FlagKind", "RestrictionLike", "escalates", "visit_flags"]
 
-_FLAG_NS = UUID("6f1d3a52-8c3e-4c36-9a43-54c3b9c1d7a1")
+FLAG_NS = UUID("6f1d3a52-8c3e-4c36-9a43-54c3b9c1d7a1")
 
 
 class FlagKind(StrEnum):
+    """Every kind of flag. What raises and clears each: models/oversight/conditions.py."""
+
     CHILD_NOT_SEEN = "child_not_seen"
     PREVENTED_FROM_SEEING_ALONE = "prevented_from_seeing_alone"
     SAFEGUARDING_CONCERN_NOW = "safeguarding_concern_now"
     RESTRICTED_ADULT_CARING = "restricted_adult_caring"
+    NOT_SEEN_ALONE = "not_seen_alone"
+    VISIT_OVERDUE = "visit_overdue"
+    NOT_SEEN_OVERDUE = "not_seen_overdue"
+    DECISION_DEADLINE_MISSED = "decision_deadline_missed"
+    ASSESSMENT_NEARING_LIMIT = "assessment_nearing_limit"
+    ASSESSMENT_PAST_LIMIT = "assessment_past_limit"
+    UNASSESSED_CARE = "unassessed_care"
+    CONCERN_UNACKNOWLEDGED = "concern_unacknowledged"
+    LINKED_ADULT_SEEN = "linked_adult_seen"
 
 
 class RestrictionLike(Protocol):
@@ -65,7 +76,7 @@ class Flag:
         """The same for every revision of the visit raising it (the restriction is not part of
         it: one flag per adult and child)."""
         key = f"{self.visit_id}:{self.child_id}:{self.kind}:{self.person_id or ''}"
-        return uuid5(_FLAG_NS, key)
+        return uuid5(FLAG_NS, key)
 
 
 def escalates(visit: Visit) -> bool:

@@ -23,7 +23,7 @@ def _names(requirements: list[str]) -> set[str]:
 
 
 def test_the_shared_domain_needs_neither_the_app_nor_the_server() -> None:
-    assert _names(PROJECT["dependencies"]) == {"pydantic", "holidays"}
+    assert _names(PROJECT["dependencies"]) == {"pydantic", "holidays", "tzdata"}
     assert "flet" not in _names(EXTRAS["server"]) | _names(EXTRAS["cli"])
 
 

@@ -1,0 +1,58 @@
+"""Oversight: what the record itself says must happen for a child, and when.
+
+    facts       what the rules read of one child (a visit becomes Contacts and Sightings here)
+    conditions  the conditions that raise flags, with why, since when, urgency and who acts
+    lifecycle   a flag's life: raised, cleared, closed by a person, reopened
+    decisions   the checks on a decision staff record (an authorised assessment past its limit)
+    settings    an organisation's own timescales, closures and limits, from JSON
+
+Pure Python, the same on a device (its offline estimate) and at the central record (the
+authority). Timescales themselves are models.timescales.
+"""
+
+from models.oversight.conditions import ActBy, Condition, Urgency, child_conditions
+from models.oversight.decisions import decision_problems
+from models.oversight.facts import (
+    ChildPlan,
+    ChildRecord,
+    ConcernFact,
+    Contact,
+    Decision,
+    DecisionKind,
+    Limits,
+    Link,
+    Restriction,
+    Sighting,
+    SightingRole,
+    contacts_of,
+    local_day,
+    sightings_of,
+)
+from models.oversight.lifecycle import FlagAction, FlagState, FlagStatus, Step, reconcile
+
+__all__ = [
+    "ActBy",
+    "ChildPlan",
+    "ChildRecord",
+    "ConcernFact",
+    "Condition",
+    "Contact",
+    "Decision",
+    "DecisionKind",
+    "FlagAction",
+    "FlagState",
+    "FlagStatus",
+    "Limits",
+    "Link",
+    "Restriction",
+    "Sighting",
+    "SightingRole",
+    "Step",
+    "Urgency",
+    "child_conditions",
+    "contacts_of",
+    "decision_problems",
+    "local_day",
+    "reconcile",
+    "sightings_of",
+]
