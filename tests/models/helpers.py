@@ -1,5 +1,6 @@
 """Builders for model tests: every visit starts from the synthetic generator, then one thing changes;
-one child's timescale status against the default rules and the England calendar."""
+the plain-words messages a visit's check gives; one child's timescale status against the default
+rules and the England calendar."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from models.enums import ServiceContext
+from models.rules import check_visit
 from models.timescales import (
     ChildFacts,
     ChildTimescaleStatus,
@@ -48,3 +50,7 @@ def status(
 ) -> ChildTimescaleStatus:
     child = ChildFacts(service_context=context, context_start=start, seen_dates=seen, **facts)
     return child_timescale_status(facts=child, rules=rules, calendar=calendar, today=today)
+
+
+def messages(visit, **kw) -> list[str]:
+    return [p.message for p in check_visit(visit, **kw).problems]
