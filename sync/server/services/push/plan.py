@@ -35,7 +35,6 @@ from sync.server.services.push.rules import (
     scope_problem,
     see,
     unknown_child,
-    visit_flags,
 )
 from sync.server.tables import ConcernChildRow, ConcernRow
 
@@ -64,6 +63,8 @@ class Planner:
     latest: dict[UUID, Latest]
     visit_rows: list[dict[str, Any]]
     visit_child_rows: list[dict[str, Any]]
+    rechecked: list[Visit]  # accepted visits (latest revisions): their flags are rechecked
+    touched: set[UUID]  # children whose flags are rechecked at flush
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -123,18 +124,6 @@ class Planner:
                 drafts.append(
                     ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
                 )
-        new_flags = visit_flags(visit, self.children, self.restrictions)
-        old_flags = (
-            visit_flags(previous, self.children, self.restrictions) if previous is not None else {}
-        )
-        for flag_id, (child, data) in new_flags.items():
-            if flag_id not in old_flags:
-                drafts.append(ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, data))
-        for flag_id, (child, _data) in old_flags.items():
-            if flag_id not in new_flags:
-                gone = ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, None)
-                gone.deleted = True
-                drafts.append(gone)
         if previous is None:
             for concern in visit.concerns_received:
                 if concern.concern_id in self.concerns:
@@ -160,6 +149,7 @@ class Planner:
             )
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
+            self.rechecked.append(visit)  # its contacts, sightings and flags: at flush
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
@@ -191,6 +181,7 @@ class Planner:
             drafts.append(
                 ChangeDraft.for_child(child, ChangeKind.CONCERN, concern.concern_id, data)
             )
+            self.touched.add(child_id)
         return drafts
 
     def _plan_amendment(self, amendment: Amendment) -> Plan | Held:
@@ -284,6 +275,7 @@ class Planner:
             concern.data = data
             concern.acknowledged_at = ack.at
             self.s.add(concern)
+            self.touched.update(c.child_id for c in children)
 
         drafts = [
             ChangeDraft.for_child(c, ChangeKind.CONCERN, concern.concern_id, data) for c in children
