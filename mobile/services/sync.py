@@ -51,6 +51,7 @@ _TITLES = {
     "amendment": "Amendment",
     "concern": "Concern",
     "acknowledgement": "Concern acknowledged",
+    "escalation": "Escalation",
 }
 
 
