@@ -297,6 +297,7 @@ class ChangeKind(StrEnum):
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
+    ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
 
 
 class FlagData(Shape):

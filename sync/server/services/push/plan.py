@@ -19,6 +19,7 @@ from models.caseload import ContactRestriction
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import CarerRole
 from models.errors import RecordError
+from models.escalation import Escalation
 from models.lifecycle import apply_amendment, changed_visit, check_amendment
 from models.receipt import ReceiptStatus, RecordKind
 from models.visit import Visit
@@ -28,6 +29,7 @@ from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
 from sync.server.services.push import queries
+from sync.server.services.push.escalations import plan_escalation
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
     ChildState,
@@ -93,6 +95,8 @@ class Planner:
             return self._plan_amendment(record)
         if isinstance(record, ConcernReceived):
             return self._plan_concern(record)
+        if isinstance(record, Escalation):
+            return plan_escalation(self, record)
         return self._plan_acknowledgement(item, record)
 
     def _scope_problem(self, child_ids: list[UUID], record_id: UUID, what: str) -> Held | None:
