@@ -24,6 +24,7 @@ from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
 from sync.server.services.push import queries
+from sync.server.services.push.care import CareBook
 from sync.server.services.push.intake import Held, Parsed, as_received, held, parse_item
 from sync.server.services.push.plan import Planner
 from sync.server.services.push.rules import (
@@ -97,6 +98,7 @@ class _Batch(Planner):
         self.concerns: dict[UUID, ConcernRow] = queries.concerns(session, org, acked)
         self.restrictions: dict[UUID, list[ContactRestriction]] = {}
         self._load_restrictions(visits)
+        self.care = CareBook(session, org, visits)
 
     def flush(self) -> None:
         queries.write_seen(self.s, self.children.values())
@@ -106,6 +108,7 @@ class _Batch(Planner):
             visits=self.visit_rows,
             visit_children=self.visit_child_rows,
         )
+        self.care.flush(self.log, self.audit, self.children)
         self.log.flush()
         self.audit.flush()
 

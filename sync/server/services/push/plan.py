@@ -28,6 +28,7 @@ from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
 from sync.server.services.push import queries
+from sync.server.services.push.care import CareBook
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
     ChildState,
@@ -64,6 +65,7 @@ class Planner:
     latest: dict[UUID, Latest]
     visit_rows: list[dict[str, Any]]
     visit_child_rows: list[dict[str, Any]]
+    care: CareBook  # the people and links the batch's visits found
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -160,6 +162,7 @@ class Planner:
             )
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
+            self.care.found(visit, now=self.now)
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
