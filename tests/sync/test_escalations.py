@@ -23,7 +23,7 @@ from sync.client import SyncClient
 from sync.protocol import ChangeKind
 from sync.server.tables import EscalationRow, table_of
 from tests.sync.helpers import World, item_of, visit_item
-from tests.sync.test_audit_push_defects import _other_org
+from tests.sync.test_audit_push_scope import _other_org
 
 
 def _escalation(world: World, visit: Visit, **update: Any) -> Escalation:

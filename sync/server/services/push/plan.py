@@ -29,6 +29,7 @@ from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
 from sync.server.services.push import queries
+from sync.server.services.push.care import CareBook
 from sync.server.services.push.escalations import plan_escalation
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
@@ -67,6 +68,7 @@ class Planner:
     visit_child_rows: list[dict[str, Any]]
     rechecked: list[Visit]  # accepted visits (latest revisions): their flags are rechecked
     touched: set[UUID]  # children whose flags are rechecked at flush
+    care: CareBook  # the people and links the batch's visits found
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -154,6 +156,7 @@ class Planner:
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
             self.rechecked.append(visit)  # its contacts, sightings and flags: at flush
+            self.care.found(visit, now=self.now)
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
