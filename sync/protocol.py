@@ -9,6 +9,10 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
     GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
     GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
+    PUT  /v1/children/{child_id}/plan   PlanRequest -> PlanAnswer (the plan and the due dates it sets)
+    GET  /v1/children/{child_id}/plan   -> PlanAnswer (due dates computed by the central record)
+    POST /v1/children/{child_id}/decisions  DecisionRequest -> DecisionAnswer
+    GET  /v1/children/{child_id}/decisions  -> DecisionList (oldest first; append-only)
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
 `detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -43,7 +47,9 @@ from models.base import MAX_REVISION, Shape
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
+from models.enums import ServiceContext
 from models.flags import FlagKind
+from models.oversight import DecisionKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 
@@ -52,6 +58,7 @@ __all__ = [
     "AUTH_INVALID",
     "AUTH_MISSING",
     "CONTENT_HASH_PATTERN",
+    "DECISION_REFUSED",
     "DEFAULT_PAGE",
     "DEVICE_RETIRING",
     "DEVICE_REVOKED",
@@ -65,6 +72,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_PAGE",
     "NOT_FOUND",
+    "PLAN_REFUSED",
     "PROTOCOL_BAD_RESPONSE",
     "PROTOCOL_HEADER",
     "PROTOCOL_MISMATCH",
@@ -100,11 +108,18 @@ __all__ = [
     "ChangesResponse",
     "ChildRecord",
     "CredentialResponse",
+    "DeadlineAnswer",
+    "DecisionAnswer",
+    "DecisionList",
+    "DecisionRequest",
     "EnrolRequest",
     "EnrolResponse",
     "ErrorBody",
     "FlagData",
     "FlagKind",
+    "PlanAnswer",
+    "PlanHousehold",
+    "PlanRequest",
     "PushItem",
     "PushRequest",
     "PushResponse",
@@ -167,6 +182,10 @@ RECORD_FUTURE_DATED = "record.future_dated"
 # This device has had too many items held today: this one is refused, not stored, and stays on
 # the device (in its own quarantine) to be sent again later. Audited.
 SYNC_QUARANTINE_FULL = "sync.quarantine_full"
+# A plan or decision staff entered that the rules refuse (a rule the organisation has not set, a
+# date in the future, authorising a late assessment without a reason): the detail says why.
+PLAN_REFUSED = "plan.refused"  # 422
+DECISION_REFUSED = "decision.refused"  # 422
 # --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
 TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
 TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
@@ -198,6 +217,8 @@ STATUS_OF: dict[str, int] = {
     SERVER_UNAVAILABLE: 503,
     SYNC_CURSOR_EXPIRED: 410,
     SYNC_CONFLICT: 409,
+    PLAN_REFUSED: 422,
+    DECISION_REFUSED: 422,
 }
 
 
@@ -365,3 +386,77 @@ class VisitRevisionInfo(Shape):
 class VisitRecord(Shape):
     visit: Visit  # the latest revision, amendments applied
     revisions: list[VisitRevisionInfo]
+
+
+# --- Plans and decisions (staff, at the central record) ------------------------------------------
+MAX_PLAN_HOUSEHOLDS = 20
+RULE_CODE_PATTERN = "^[A-Z0-9_]{1,40}$"
+
+
+class PlanHousehold(Shape):
+    household_id: UUID
+    how: Literal["lives", "stays"]
+
+
+class PlanRequest(Shape):
+    service_context: ServiceContext
+    # The visiting rule: the context itself (the default), or for CLA a placement's variant
+    # (models.timescales.CLAVariant). The organisation's timescales must have a rule for it.
+    rule: str | None = Field(default=None, pattern=RULE_CODE_PATTERN)
+    started_on: date
+    households: list[PlanHousehold] = Field(default_factory=list, max_length=MAX_PLAN_HOUSEHOLDS)
+
+
+class DeadlineAnswer(Shape):
+    decision_id: UUID
+    event: str
+    description: (
+        str  # plain words, e.g. "Child seen within 3 working days of the decision to assess"
+    )
+    occurred_on: date
+    due: date
+    met_on: date | None = None
+    days_overdue: int = 0
+    days_overdue_unit: str
+
+
+class PlanAnswer(Shape):
+    """A child's plan and the due dates the central record computes from it (the authority; a
+    device's own "next visit due" is a proposal kept in its visit)."""
+
+    child_id: UUID
+    service_context: ServiceContext
+    rule: str
+    started_on: date
+    households: list[PlanHousehold]
+    updated_at: datetime
+    rule_description: str
+    last_seen: date | None = None
+    next_visit_due: date | None = None
+    days_overdue: int = 0
+    days_overdue_unit: str
+    deadlines: list[DeadlineAnswer] = Field(default_factory=list)
+
+
+class DecisionRequest(Shape):
+    # Made by the caller, so sending the same decision again is safe (the same answer).
+    decision_id: UUID | None = None
+    kind: DecisionKind
+    made_on: date
+    outcome: str = Field(default="", max_length=200)  # CONTEXT_CHANGED: the new context's rule
+    reason: str = Field(default="", max_length=4000)
+
+
+class DecisionAnswer(Shape):
+    decision_id: UUID
+    child_id: UUID
+    kind: DecisionKind
+    made_on: date
+    outcome: str
+    reason: str
+    recorded_by: UUID
+    recorded_at: datetime
+
+
+class DecisionList(Shape):
+    decisions: list[DecisionAnswer]
