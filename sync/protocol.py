@@ -9,6 +9,7 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
     GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
     GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
+    (the shapes of these four: sync.protocol_plans)
     PUT  /v1/children/{child_id}/plan   PlanRequest -> PlanAnswer (the plan and the due dates it sets)
     GET  /v1/children/{child_id}/plan   -> PlanAnswer (due dates computed by the central record)
     POST /v1/children/{child_id}/decisions  DecisionRequest -> DecisionAnswer
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -47,9 +48,7 @@ from models.base import MAX_REVISION, Shape
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
-from models.enums import ServiceContext
 from models.flags import FlagKind
-from models.oversight import DecisionKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 
@@ -108,18 +107,11 @@ __all__ = [
     "ChangesResponse",
     "ChildRecord",
     "CredentialResponse",
-    "DeadlineAnswer",
-    "DecisionAnswer",
-    "DecisionList",
-    "DecisionRequest",
     "EnrolRequest",
     "EnrolResponse",
     "ErrorBody",
     "FlagData",
     "FlagKind",
-    "PlanAnswer",
-    "PlanHousehold",
-    "PlanRequest",
     "PushItem",
     "PushRequest",
     "PushResponse",
@@ -386,77 +378,3 @@ class VisitRevisionInfo(Shape):
 class VisitRecord(Shape):
     visit: Visit  # the latest revision, amendments applied
     revisions: list[VisitRevisionInfo]
-
-
-# --- Plans and decisions (staff, at the central record) ------------------------------------------
-MAX_PLAN_HOUSEHOLDS = 20
-RULE_CODE_PATTERN = "^[A-Z0-9_]{1,40}$"
-
-
-class PlanHousehold(Shape):
-    household_id: UUID
-    how: Literal["lives", "stays"]
-
-
-class PlanRequest(Shape):
-    service_context: ServiceContext
-    # The visiting rule: the context itself (the default), or for CLA a placement's variant
-    # (models.timescales.CLAVariant). The organisation's timescales must have a rule for it.
-    rule: str | None = Field(default=None, pattern=RULE_CODE_PATTERN)
-    started_on: date
-    households: list[PlanHousehold] = Field(default_factory=list, max_length=MAX_PLAN_HOUSEHOLDS)
-
-
-class DeadlineAnswer(Shape):
-    decision_id: UUID
-    event: str
-    description: (
-        str  # plain words, e.g. "Child seen within 3 working days of the decision to assess"
-    )
-    occurred_on: date
-    due: date
-    met_on: date | None = None
-    days_overdue: int = 0
-    days_overdue_unit: str
-
-
-class PlanAnswer(Shape):
-    """A child's plan and the due dates the central record computes from it (the authority; a
-    device's own "next visit due" is a proposal kept in its visit)."""
-
-    child_id: UUID
-    service_context: ServiceContext
-    rule: str
-    started_on: date
-    households: list[PlanHousehold]
-    updated_at: datetime
-    rule_description: str
-    last_seen: date | None = None
-    next_visit_due: date | None = None
-    days_overdue: int = 0
-    days_overdue_unit: str
-    deadlines: list[DeadlineAnswer] = Field(default_factory=list)
-
-
-class DecisionRequest(Shape):
-    # Made by the caller, so sending the same decision again is safe (the same answer).
-    decision_id: UUID | None = None
-    kind: DecisionKind
-    made_on: date
-    outcome: str = Field(default="", max_length=200)  # CONTEXT_CHANGED: the new context's rule
-    reason: str = Field(default="", max_length=4000)
-
-
-class DecisionAnswer(Shape):
-    decision_id: UUID
-    child_id: UUID
-    kind: DecisionKind
-    made_on: date
-    outcome: str
-    reason: str
-    recorded_by: UUID
-    recorded_at: datetime
-
-
-class DecisionList(Shape):
-    decisions: list[DecisionAnswer]

@@ -9,7 +9,7 @@ from uuid import UUID
 from sync.client import SyncClient
 from tests.sync.helpers import World
 
-__all__ = ["at", "child_of", "plan_url", "decisions_url", "put_plan"]
+__all__ = ["at", "child_of", "decisions_url", "plan_url", "put_plan"]
 
 
 def at(day: str, hour: int = 12) -> datetime:

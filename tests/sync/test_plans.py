@@ -103,7 +103,9 @@ def test_setting_a_plan_sends_the_child_to_the_worker_and_manager(world: World) 
 
 def test_only_the_allocated_worker_and_their_manager_may(world: World) -> None:
     child_id = child_of(world)
-    assert put_plan(world, world.device(world.manager), child_id, started_on="2026-02-02").is_success
+    assert put_plan(
+        world, world.device(world.manager), child_id, started_on="2026-02-02"
+    ).is_success
     for who in (world.colleague, world.outsider):
         r = put_plan(world, world.device(who), child_id, started_on="2026-02-02")
         assert r.status_code == 403 and r.json()["code"] == "forbidden"

@@ -7,7 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from sync.protocol import DecisionAnswer, DecisionList, DecisionRequest, PlanAnswer, PlanRequest
+from sync.protocol_plans import (
+    DecisionAnswer,
+    DecisionList,
+    DecisionRequest,
+    PlanAnswer,
+    PlanRequest,
+)
 from sync.server.routes.answers import ERRORS
 from sync.server.routes.deps import ClockDep, CurrentActor, DatabaseDep
 from sync.server.services.oversight import decisions, plans

@@ -15,7 +15,7 @@ from models.ids import new_id
 from models.oversight import Decision, DecisionKind, decision_problems, local_day
 from models.oversight.settings import OrgSettings
 from sync import protocol
-from sync.protocol import DecisionAnswer, DecisionList
+from sync.protocol_plans import DecisionAnswer, DecisionList
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, OrgLog, Refusal
 from sync.server.services.oversight.plans import (

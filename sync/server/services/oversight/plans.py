@@ -28,12 +28,8 @@ from models.oversight.settings import OrgSettings, settings_from_dict
 from models.timescales import CLAVariant, TimescaleEvent, child_timescale_status
 from models.timescales.status import ChildFacts, ChildTimescaleStatus
 from sync import protocol
-from sync.protocol import (
-    ChangeKind,
-    DeadlineAnswer,
-    PlanAnswer,
-    PlanHousehold,
-)
+from sync.protocol import ChangeKind
+from sync.protocol_plans import RULE_CODE_PATTERN, DeadlineAnswer, PlanAnswer, PlanHousehold
 from sync.server.db import Database
 from sync.server.services.caseload import child_shape, seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
@@ -50,7 +46,7 @@ from sync.server.tables import (
 __all__ = ["DueDates", "apply_plan", "audited", "child_plan", "context_of", "facts",
            "org_settings", "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
 
-_RULE_CODE = re.compile(protocol.RULE_CODE_PATTERN)
+_RULE_CODE = re.compile(RULE_CODE_PATTERN)
 _CLA_RULES = frozenset(v.value for v in CLAVariant)
 _CONTEXTS = frozenset(v.value for v in ServiceContext)
 # Deadlines met by a later decision rather than by seeing the child.
