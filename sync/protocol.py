@@ -310,18 +310,28 @@ class ChangeKind(StrEnum):
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
+    ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
 
 
 class FlagData(Shape):
+    """A flag the central record raised (models.oversight): why, since when, how urgent, who
+    must act and what would clear it. Cleared or closed, its change row has deleted=True."""
+
     flag: FlagKind
     child_id: UUID
-    visit_id: UUID
-    revision: int
-    practitioner_id: UUID
-    visit_started_at: datetime | None = None
+    urgency: str  # models.oversight.Urgency
+    status: str = "open"  # models.oversight.FlagStatus
+    since: datetime
+    raised_at: datetime
+    why: str  # plain words, dates and counts only
+    clears: str
+    act_by: str  # models.oversight.ActBy
     reason: str = ""  # an enumeration code, never free text
+    due: date | None = None
+    visit_id: UUID | None = None
     person_id: UUID | None = None
-    restriction_id: UUID | None = None
+    decision_id: UUID | None = None
+    concern_id: UUID | None = None
 
 
 class QuarantineData(Shape):

@@ -7,9 +7,10 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from models.flags import FlagKind
 from sync.client import SyncClient
 from sync.protocol import ChangeKind
-from sync.server.tables import DecisionRow
+from sync.server.tables import DecisionRow, FlagRow
 from tests.sync.helpers import World
 from tests.sync.plan_helpers import at, child_of, decisions_url, plan_url, put_plan
 
@@ -30,6 +31,8 @@ def test_a_decision_to_assess_before_easter_is_due_after_it(world: World) -> Non
     # 3 working days: 7, 8, 9 April (Good Friday and Easter Monday are bank holidays)
     assert deadline["due"] == "2026-04-09" and deadline["decision_id"] == r.json()["decision_id"]
     assert deadline["days_overdue"] == 1 and deadline["met_on"] is None
+    # recorded in the same transaction: the missed deadline is flagged at once
+    assert world.count(FlagRow, child_id=child_id, kind=FlagKind.DECISION_DEADLINE_MISSED) == 1
     listed = world.http.get(decisions_url(child_id), headers=world.headers(device)).json()
     assert [d["kind"] for d in listed["decisions"]] == ["DECISION_TO_ASSESS"]
     assert {"decision.record", "decision.read", "plan.read"} <= {

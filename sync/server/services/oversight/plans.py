@@ -34,6 +34,7 @@ from sync.server.db import Database
 from sync.server.services.caseload import child_shape, seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
 from sync.server.services.common import child_in_scope as in_scope
+from sync.server.services.oversight import recheck
 from sync.server.tables import (
     ChildPlanRow,
     ChildRow,
@@ -216,9 +217,10 @@ def audited(
 def recheck_call_site(
     s: Session, *, org_id: str, child_ids: list[UUID], now: datetime, log: OrgLog, audit: AuditLog
 ) -> None:
-    """The one call site for services.oversight.recheck (raising and clearing the children's
-    flags, in this transaction) after a plan or decision changes their facts. It is not on
-    this branch yet: when it is, call it here."""
+    """After a plan or decision changes the children's facts, their flags are raised, cleared
+    or reopened in this transaction (services.oversight.recheck): the one call site here."""
+    s.flush()
+    recheck(s, org_id=org_id, child_ids=child_ids, now=now, log=log, audit=audit)
 
 
 def _rule_code(context: ServiceContext, rule: str | None, settings: OrgSettings) -> str:

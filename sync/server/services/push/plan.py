@@ -19,6 +19,7 @@ from models.caseload import ContactRestriction
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import CarerRole
 from models.errors import RecordError
+from models.escalation import Escalation
 from models.lifecycle import apply_amendment, changed_visit, check_amendment
 from models.receipt import ReceiptStatus, RecordKind
 from models.visit import Visit
@@ -29,6 +30,7 @@ from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
 from sync.server.services.oversight.plans import DueDates
 from sync.server.services.push import queries
+from sync.server.services.push.escalations import plan_escalation
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
     ChildState,
@@ -36,7 +38,6 @@ from sync.server.services.push.rules import (
     scope_problem,
     see,
     unknown_child,
-    visit_flags,
 )
 from sync.server.tables import ConcernChildRow, ConcernRow
 
@@ -66,6 +67,8 @@ class Planner:
     latest: dict[UUID, Latest]
     visit_rows: list[dict[str, Any]]
     visit_child_rows: list[dict[str, Any]]
+    rechecked: list[Visit]  # accepted visits (latest revisions): their flags are rechecked
+    touched: set[UUID]  # children whose flags are rechecked at flush
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -94,6 +97,8 @@ class Planner:
             return self._plan_amendment(record)
         if isinstance(record, ConcernReceived):
             return self._plan_concern(record)
+        if isinstance(record, Escalation):
+            return plan_escalation(self, record)
         return self._plan_acknowledgement(item, record)
 
     def _scope_problem(self, child_ids: list[UUID], record_id: UUID, what: str) -> Held | None:
@@ -126,18 +131,6 @@ class Planner:
                 drafts.append(
                     ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
                 )
-        new_flags = visit_flags(visit, self.children, self.restrictions)
-        old_flags = (
-            visit_flags(previous, self.children, self.restrictions) if previous is not None else {}
-        )
-        for flag_id, (child, data) in new_flags.items():
-            if flag_id not in old_flags:
-                drafts.append(ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, data))
-        for flag_id, (child, _data) in old_flags.items():
-            if flag_id not in new_flags:
-                gone = ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, None)
-                gone.deleted = True
-                drafts.append(gone)
         if previous is None:
             for concern in visit.concerns_received:
                 if concern.concern_id in self.concerns:
@@ -163,6 +156,7 @@ class Planner:
             )
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
+            self.rechecked.append(visit)  # its contacts, sightings and flags: at flush
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
@@ -194,6 +188,7 @@ class Planner:
             drafts.append(
                 ChangeDraft.for_child(child, ChangeKind.CONCERN, concern.concern_id, data)
             )
+            self.touched.add(child_id)
         return drafts
 
     def _plan_amendment(self, amendment: Amendment) -> Plan | Held:
@@ -287,6 +282,7 @@ class Planner:
             concern.data = data
             concern.acknowledged_at = ack.at
             self.s.add(concern)
+            self.touched.update(c.child_id for c in children)
 
         drafts = [
             ChangeDraft.for_child(c, ChangeKind.CONCERN, concern.concern_id, data) for c in children
