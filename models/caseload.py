@@ -94,3 +94,6 @@ class SeenData(Shape):
     last_visit_id: UUID | None = None
     last_seen_at: datetime | None = None
     last_seen_visit_id: UUID | None = None
+    # When the next statutory visit is due, as the central record computes it from the child's
+    # plan (None: no plan sets one). A device's own estimate never overrides it.
+    next_visit_due: date | None = None

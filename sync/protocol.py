@@ -9,6 +9,11 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
     GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
     GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
+    (the shapes of these four: sync.protocol_plans)
+    PUT  /v1/children/{child_id}/plan   PlanRequest -> PlanAnswer (the plan and the due dates it sets)
+    GET  /v1/children/{child_id}/plan   -> PlanAnswer (due dates computed by the central record)
+    POST /v1/children/{child_id}/decisions  DecisionRequest -> DecisionAnswer
+    GET  /v1/children/{child_id}/decisions  -> DecisionList (oldest first; append-only)
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
 `detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
@@ -52,6 +57,7 @@ __all__ = [
     "AUTH_INVALID",
     "AUTH_MISSING",
     "CONTENT_HASH_PATTERN",
+    "DECISION_REFUSED",
     "DEFAULT_PAGE",
     "DEVICE_RETIRING",
     "DEVICE_REVOKED",
@@ -65,6 +71,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_PAGE",
     "NOT_FOUND",
+    "PLAN_REFUSED",
     "PROTOCOL_BAD_RESPONSE",
     "PROTOCOL_HEADER",
     "PROTOCOL_MISMATCH",
@@ -167,6 +174,10 @@ RECORD_FUTURE_DATED = "record.future_dated"
 # This device has had too many items held today: this one is refused, not stored, and stays on
 # the device (in its own quarantine) to be sent again later. Audited.
 SYNC_QUARANTINE_FULL = "sync.quarantine_full"
+# A plan or decision staff entered that the rules refuse (a rule the organisation has not set, a
+# date in the future, authorising a late assessment without a reason): the detail says why.
+PLAN_REFUSED = "plan.refused"  # 422
+DECISION_REFUSED = "decision.refused"  # 422
 # --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
 TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
 TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
@@ -198,6 +209,8 @@ STATUS_OF: dict[str, int] = {
     SERVER_UNAVAILABLE: 503,
     SYNC_CURSOR_EXPIRED: 410,
     SYNC_CONFLICT: 409,
+    PLAN_REFUSED: 422,
+    DECISION_REFUSED: 422,
 }
 
 

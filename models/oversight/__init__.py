@@ -4,6 +4,7 @@
     gather      those facts from the caseload's shapes and visits (a device's offline estimate)
     conditions  the conditions that raise flags, with why, since when, urgency and who acts
     lifecycle   a flag's life: raised, cleared, closed by a person, reopened
+    assessment  when an assessment is under way and the day it must be authorised by
     decisions   the checks on a decision staff record (an authorised assessment past its limit)
     settings    an organisation's own timescales, closures and limits, from JSON
 

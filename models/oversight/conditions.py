@@ -30,10 +30,10 @@ from uuid import UUID, uuid5
 
 from models.enums import ContactRestrictionType
 from models.flags import FLAG_NS, FlagKind
+from models.oversight.assessment import assessment_due, open_assessment
 from models.oversight.facts import (
     ChildRecord,
     Contact,
-    DecisionKind,
     Limits,
     Restriction,
     Sighting,
@@ -285,35 +285,6 @@ def _met_by_seeing(rules: TimescaleRules, kind: str) -> bool:
         return rules.event_rule(kind).met_by_seeing_child
     except ValueError:
         return False
-
-
-def assessment_due(started_on: date, *, rules: TimescaleRules, calendar: WorkingCalendar) -> date:
-    """The day an assessment started on `started_on` must be authorised by (45 working days)."""
-    try:
-        within = rules.event_rule("REFERRAL").within
-    except ValueError:
-        within = Interval(45, TimeUnit.WORKING_DAYS)
-    return add_interval(start=started_on, interval=within, calendar=calendar)
-
-
-_ASSESSMENT_STARTS = (
-    DecisionKind.REFERRAL,
-    DecisionKind.DECISION_TO_ASSESS,
-    DecisionKind.ASSESSMENT_STARTED,
-)
-
-
-def open_assessment(record: ChildRecord, today: date) -> tuple[UUID, date] | None:
-    """The assessment under way (its first starting decision since the last authorisation)."""
-    start: tuple[UUID, date] | None = None
-    for d in sorted(record.decisions, key=lambda d: d.made_on):
-        if d.made_on > today:
-            break
-        if d.kind == DecisionKind.ASSESSMENT_AUTHORISED:
-            start = None
-        elif d.kind in _ASSESSMENT_STARTS and start is None:
-            start = (d.decision_id, d.made_on)
-    return start
 
 
 def _assessment(ctx: _Ctx) -> Iterator[Condition]:

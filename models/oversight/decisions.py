@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from models.checks import has_text
-from models.oversight.conditions import assessment_due, open_assessment
+from models.oversight.assessment import assessment_due, open_assessment
 from models.oversight.facts import ChildRecord, Decision, DecisionKind
 from models.timescales import TimescaleRules
 from models.timescales.calendar import WorkingCalendar

@@ -5,11 +5,12 @@ devices    POST /enrol, POST /devices/credential
 push       POST /sync/push
 changes    GET /sync/changes
 records    GET /children/{child_id}, GET /visits/{visit_id}
+plans      PUT/GET /v1/children/{child_id}/plan, POST/GET /v1/children/{child_id}/decisions
 """
 
 from fastapi import APIRouter
 
-from sync.server.routes import changes, devices, health, push, records
+from sync.server.routes import changes, devices, health, plans, push, records
 
 __all__ = ["ROUTERS"]
 
@@ -20,4 +21,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     push.router,
     changes.router,
     records.router,
+    plans.router,
 )

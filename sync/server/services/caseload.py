@@ -57,6 +57,7 @@ def seen_data(child: ChildLike) -> dict[str, Any]:
             last_visit_id=child.last_visit_id,
             last_seen_at=child.last_seen_at,
             last_seen_visit_id=child.last_seen_visit_id,
+            next_visit_due=child.next_visit_due,
         )
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 from uuid import UUID
@@ -84,6 +84,8 @@ class ChildLike(Protocol):
     def last_seen_at(self) -> datetime | None: ...
     @property
     def last_seen_visit_id(self) -> UUID | None: ...
+    @property
+    def next_visit_due(self) -> date | None: ...
 
 
 def child_in_scope(actor: Actor, child: ChildLike) -> bool:

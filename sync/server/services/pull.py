@@ -182,6 +182,7 @@ def child_record(*, db: Database, actor: Actor, child_id: UUID, now: datetime) -
             last_visit_id=found.last_visit_id,
             last_seen_at=found.last_seen_at,
             last_seen_visit_id=found.last_seen_visit_id,
+            next_visit_due=found.next_visit_due,
         ),
         open_concerns=[ConcernReceived.model_validate(c.data) for c in concerns],
         visit_ids=visit_ids,

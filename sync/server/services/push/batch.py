@@ -24,6 +24,7 @@ from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
 from sync.server.services.oversight import children_of_adults, recheck, write_contacts
+from sync.server.services.oversight.plans import DueDates
 from sync.server.services.push import queries
 from sync.server.services.push.care import CareBook
 from sync.server.services.push.intake import Held, Parsed, as_received, held, parse_item
@@ -87,6 +88,7 @@ class _Batch(Planner):
         child_ids |= {c for q in concerns for c in q.children_concerned}
         self.children: dict[UUID, ChildState] = {}  # this organisation's children only
         self._load_children(child_ids)
+        self.due = DueDates(session, org, now, self.children)
         amended = [r.amends_visit_id for r in records if isinstance(r, Amendment)]
         self.latest: dict[UUID, Latest] = queries.latest_revisions(session, org, amended)
         # Accepted rows are written in bulk at the end (flush), in this same transaction.

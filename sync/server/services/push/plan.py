@@ -28,6 +28,7 @@ from sync.protocol import ChangeKind, PushItem
 from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
+from sync.server.services.oversight.plans import DueDates
 from sync.server.services.push import queries
 from sync.server.services.push.care import CareBook
 from sync.server.services.push.escalations import plan_escalation
@@ -61,6 +62,7 @@ class Planner:
     latest_allowed: datetime  # now + future_allowance: no contact counts after it
     audit: AuditLog
     children: dict[UUID, ChildState]  # this organisation's children only
+    due: DueDates  # the children's due dates, from their plans (never the device's)
     restrictions: dict[UUID, list[ContactRestriction]]  # by person
     concerns: dict[UUID, ConcernRow]
     latest: dict[UUID, Latest]
@@ -127,6 +129,7 @@ class Planner:
             seen = outcome.child_id in seen_f2f
             if see(child, visit, seen=seen, latest=self.latest_allowed):
                 child.changed = True  # an older visit arriving late changes nothing a device holds
+                self.due.refresh(child)
                 drafts.append(
                     ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
                 )

@@ -134,9 +134,9 @@ def see(child: ChildState, visit: Visit, *, seen: bool, latest: datetime) -> boo
 
     changed = False
     if later(child.last_visit_at):
+        # visit.next_visit_due is the device's proposal, kept in the visit: the child's due
+        # date is the central record's, from the plan (services.oversight.plans)
         child.last_visit_at, child.last_visit_id = started, visit.visit_id
-        if visit.next_visit_due is not None:
-            child.next_visit_due = visit.next_visit_due
         changed = True
     if seen and later(child.last_seen_at):
         child.last_seen_at, child.last_seen_visit_id = started, visit.visit_id
