@@ -27,8 +27,6 @@ from models.lifecycle import mark_synced
 from models.receipt import OutboxItem, Receipt, RecordKind, SyncState
 from models.visit import Visit
 
-__all__ = ["FakeUnitOfWork"]
-
 M = TypeVar("M", bound=BaseModel)
 Key = tuple[UUID, int]
 
