@@ -9,6 +9,8 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /sync/changes?cursor=&limit=   -> ChangesResponse (caseload changes in commit order)
     GET  /children/{child_id}           -> ChildRecord (audited read of one child's record)
     GET  /visits/{visit_id}             -> VisitRecord (the latest revision and the revision list)
+    POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
+    POST /v1/concerns/{id}/acknowledge  a third party's concern, recorded and read by staff
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
 `detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
@@ -42,7 +44,8 @@ from pydantic import Field, model_validator
 from models.base import MAX_REVISION, Shape
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
-from models.concern import ConcernReceived
+from models.concern import ConcernReceived, Reporter
+from models.enums import ConcernChannel
 from models.flags import FlagKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
@@ -96,9 +99,12 @@ __all__ = [
     "SYNC_STALE_BASE",
     "TRANSPORT_NETWORK",
     "TRANSPORT_TIMEOUT",
+    "AcknowledgeRequest",
     "ChangeKind",
     "ChangesResponse",
     "ChildRecord",
+    "ConcernRequest",
+    "ConcernView",
     "CredentialResponse",
     "EnrolRequest",
     "EnrolResponse",
@@ -198,6 +204,8 @@ STATUS_OF: dict[str, int] = {
     SERVER_UNAVAILABLE: 503,
     SYNC_CURSOR_EXPIRED: 410,
     SYNC_CONFLICT: 409,
+    SYNC_STALE_BASE: 409,  # refused: acknowledging a concern already acknowledged
+    RECORD_FUTURE_DATED: 422,  # refused: a concern staff record as received in the future
 }
 
 
@@ -365,3 +373,30 @@ class VisitRevisionInfo(Shape):
 class VisitRecord(Shape):
     visit: Visit  # the latest revision, amendments applied
     revisions: list[VisitRevisionInfo]
+
+
+MAX_CONCERN_TEXT = 20_000  # a concern staff record, verbatim: pages of it, never a whole document
+
+
+class ConcernRequest(Shape):  # reporter_id (on the record, or a known person) or new details
+    concern_id: UUID | None = None  # made by the caller: the same request again is a safe retry
+    reporter_id: UUID | None = None
+    reporter: Reporter | None = None
+    channel: ConcernChannel
+    received_at: datetime
+    content: str = Field(max_length=MAX_CONCERN_TEXT)
+    children_concerned: list[UUID] = Field(min_length=1, max_length=50)
+
+
+class AcknowledgeRequest(Shape):
+    action_taken: str = Field(max_length=MAX_CONCERN_TEXT)  # what the person did: never empty
+
+
+class ConcernView(
+    Shape
+):  # a confidential reporter's identity blank unless the caller holds a child
+    concern: ConcernReceived
+    open: bool  # until a named person acknowledges it
+    identity_hidden: bool = False
+    reports_in_window: int = 1  # the reporter's reports in the 30 days up to this one, it included
+    reports_total: int = 1

@@ -5,11 +5,13 @@ devices    POST /enrol, POST /devices/credential
 push       POST /sync/push
 changes    GET /sync/changes
 records    GET /children/{child_id}, GET /visits/{visit_id}
+concerns   POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
+           POST /v1/concerns/{id}/acknowledge
 """
 
 from fastapi import APIRouter
 
-from sync.server.routes import changes, devices, health, push, records
+from sync.server.routes import changes, concerns, devices, health, push, records
 
 __all__ = ["ROUTERS"]
 
@@ -20,4 +22,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     push.router,
     changes.router,
     records.router,
+    concerns.router,
 )

@@ -26,7 +26,8 @@ from sync import protocol
 from sync.protocol import ChangeKind, PushItem
 from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
-from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
+from sync.server.services.common import Actor, AuditLog, ChangeDraft
+from sync.server.services.concerns.store import acknowledge, may_acknowledge, store_concern
 from sync.server.services.push import queries
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
@@ -37,7 +38,7 @@ from sync.server.services.push.rules import (
     unknown_child,
     visit_flags,
 )
-from sync.server.tables import ConcernChildRow, ConcernRow
+from sync.server.tables import ConcernRow
 
 __all__ = ["Plan", "Planner"]
 
@@ -169,28 +170,15 @@ class Planner:
         return Plan(drafts, apply, [(action, c) for c in dict.fromkeys(child_ids)])
 
     def _new_concern(self, concern: ConcernReceived, source: UUID) -> list[ChangeDraft]:
-        data = concern.model_dump(mode="json")
-        row = ConcernRow(
-            concern_id=concern.concern_id,
+        row, drafts = store_concern(
+            self.s,
             org_id=self.actor.org_id,
-            revision=1,
-            data=data,
-            source_record_id=source,
+            concern=concern,
+            source=source,
+            children=self.children,
+            now=self.now,
         )
-        self.s.add(row)
-        self.s.flush()  # the concern before its links (no ORM relationships to order them)
         self.concerns[concern.concern_id] = row
-        drafts = []
-        for child_id in dict.fromkeys(concern.children_concerned):
-            self.s.add(
-                ConcernChildRow(
-                    org_id=self.actor.org_id, concern_id=concern.concern_id, child_id=child_id
-                )
-            )
-            child = self.children[child_id]
-            drafts.append(
-                ChangeDraft.for_child(child, ChangeKind.CONCERN, concern.concern_id, data)
-            )
         return drafts
 
     def _plan_amendment(self, amendment: Amendment) -> Plan | Held:
@@ -270,24 +258,13 @@ class Planner:
         shape = ConcernReceived.model_validate(concern.data)
         self._load_children(set(shape.children_concerned))
         children = [self.children[c] for c in shape.children_concerned if c in self.children]
-        if not any(child_in_scope(self.actor, c) for c in children):
+        if not may_acknowledge(self.actor, children):
             self.audit.add("push.refused", record_id=item.record_id, outcome="forbidden")
             return rejected(
                 protocol.RECORD_FORBIDDEN,
                 "Only the allocated worker or their manager can acknowledge this concern.",
             )
-        shape.acknowledgement = ack
-        data = shape.model_dump(mode="json")
-
-        def apply() -> None:
-            concern.revision = item.revision
-            concern.data = data
-            concern.acknowledged_at = ack.at
-            self.s.add(concern)
-
-        drafts = [
-            ChangeDraft.for_child(c, ChangeKind.CONCERN, concern.concern_id, data) for c in children
-        ]
+        drafts, apply = acknowledge(self.s, concern, ack, children)
         return Plan(
             drafts, apply, [("push.acknowledgement.accepted", c.child_id) for c in children]
         )
