@@ -22,7 +22,6 @@ from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_errors
 from mobile.services.reads import children, get_child, submitted_visits
 from mobile.services.shapes import CaseloadRow
-from mobile.services.waiting import records_waiting
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
@@ -249,8 +248,15 @@ class CaseloadService:
         )
 
     def records_waiting(self) -> int:
-        """The device's records not yet acknowledged: the number the Sync screen shows too."""
-        return records_waiting(self._store)
+        """The device's records not yet acknowledged: the number the Sync screen shows too.
+
+        A record waits until the central record has acknowledged it: not sent yet, sent without an
+        answer yet, in conflict, or rejected (those two need a person, but they are not at the
+        central record, so no screen counts them as done). The store keeps this count, outbox plus
+        quarantine, and gives it while locked: a number, nothing personal.
+        """
+        with self._store.unit_of_work() as uow:
+            return uow.outbox.count()
 
     def child(self, child_id: UUID) -> ChildDetail:
         with app_errors(), self._uow as uow:

@@ -47,7 +47,7 @@ class CaseloadRow:
     days_overdue: int
     rule_text: str
     flags: frozenset[ChildFlag] = field(default_factory=frozenset)
-    unsynced: int = 0  # this child's visits waiting for the central record (services.waiting)
+    unsynced: int = 0  # this child's visits waiting for the central record
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class RecordSyncState:
 @dataclass(frozen=True)
 class SyncProgress:
     running: bool
-    pending: int  # records waiting: not yet acknowledged (mobile.services.waiting)
+    pending: int  # records waiting: not yet acknowledged (outbox plus quarantine)
     sent: int
     acknowledged: int
     rejected: int

@@ -27,7 +27,6 @@ from mobile.services.caseload import CURSOR_KEY, apply_caseload_changes, reset_c
 from mobile.services.errors import AppError, DeviceWipedError, SessionLockedError, app_error
 from mobile.services.outbox import mark_sent, next_batch, store_receipts
 from mobile.services.shapes import RecordSyncState, SyncProgress
-from mobile.services.waiting import records_waiting
 from mobile.store.errors import StoreLocked
 from mobile.store.shapes import StoredSyncState
 from mobile.store.unit_of_work import DeviceRecords
@@ -195,9 +194,12 @@ class SyncService:
         count = {status: 0 for status in SyncState}
         for state in states:
             count[state.state] += 1
+        running = self._running.locked()
+        with self._store.unit_of_work() as uow:  # waiting: not acknowledged, as the caseload counts
+            pending = uow.outbox.count()
         return SyncProgress(
-            running=self._running.locked(),
-            pending=records_waiting(self._store),
+            running=running,
+            pending=pending,
             sent=count[SyncState.SENT],
             acknowledged=count[SyncState.ACKNOWLEDGED],
             rejected=count[SyncState.REJECTED],

@@ -10,7 +10,7 @@ submitted revisions and the records authored here), `outbox` (what waits for the
 receipts, quarantine), `caseload` (rows from the central record) and `settings`. The decisions
 (revisions, what a receipt does, which caseload row wins) live once, in mobile/services.
 Implementations: mobile/store/sqlite (the device) and tests/store/fake_uow.py (dictionaries);
-tests/store/test_contract.py runs the same workflows over both.
+tests/store/test_contract_*.py run the same workflows over both.
 
 Rules every implementation keeps
 - Everything inside one `with uow:` happens entirely or not at all; nothing is stored without

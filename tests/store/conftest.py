@@ -1,4 +1,5 @@
-"""Fixtures for the store tests. Files live under tmp_path; data comes only from synthetic."""
+"""Fixtures for the store tests, and the small builders the contract tests share. Files live under
+tmp_path; data comes only from synthetic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from mobile.store import DeviceStore, KdfParams
-from models.receipt import CaseloadChange
+from models.amendment import Amendment, FieldChange
+from models.canonical import canonical_text
+from models.ids import new_id
+from models.receipt import CaseloadChange, Receipt, ReceiptStatus
 from models.visit import Visit
 from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FakeClock
@@ -111,3 +115,38 @@ def more_visits(caseload: SyntheticCaseload) -> Callable[[int], list[Visit]]:
         return [synthetic_visit(rng, caseload, caseload.children[i % 6]) for i in range(n)]
 
     return make
+
+
+Changes = Callable[..., list[CaseloadChange]]
+
+
+def canonical(body: object) -> bytes:
+    """The canonical JSON the central record hashes (models.canonical, for a plain dict)."""
+    return canonical_text(body).encode()
+
+
+def _submit(repo: Device, visit: Visit) -> Visit:
+    repo.save_draft(visit)
+    return repo.submit_visit(visit.visit_id)
+
+
+def _accept(item_id: object, revision: int = 1, seq: int = 1) -> Receipt:
+    return Receipt(
+        record_id=item_id, revision=revision, status=ReceiptStatus.ACCEPTED, server_seq=seq
+    )
+
+
+def _amendment(visit: Visit, *, base: int | None = None) -> Amendment:
+    return Amendment(
+        amendment_id=new_id(),
+        amends_visit_id=visit.visit_id,
+        amends_revision=visit.revision if base is None else base,
+        changes=[
+            FieldChange(
+                field_path="announced", old_value=visit.announced, new_value=not visit.announced
+            )
+        ],
+        reason="Recorded the wrong answer on the doorstep (synthetic).",
+        author_id=visit.practitioner_id,
+        at=visit.submitted_at or visit.created_on_device_at,
+    )

@@ -1,6 +1,6 @@
 """The unit of work for tests: a few dictionaries, no disk, no keys.
 
-The same contract tests (test_contract.py) run the services' workflows over this and over the
+The same contract tests (test_contract_*.py) run the services' workflows over this and over the
 SQLite store. A transaction is a snapshot: leaving `with` without commit() puts it back.
 """
 

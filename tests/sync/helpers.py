@@ -1,4 +1,5 @@
-"""Helpers for the sync tests: a populated central record (World), a fake clock, item builders.
+"""Helpers for the sync tests: a populated central record (World), a fake clock, item builders,
+a synthetic concern and a child's row as stored.
 Every name, address and id comes from synthetic."""
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from models.amendment import Amendment
+from models.concern import ConcernReceived, Reporter
+from models.enums import ConcernChannel, Relationship
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
 from models.visit import Visit
@@ -20,6 +23,7 @@ from sync.client import SyncClient
 from sync.server import Settings, create_app
 from sync.server import services as sv
 from sync.server.services import StaffRole
+from sync.server.tables import ChildRow, table_of
 from synthetic import SyntheticCaseload, generate_caseload
 from synthetic.load import load_synthetic_caseload
 from tests.conftest import FIXED_NOW, FakeClock
@@ -34,6 +38,8 @@ __all__ = [
     "Practitioner",
     "TestClient",
     "World",
+    "_child",
+    "_concern",
     "amendment_item",
     "item_of",
     "make_world",
@@ -181,3 +187,20 @@ def item_of(
     return OutboxItem.of(
         record, kind=kind, record_id=record_id, revision=revision, base_revision=base
     )
+
+
+def _concern(world: World, child_id: UUID, content: str = "Neighbour called (synthetic).") -> Any:
+    return ConcernReceived(
+        concern_id=uuid.uuid4(),
+        reporter=Reporter(relationship=next(iter(Relationship))),
+        channel=next(iter(ConcernChannel)),
+        received_at=world.clock(),
+        content=content,
+        children_concerned=[child_id],
+    )
+
+
+def _child(world: World, child_id: UUID) -> dict[str, Any]:
+    t = table_of(ChildRow)
+    with world.db.read() as s:
+        return dict(s.execute(sa.select(t).where(t.c.child_id == child_id)).one()._mapping)

@@ -1,12 +1,16 @@
-"""Recording a complete visit through the recorder, as a practitioner would, step by step."""
+"""Recording a complete visit through the recorder, as a practitioner would, step by step; and
+submitting one for two children of a household from the app."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from uuid import UUID
 
+from mobile.ui.viewmodels.app import AppViewModel
 from mobile.ui.viewmodels.fields import FieldKind, Page
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.rules import Step
+from synthetic import SyntheticCaseload
 
 
 def fill_visit_step(rec: VisitRecorder) -> None:
@@ -95,3 +99,18 @@ def record_complete_visit(rec: VisitRecorder, *, not_seen: Collection[int] = ())
         if i not in not_seen:
             fill_observations(rec, i)
     fill_concerns(rec)
+
+
+def household_of_two(load: SyntheticCaseload) -> list[UUID]:
+    homes: dict[object, list[UUID]] = {}
+    for c in load.children:
+        homes.setdefault(c.household_id, []).append(c.child_id)
+    return max(homes.values(), key=len)[:2]
+
+
+def submit_one(app: AppViewModel, load: SyntheticCaseload, *, not_seen=frozenset()) -> UUID:
+    app.start_visit(household_of_two(load))
+    assert app.recorder is not None
+    record_complete_visit(app.recorder, not_seen=set(not_seen))
+    assert app.recorder.submit(), app.recorder.error
+    return app.recorder.visit.visit_id

@@ -14,8 +14,7 @@ from models.enums import ObservationCategory, RecordStatus, VoiceMethod, YesNo
 from models.rules import Step
 from synthetic import SyntheticCaseload
 from tests.ui.conftest import PASSPHRASE, Clock
-from tests.ui.journey import fill_people, record_complete_visit
-from tests.ui.test_app_vms import household_of_two
+from tests.ui.journey import fill_people, household_of_two, record_complete_visit
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from mobile.ui.viewmodels.app import AppViewModel, Screen
 from synthetic import SyntheticCaseload
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE
-from tests.ui.test_app_vms import submit_one
+from tests.ui.journey import submit_one
 
 
 def test_an_expired_sign_in_offers_a_new_code_on_the_sync_screen_and_keeps_the_outbox(

@@ -122,7 +122,7 @@ def test_sync_screen_never_says_done_while_pending(
     assert shell.app.screen == Screen.SYNC
     assert h.shows("Nothing to send yet.")
     assert shell.app.caseload is not None and shell.app.caseload.rows
-    from tests.ui.test_app_vms import submit_one
+    from tests.ui.journey import submit_one
 
     submit_one(shell.app, load)
     shell.app.open_sync()

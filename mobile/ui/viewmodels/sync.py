@@ -127,7 +127,7 @@ class SyncViewModel(Observable):
 
     @property
     def pending(self) -> int:
-        """Records waiting: not acknowledged (mobile.services.waiting), as the caseload counts."""
+        """Records waiting: not acknowledged (outbox plus quarantine), as the caseload counts."""
         return self.progress.pending if self.progress else 0
 
     @property

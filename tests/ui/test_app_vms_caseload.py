@@ -1,25 +1,21 @@
-"""The app's screens as plain Python over the real services: caseload, child, locking, resuming,
-sync, amend, settings."""
+"""The app's screens as plain Python over the real services: the caseload, unlocking, enrolling and
+a child."""
 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
 from mobile.services.caseload import CaseloadService
 from mobile.services.session import Session
-from mobile.services.shapes import CaseloadRow, ChildFlag, RecordSyncState
+from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.store import DeviceStore
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.caseload import CaseloadFilter, CaseloadSort, CaseloadViewModel, row_text
-from mobile.ui.viewmodels.fields import FieldKind, Page
 from mobile.ui.viewmodels.labels import counted, waiting_words
-from mobile.ui.viewmodels.sync import SHOWN_ACKNOWLEDGED, record_line, waited_words
 from models.enums import PractitionerRole
-from models.receipt import SyncState
-from models.rules import Step
 from sync.server import services as sv
 from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FIXED_NOW
@@ -27,8 +23,8 @@ from tests.services.conftest import FAST_KDF, Network, make_session
 from tests.store.conftest import caseload_changes
 from tests.store.device import device_of
 from tests.sync.helpers import World
-from tests.ui.conftest import PASSPHRASE, SERVER, Clock, idle, unlocked_app
-from tests.ui.journey import record_complete_visit
+from tests.ui.conftest import PASSPHRASE, SERVER, Clock
+from tests.ui.journey import household_of_two, submit_one
 
 
 def _row(name: str, *, overdue: int = 0, seen: int | None = 3, flags=(), unsynced=0, due=None):
@@ -37,21 +33,6 @@ def _row(name: str, *, overdue: int = 0, seen: int | None = 3, flags=(), unsynce
         service_context="CP_PLAN", last_seen=None, days_since_seen=seen, next_due=due,
         days_overdue=overdue, rule_text="", flags=frozenset(flags), unsynced=unsynced,
     )  # fmt: skip
-
-
-def household_of_two(load: SyntheticCaseload) -> list[UUID]:
-    homes: dict[object, list[UUID]] = {}
-    for c in load.children:
-        homes.setdefault(c.household_id, []).append(c.child_id)
-    return max(homes.values(), key=len)[:2]
-
-
-def submit_one(app: AppViewModel, load: SyntheticCaseload, *, not_seen=frozenset()) -> UUID:
-    app.start_visit(household_of_two(load))
-    assert app.recorder is not None
-    record_complete_visit(app.recorder, not_seen=set(not_seen))
-    assert app.recorder.submit(), app.recorder.error
-    return app.recorder.visit.visit_id
 
 
 # Caseload ----------------------------------------------------------------------------------------
@@ -277,219 +258,3 @@ def test_automatic_sync_at_unlock_refreshes_the_caseload_and_sync_screens(
     assert app.caseload.row(moved.child_id) is not None
     assert app.sync.progress is not None and app.sync.progress.last_sync_at is not None
     app.lock()  # stops the background sync
-
-
-# Locking and resuming ----------------------------------------------------------------------------
-def test_idle_lock_flushes_the_draft_and_unlock_resumes_where_it_was(
-    app: AppViewModel, session: Session, world: World, clock: Clock, load: SyntheticCaseload
-) -> None:
-    app.start_visit([load.children[0].child_id])
-    rec = app.recorder
-    assert rec is not None
-    rec.go(Page(Step.CHILD, 0))
-    rec.set("children.0.child_seen", "NO", FieldKind.YES_NO)
-    rec.set("when.start", "9:6", FieldKind.TIME)  # not yet readable: kept as typed
-    visit_id = rec.visit.visit_id
-    clock.advance(2)
-    app.tick()  # saves the paused draft
-    assert not rec.dirty
-    assert app.screen == Screen.VISIT
-    idle(world)
-    app.tick()
-    assert app.screen == Screen.UNLOCK and app.recorder is None and app.services is None
-    assert not session.is_unlocked
-    assert "Locked" in app.message
-    app.unlock.set_secret(PASSPHRASE)
-    assert app.unlock.unlock()
-    assert app.screen == Screen.VISIT and app.recorder is not None
-    assert app.recorder.visit.visit_id == visit_id
-    assert app.recorder.page == Page(Step.CHILD, 0)
-    assert app.recorder.visit.children[0].child_seen == "NO"
-    assert app.recorder.value("when.start") == "9:6"
-
-
-def test_activity_keeps_the_app_unlocked(app: AppViewModel, world: World) -> None:
-    idle(world, minutes=4)
-    app.touch()
-    idle(world, minutes=4)
-    app.tick()
-    assert app.screen == Screen.CASELOAD
-    idle(world, minutes=2)
-    app.tick()
-    assert app.screen == Screen.UNLOCK
-
-
-def test_after_a_crash_drafts_are_offered_on_the_caseload(
-    app: AppViewModel, world: World, tmp_path: Path, clock: Clock, load: SyntheticCaseload
-) -> None:
-    app.start_visit([load.children[0].child_id])
-    assert app.recorder is not None
-    app.recorder.set("location_description", "Front room", FieldKind.TEXT)
-    app.recorder.next()  # saved at the step change; then the app dies
-    restarted = make_session(world, tmp_path / "device", Network())
-    try:
-        again = unlocked_app(restarted, clock)
-        (visit_id, words), *_ = again.draft_lines()
-        assert load.children[0].name in words
-        again.open_draft(visit_id)
-        assert again.recorder is not None
-        assert again.recorder.visit.location_description == "Front room"
-    finally:
-        restarted.close()
-
-
-def test_lock_now_from_settings(app: AppViewModel, session: Session) -> None:
-    assert app.settings is not None
-    app.settings.lock_now()
-    assert app.screen == Screen.UNLOCK and not session.is_unlocked
-
-
-# Sync --------------------------------------------------------------------------------------------
-def test_sync_is_never_done_while_anything_waits(
-    app: AppViewModel, network: Network, load: SyntheticCaseload
-) -> None:
-    sync = app.sync
-    assert sync is not None
-    sync.refresh()
-    assert sync.summary() == "Nothing to send yet."
-    submit_one(app, load, not_seen={1})
-    network.up = False
-    sync.sync_now()
-    assert "1 record waiting" in sync.summary()
-    assert "No connection to the central record" in sync.summary()
-    assert "acknowledged" not in sync.summary().lower()
-    [line] = sync.lines()
-    assert line.status in ("Waiting to send", "Sent, waiting for receipt")
-    names = [c.name for c in load.children if c.child_id in household_of_two(load)]
-    assert line.title.startswith("Visit ") and all(n in line.title for n in names)
-    network.up = True
-    sync.sync_now()
-    assert sync.summary() == "Everything is acknowledged by the central record."
-    [line] = sync.lines()
-    [record] = sync.records
-    assert line.status == "Acknowledged"
-    assert line.detail.startswith(f"Receipt {str(record.receipt_id)[-8:]} at ")
-    assert not sync.running
-    assert sync.last_sync_text().startswith("Last sync ")
-
-
-def test_offline_queue_says_when_each_record_was_saved_not_when_it_was_last_tried(
-    app: AppViewModel, session: Session, load: SyntheticCaseload, network: Network, world: World
-) -> None:
-    """Offline for 72 hours, every record read "saved <the last failed attempt>": minutes ago."""
-    sync = app.sync
-    assert sync is not None
-    submit_one(app, load)
-    saved = world.clock.now
-    network.up = False
-    for _hour in range(72):  # the practitioner tries every hour for three days, with no signal
-        world.clock.advance(timedelta(hours=1))
-        if session.lock_if_idle():  # an hour idle: the app locked, and is unlocked again
-            session.unlock(PASSPHRASE)
-        sync.sync_now()
-    [line] = sync.lines()
-    assert line.saved == f"Saved {saved:%d %b %H:%M} · waiting 3 days"
-    assert line.attempts == f"72 send attempts, the last at {world.clock.now:%H:%M, %d %b}"
-    assert line.status == "Sent, waiting for receipt"
-    network.up = True
-    sync.sync_now()
-    [line] = sync.lines()
-    assert (line.status, line.saved, line.attempts) == (
-        "Acknowledged", f"Saved {saved:%d %b %H:%M}", "",
-    )  # fmt: skip
-
-
-def test_waiting_time_is_said_in_its_largest_whole_unit() -> None:
-    hours = [timedelta(hours=h) for h in (0, 1, 23, 24, 71, 72)]
-    assert [waited_words(h) for h in hours] == [
-        "under a minute", "1 hour", "23 hours", "1 day", "2 days", "3 days",
-    ]  # fmt: skip
-    assert waited_words(timedelta(minutes=2)) == "2 minutes"
-    never_sent = record_line(RecordSyncState(uuid4(), "concern", "Concern", SyncState.PENDING,
-                                             saved_at=FIXED_NOW, waited=timedelta(0)))  # fmt: skip
-    assert (never_sent.saved, never_sent.attempts) == (
-        f"Saved {FIXED_NOW:%d %b %H:%M} · waiting under a minute", "Not sent yet",
-    )  # fmt: skip
-
-
-def test_rejected_record_says_why_and_what_to_do() -> None:
-    line = record_line(
-        RecordSyncState(uuid4(), "visit", "Visit 2 Mar 2026, 2 children", SyncState.REJECTED,
-                        problems=("A newer version exists: amend the latest one.",))
-    )  # fmt: skip
-    assert line.needs_attention and "amend the latest" in line.detail
-
-
-def test_sync_lists_what_is_unsettled_first_and_only_the_latest_acknowledged(
-    app: AppViewModel,
-) -> None:
-    sync = app.sync
-    assert sync is not None
-
-    def state(status: SyncState, n: int) -> RecordSyncState:
-        return RecordSyncState(uuid4(), "concern", f"{status} {n}", status)
-
-    done = [state(SyncState.ACKNOWLEDGED, n) for n in range(SHOWN_ACKNOWLEDGED + 3)]
-    sync.records = [*done, state(SyncState.PENDING, 0), state(SyncState.REJECTED, 0)]
-    titles = [line.title for line in sync.lines()]
-    assert titles[:3] == ["rejected 0", "pending 0", f"acknowledged {SHOWN_ACKNOWLEDGED + 2}"]
-    assert len(titles) == 2 + SHOWN_ACKNOWLEDGED
-    assert sync.earlier_text() == "3 earlier records acknowledged, not listed."
-
-
-# Amend and settings ------------------------------------------------------------------------------
-def test_amend_needs_a_reason_keeps_the_old_value_and_syncs(
-    app: AppViewModel, session: Session, load: SyntheticCaseload
-) -> None:
-    visit_id = submit_one(app, load)
-    app.go_caseload()
-    app.open_amend()
-    amend = app.amend
-    assert amend is not None and [v for v, _ in amend.summaries()] == [visit_id]
-    amend.choose(visit_id)
-    field = next(f for f in amend.fields() if f.path.endswith("practitioner_analysis"))
-    assert field.old == "Seemed settled"
-    amend.set_field(field.path, "Seemed settled; later said he was tired")
-    assert not amend.save()
-    assert "why" in amend.error
-    amend.set_reason("Added what the child said at the door")
-    assert amend.save(), amend.error
-    assert amend.visit is not None and amend.visit.revision == 2
-    assert amend.visit.children[0].voice.practitioner_analysis.endswith("he was tired")
-    assert app.sync is not None
-    app.sync.sync_now()
-    assert {line.status for line in app.sync.lines()} == {"Acknowledged"}
-    assert any(line.title.startswith("Amendment to visit ") for line in app.sync.lines())
-
-
-def test_change_passphrase_and_about(
-    app: AppViewModel, session: Session, world: World, clock: Clock
-) -> None:
-    settings = app.settings
-    assert settings is not None
-    settings.set_old("not my passphrase")
-    settings.set_new("a brand new passphrase")
-    settings.set_confirm("a brand new passphrase")
-    assert not settings.change_passphrase()
-    assert "not right" in settings.error
-    assert settings.new == "a brand new passphrase"  # kept
-    settings.set_old(PASSPHRASE)
-    assert settings.change_passphrase(), settings.error
-    about = dict(settings.about_lines())
-    assert set(about) == {"Version", "Device", "Server", "Last sync"}
-    assert about["Server"] == SERVER
-    assert about["Device"] == str(session.about().device_id)
-    assert about["Last sync"] != "Not synced yet"
-    settings.lock_now()
-    app.unlock.set_secret(PASSPHRASE)
-    assert not app.unlock.unlock()
-    app.unlock.set_secret("a brand new passphrase")
-    assert app.unlock.unlock()
-
-
-def test_about_says_when_the_last_sync_was(app: AppViewModel, world: World) -> None:
-    world.clock.advance(timedelta(minutes=3))
-    assert app.sync is not None and app.settings is not None
-    app.sync.sync_now()
-    about = dict(app.settings.about_lines())
-    assert about["Last sync"] == f"{world.clock():%H:%M, %d %b %Y}"
