@@ -392,11 +392,9 @@ class AcknowledgeRequest(Shape):
     action_taken: str = Field(max_length=MAX_CONCERN_TEXT)  # what the person did: never empty
 
 
-class ConcernView(
-    Shape
-):  # a confidential reporter's identity blank unless the caller holds a child
+class ConcernView(Shape):
     concern: ConcernReceived
     open: bool  # until a named person acknowledges it
-    identity_hidden: bool = False
+    identity_hidden: bool = False  # a confidential reporter's, from a caller who holds no child
     reports_in_window: int = 1  # the reporter's reports in the 30 days up to this one, it included
     reports_total: int = 1

@@ -11,9 +11,11 @@ from uuid import uuid4
 import pytest
 
 from sync import protocol
+from sync.server import services as sv
+from sync.server.services import StaffRole
 from sync.server.tables import ConcernRow, ReporterRow
 from tests.sync.concerns_helpers import Caller, concern_body, other_organisation
-from tests.sync.helpers import World
+from tests.sync.helpers import ORG, Practitioner, World
 
 
 def _refused(answer: Any, status: int, code: str) -> None:
@@ -135,3 +137,16 @@ def test_without_a_credential_nothing_is_recorded(world: World) -> None:
     assert world.count(ConcernRow) == len(world.worker.load.concerns) + sum(
         len(p.load.concerns) for p in (world.colleague, world.outsider) if p.load
     )
+
+
+def test_an_administrator_without_a_caseload_cannot_record_one(world: World) -> None:
+    admin_id = sv.create_practitioner(
+        db=world.db,
+        org_id=ORG,
+        display_name="Administrator (synthetic)",
+        role=StaffRole.ADMIN,
+        now=world.clock(),
+    )
+    admin = Caller(world, Practitioner(admin_id))
+    answer = admin.record([world.worker.load.children[0].child_id])
+    _refused(answer, 403, protocol.FORBIDDEN)
