@@ -58,6 +58,9 @@ class PersonLink(Shape):
     stays_overnight_regularly: bool = False
     care_pattern: str = ""
     assessed: AssessedStatus = AssessedStatus.NOT_ASSESSED
+    # When a visit first recorded them (models.care_found); None for links staff entered.
+    found_at_visit_id: UUID | None = None
+    found_at: datetime | None = None
 
 
 class ContactRestriction(Shape):

@@ -24,6 +24,7 @@ class RecordKind(StrEnum):
     AMENDMENT = "amendment"  # a correction naming the visit revision it amends
     CONCERN = "concern"  # a concern received outside a visit (e.g. a phone call)
     ACKNOWLEDGEMENT = "acknowledgement"  # a named person acknowledging a concern
+    ESCALATION = "escalation"  # a practitioner telling someone about a visit (models.escalation)
 
 
 class ReceiptStatus(StrEnum):

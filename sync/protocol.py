@@ -44,11 +44,11 @@ from pydantic import Field, model_validator
 from models.base import MAX_REVISION, Shape
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
-from models.concern import ConcernReceived, Reporter
-from models.enums import ConcernChannel
+from models.concern import ConcernReceived
 from models.flags import FlagKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
+from sync.protocol_concerns import AcknowledgeRequest, ConcernRequest, ConcernView
 
 __all__ = [
     "AUTH_EXPIRED",
@@ -305,18 +305,28 @@ class ChangeKind(StrEnum):
     FLAG = "flag"  # FlagData: something a manager (and the allocated worker) must see
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
+    ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
 
 
 class FlagData(Shape):
+    """A flag the central record raised (models.oversight): why, since when, how urgent, who
+    must act and what would clear it. Cleared or closed, its change row has deleted=True."""
+
     flag: FlagKind
     child_id: UUID
-    visit_id: UUID
-    revision: int
-    practitioner_id: UUID
-    visit_started_at: datetime | None = None
+    urgency: str  # models.oversight.Urgency
+    status: str = "open"  # models.oversight.FlagStatus
+    since: datetime
+    raised_at: datetime
+    why: str  # plain words, dates and counts only
+    clears: str
+    act_by: str  # models.oversight.ActBy
     reason: str = ""  # an enumeration code, never free text
+    due: date | None = None
+    visit_id: UUID | None = None
     person_id: UUID | None = None
-    restriction_id: UUID | None = None
+    decision_id: UUID | None = None
+    concern_id: UUID | None = None
 
 
 class QuarantineData(Shape):
@@ -373,28 +383,3 @@ class VisitRevisionInfo(Shape):
 class VisitRecord(Shape):
     visit: Visit  # the latest revision, amendments applied
     revisions: list[VisitRevisionInfo]
-
-
-MAX_CONCERN_TEXT = 20_000  # a concern staff record, verbatim: pages of it, never a whole document
-
-
-class ConcernRequest(Shape):  # reporter_id (on the record, or a known person) or new details
-    concern_id: UUID | None = None  # made by the caller: the same request again is a safe retry
-    reporter_id: UUID | None = None
-    reporter: Reporter | None = None
-    channel: ConcernChannel
-    received_at: datetime
-    content: str = Field(max_length=MAX_CONCERN_TEXT)
-    children_concerned: list[UUID] = Field(min_length=1, max_length=50)
-
-
-class AcknowledgeRequest(Shape):
-    action_taken: str = Field(max_length=MAX_CONCERN_TEXT)  # what the person did: never empty
-
-
-class ConcernView(Shape):
-    concern: ConcernReceived
-    open: bool  # until a named person acknowledges it
-    identity_hidden: bool = False  # a confidential reporter's, from a caller who holds no child
-    reports_in_window: int = 1  # the reporter's reports in the 30 days up to this one, it included
-    reports_total: int = 1

@@ -26,6 +26,7 @@ from mobile import codes
 from mobile.services import credentials
 from mobile.services.caseload import CaseloadService
 from mobile.services.errors import AppError, SessionLockedError, app_errors
+from mobile.services.escalations import EscalationService
 from mobile.services.sync import SyncService
 from mobile.services.visits import VisitService, enrolled_setting
 from mobile.store.crypto import KdfParams
@@ -55,6 +56,7 @@ class AppServices:
     caseload: CaseloadService
     visits: VisitService
     sync: SyncService
+    escalations: EscalationService
 
 
 class Session:
@@ -206,6 +208,7 @@ class Session:
                 sync=SyncService(
                     store=store, clock=self._clock, connect=self._connect, wipe=store.wipe
                 ),
+                escalations=EscalationService(store=store, clock=self._clock),
             )
         return self._services
 

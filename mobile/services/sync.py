@@ -50,6 +50,7 @@ _TITLES = {
     "amendment": "Amendment",
     "concern": "Concern",
     "acknowledgement": "Concern acknowledged",
+    "escalation": "Escalation",
 }
 
 

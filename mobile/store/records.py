@@ -70,6 +70,7 @@ def what_to_do(table: str, *, synced: bool = False) -> str:
         "amendment",
         "acknowledgement",
         "concern",
+        "escalation",
         "outbox",
         "quarantine",
     ):

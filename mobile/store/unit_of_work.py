@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from mobile.store.errors import CorruptRecord
 from mobile.store.shapes import Held, Listing, QuarantinedItem, Queued, StoredSyncState
 from models.amendment import Amendment
+from models.escalation import Escalation
 from models.receipt import OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 
@@ -70,6 +71,7 @@ class VisitRepository(Protocol):
     ) -> None: ...
     def has_record(self, record_id: UUID) -> bool: ...
     def amendments(self, visit_id: UUID) -> Listing[Amendment]: ...
+    def escalations(self) -> Listing[Escalation]: ...  # every one recorded here, oldest first
     def visits_of_child(self, child_id: UUID) -> list[UUID]: ...  # drafts included
     def children_of(self, visit_id: UUID) -> list[UUID]: ...
     def purge(self, visit_id: UUID) -> None: ...  # every revision and its amendments

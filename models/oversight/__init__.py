@@ -1,6 +1,7 @@
 """Oversight: what the record itself says must happen for a child, and when.
 
     facts       what the rules read of one child (a visit becomes Contacts and Sightings here)
+    gather      those facts from the caseload's shapes and visits (a device's offline estimate)
     conditions  the conditions that raise flags, with why, since when, urgency and who acts
     lifecycle   a flag's life: raised, cleared, closed by a person, reopened
     decisions   the checks on a decision staff record (an authorised assessment past its limit)
@@ -28,6 +29,7 @@ from models.oversight.facts import (
     local_day,
     sightings_of,
 )
+from models.oversight.gather import gather
 from models.oversight.lifecycle import FlagAction, FlagState, FlagStatus, Step, reconcile
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "child_conditions",
     "contacts_of",
     "decision_problems",
+    "gather",
     "local_day",
     "reconcile",
     "sightings_of",

@@ -35,6 +35,8 @@ from models.oversight.facts import (
     Contact,
     DecisionKind,
     Limits,
+    Restriction,
+    Sighting,
     SightingRole,
     local_day,
 )
@@ -379,30 +381,29 @@ _CARE_ROLES = (SightingRole.CARING, SightingRole.STAYING, SightingRole.WITH_CHIL
 
 
 def _adults(ctx: _Ctx) -> Iterator[Condition]:
-    """A restricted adult with the child against the restriction (urgent, wherever it was
-    recorded); an adult linked to the child recorded at another household's visit."""
+    """A restricted adult with the child against the restriction, wherever it was recorded, or
+    caring for this child while restricted from another (urgent); an adult linked to the child
+    recorded at another household's visit."""
     record = ctx.record
     child = record.child_id
-    restricted = {r.person_id: r for r in record.restrictions}
+    restricted: dict[UUID, list[Restriction]] = {}
+    for r in record.restrictions:
+        restricted.setdefault(r.person_id, []).append(r)
     linked = {link.person_id for link in record.links}
     for s in record.sightings:
         if s.at > ctx.now:
             continue
         day = local_day(s.at)
-        r = restricted.get(s.person_id)
-        against = (
-            r is not None
-            and r.in_force(day)
-            and (s.role in _CARE_ROLES or r.restriction_type == ContactRestrictionType.NO_CONTACT)
-        )
-        if against and r is not None:
+        against = next((r for r in restricted.get(s.person_id, []) if _against(r, s, child)), None)
+        if against is not None:
             kind = FlagKind.RESTRICTED_ADULT_CARING
+            whose = "this child" if against.child_id == child else "another child"
             yield Condition(
                 child, kind, _visit_key(s.visit_id, child, kind, s.person_id), Urgency.URGENT, s.at,
-                f"An adult under a contact restriction ({_words(r.restriction_type)}) with this "
-                f"child was recorded {_words(s.role)} at a visit on {day:%d %B %Y}.",
+                f"An adult under a contact restriction ({_words(against.restriction_type)}) with "
+                f"{whose} was recorded {_words(s.role)} at a visit on {day:%d %B %Y}.",
                 "A manager closes it, saying what was done.", ActBy.MANAGER,
-                reason=r.restriction_type, visit_id=s.visit_id, person_id=s.person_id,
+                reason=against.restriction_type, visit_id=s.visit_id, person_id=s.person_id,
             )  # fmt: skip
             continue
         other_home = s.household_id is None or s.household_id not in record.households
@@ -415,3 +416,14 @@ def _adults(ctx: _Ctx) -> Iterator[Condition]:
                 "The allocated worker or manager closes it, saying what was done.", ActBy.WORKER,
                 reason=str(s.role), visit_id=s.visit_id, person_id=s.person_id,
             )  # fmt: skip
+
+
+def _against(r: Restriction, s: Sighting, child: UUID) -> bool:
+    """This sighting goes against restriction `r`, as far as the record can tell: caring,
+    staying or with the child, or (no contact) present at all; for a restriction on another
+    child, caring for this one at this child's own visit."""
+    if not r.in_force(local_day(s.at)):
+        return False
+    if r.child_id == child:
+        return s.role in _CARE_ROLES or r.restriction_type == ContactRestrictionType.NO_CONTACT
+    return child in s.child_ids and s.role in _CARE_ROLES

@@ -123,6 +123,7 @@ class Link:
 class Restriction:
     restriction_id: UUID
     person_id: UUID
+    child_id: UUID  # the child the restriction protects
     restriction_type: str  # models.enums.ContactRestrictionType
     expires_on: date | None = None
 
@@ -149,8 +150,10 @@ class Limits:
 
 @dataclass(frozen=True)
 class ChildRecord:
-    """Everything the rules read about one child. `sightings` are of the adults linked to or
-    restricted from this child, at any visit; `contacts` are this child's own visits."""
+    """Everything the rules read about one child. `contacts` are this child's own visits;
+    `sightings` are of the adults linked to or restricted from this child, at any visit, and of
+    every adult at this child's own visits; `restrictions` are this child's, and those the adults
+    at this child's visits hold on other children."""
 
     child_id: UUID
     plan: ChildPlan | None = None

@@ -24,6 +24,7 @@ from models.amendment import Amendment
 from models.canonical import canonical_json
 from models.enums import RecordStatus
 from models.errors import RecordLocked
+from models.escalation import Escalation
 from models.lifecycle import mark_synced
 from models.receipt import OutboxItem, Receipt, RecordKind, SyncState
 from models.visit import Visit
@@ -141,6 +142,10 @@ class FakeVisits(_Part):
             if kind == RecordKind.AMENDMENT and subject == visit_id
         )
         return Listing([Amendment.model_validate_json(body) for _, body in found])
+
+    def escalations(self) -> Listing[Escalation]:
+        bodies = [b for kind, _, _, b in self.s.records.values() if kind == RecordKind.ESCALATION]
+        return Listing([Escalation.model_validate_json(body) for body in bodies])  # added order
 
     def visits_of_child(self, child_id: UUID) -> list[UUID]:
         ids = [*self.s.drafts, *self.s.visits]

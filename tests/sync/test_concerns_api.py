@@ -9,12 +9,15 @@ from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
+from sqlmodel import select
 
 from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement
+from models.flags import FlagKind
+from models.oversight.lifecycle import FlagStatus
 from models.receipt import ReceiptStatus, RecordKind
 from sync import protocol
 from sync.protocol import ChangeKind
-from sync.server.tables import ConcernRow, ReporterRow
+from sync.server.tables import ConcernRow, FlagRow, ReporterRow
 from tests.sync.concerns_helpers import GRANDMOTHER, PHONE, Caller
 from tests.sync.helpers import World, item_of
 
@@ -172,3 +175,31 @@ def test_a_confidential_reporters_identity_is_hidden_from_another_practitioner(
     assert duty.get(f"/v1/reporters/{reporter_id}/concerns").status_code == 403
     everything = repr(world.audit()) + caplog.text
     assert GRANDMOTHER not in everything and PHONE not in everything
+
+
+def test_a_late_concern_raises_its_flag_and_the_named_acknowledgement_clears_it(
+    world: World,
+) -> None:
+    child = world.worker.load.children[0].child_id
+    late = world.clock() - timedelta(days=2)  # past the default 24 hours
+    made = Caller(world, world.colleague).record([child], received_at=late).json()
+    concern_id = made["concern"]["concern_id"]
+
+    def flags() -> list[FlagRow]:
+        with world.db.read() as s:
+            return list(
+                s.exec(
+                    select(FlagRow).where(
+                        FlagRow.child_id == child, FlagRow.kind == FlagKind.CONCERN_UNACKNOWLEDGED
+                    )
+                )
+            )
+
+    raised = [f for f in flags() if f.data.get("concern_id") == concern_id]
+    assert [f.status for f in raised] == [FlagStatus.OPEN]
+    manager = Caller(world, world.manager)
+    feed = manager.device.changes(None, 1000)
+    assert any(c.kind == ChangeKind.FLAG and c.entity_id == raised[0].flag_id for c in feed.changes)
+    done = manager.acknowledge(concern_id, "Rang the grandmother; visit today (synthetic).")
+    assert done.status_code == 200, done.text
+    assert [f.status for f in flags() if f.flag_id == raised[0].flag_id] == [FlagStatus.CLEARED]

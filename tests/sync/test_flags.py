@@ -1,5 +1,5 @@
-"""The flags a pushed visit raises reach the manager's feed by models.flags' rule (one rule for the
-device and the central record), on SQLite and PostgreSQL."""
+"""The flags a pushed visit raises reach the manager's feed by models.oversight's rule (one rule
+for the device and the central record), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from uuid import uuid4
 from models.amendment import Amendment, FieldChange
 from models.caseload import ContactRestriction
 from models.enums import CarerRole, ContactRestrictionType, SafeguardingConcernNow
-from models.flags import FlagKind, visit_flags
+from models.flags import FlagKind
+from models.oversight import Limits, child_conditions, gather
 from models.receipt import ReceiptStatus
+from models.timescales import default_rules
+from models.timescales.calendar import WorkingCalendar
 from models.visit import Visit
 from sync.protocol import ChangeKind
 from sync.server import services as sv
@@ -64,16 +67,22 @@ def test_an_adult_caring_under_a_restriction_on_the_central_record_is_flagged(
     restricted = [
         c for c in _flag_changes(world) if c.data and c.data["flag"] == "restricted_adult_caring"
     ]
+    load = world.worker.load
+    assert load is not None
+    records = gather(children=load.children, visits=[visit], restrictions=[restriction])
     expected = {
-        f.flag_id
-        for f in visit_flags(visit, {carer.person_id: [restriction]})
-        if f.kind == FlagKind.RESTRICTED_ADULT_CARING
+        c.flag_id
+        for r in records.values()
+        for c in child_conditions(
+            r, rules=default_rules(), calendar=WorkingCalendar(), limits=Limits(), now=world.clock()
+        )
+        if c.kind == FlagKind.RESTRICTED_ADULT_CARING
     }
-    assert {c.entity_id for c in restricted} == expected
-    assert restricted and all(
-        c.data["restriction_id"] == str(restriction.restriction_id)
-        and c.data["person_id"] == str(carer.person_id)
+    assert expected and {c.entity_id for c in restricted} == expected
+    assert all(
+        c.data["person_id"] == str(carer.person_id)
         and c.data["reason"] == "NO_CONTACT"
+        and c.data["urgency"] == "urgent"
         for c in restricted
         if c.data
     )

@@ -12,6 +12,7 @@ from mobile.store.sqlite.base import SqliteRepository
 from models.amendment import Amendment
 from models.canonical import canonical_json
 from models.enums import RecordStatus
+from models.escalation import Escalation
 from models.lifecycle import mark_synced
 from models.receipt import RecordKind
 from models.visit import Visit
@@ -131,6 +132,13 @@ class SqliteVisits(SqliteRepository):
             (str(visit_id),),
         )
         return self._listing(Amendment, "amendment", rows.fetchall())
+
+    def escalations(self) -> Listing[Escalation]:
+        rows = self._db.execute(
+            "SELECT record_id, revision, body FROM authored "
+            "WHERE kind = 'escalation' ORDER BY created_at, record_id"
+        )
+        return self._listing(Escalation, "escalation", rows.fetchall())
 
     # Children -----------------------------------------------------------------------------------
     def visits_of_child(self, child_id: UUID) -> list[UUID]:

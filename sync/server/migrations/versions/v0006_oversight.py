@@ -25,8 +25,9 @@ _TIME = sa.DateTime(timezone=True)
 _BIGID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _org(**kw: bool) -> sa.Column[str]:
-    return sa.Column("org_id", sa.String(64), sa.ForeignKey("organisation.org_id"), **kw)
+def _org(*, primary_key: bool = False) -> sa.Column[str]:
+    fk = sa.ForeignKey("organisation.org_id")
+    return sa.Column("org_id", sa.String(64), fk, primary_key=primary_key, nullable=False)
 
 
 def upgrade() -> None:
@@ -49,7 +50,7 @@ def upgrade() -> None:
     op.create_table(
         "decision",
         sa.Column("decision_id", sa.Uuid(), primary_key=True),
-        _org(nullable=False),
+        _org(),
         sa.Column("child_id", sa.Uuid(), sa.ForeignKey("child.child_id"), nullable=False),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("made_on", sa.Date(), nullable=False),

@@ -19,6 +19,7 @@ from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, OrgLog, Refusal, StaffRole
 from sync.server.services.concerns.reads import concern_children, refused, views
 from sync.server.services.concerns.store import acknowledge, may_acknowledge, store_concern
+from sync.server.services.oversight import recheck
 from sync.server.tables import ChildRow, ConcernRow, PersonRow, ReporterRow
 
 __all__ = ["acknowledge_concern", "record_concern"]
@@ -26,12 +27,26 @@ __all__ = ["acknowledge_concern", "record_concern"]
 MAX_REPORTER_TEXT = 400  # a name, a phone number or an address, a relationship's note
 
 
-def recheck_oversight(
-    s: Session, *, org_id: str, child_ids: list[UUID], now: datetime, log: OrgLog, audit: AuditLog
+def _recheck(
+    s: Session,
+    actor: Actor,
+    children: list[ChildRow],
+    now: datetime,
+    *,
+    log: OrgLog,
+    audit: AuditLog,
 ) -> None:
-    """The one call site for sync.server.services.oversight.recheck, which raises and clears
-    "concern unacknowledged past its time limit" on these children. Not on main yet: call it
-    here, in the same transaction, when it lands."""
+    """Raise or clear "concern unacknowledged past its time limit" on these children, in the
+    same transaction (sync.server.services.oversight.recheck), with the rows already read."""
+    recheck(
+        s,
+        org_id=actor.org_id,
+        child_ids=[c.child_id for c in children],
+        now=now,
+        log=log,
+        audit=audit,
+        children={c.child_id: c for c in children},
+    )
 
 
 def _caseload_role(actor: Actor) -> None:
@@ -140,9 +155,7 @@ def record_concern(
             log.add(drafts)
             for child_id in wanted:
                 audit.add("concern.recorded", record_id=concern_id, child_id=child_id)
-            recheck_oversight(
-                s, org_id=actor.org_id, child_ids=wanted, now=now, log=log, audit=audit
-            )
+            _recheck(s, actor, [children[c] for c in wanted], now, log=log, audit=audit)
             log.flush()
             audit.flush()
             return views(s, actor, [row], {concern_id: [children[c] for c in wanted]})[0]
@@ -184,8 +197,7 @@ def acknowledge_concern(
             log.add(drafts)
             for c in children:
                 audit.add("concern.acknowledged", record_id=concern_id, child_id=c.child_id)
-            ids = [c.child_id for c in children]
-            recheck_oversight(s, org_id=actor.org_id, child_ids=ids, now=now, log=log, audit=audit)
+            _recheck(s, actor, children, now, log=log, audit=audit)
             log.flush()
             audit.flush()
             return views(s, actor, [row], {concern_id: children})[0]

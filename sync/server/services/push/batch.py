@@ -23,7 +23,9 @@ from sync import protocol
 from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
+from sync.server.services.oversight import children_of_adults, recheck, write_contacts
 from sync.server.services.push import queries
+from sync.server.services.push.care import CareBook
 from sync.server.services.push.intake import Held, Parsed, as_received, held, parse_item
 from sync.server.services.push.plan import Planner
 from sync.server.services.push.rules import (
@@ -97,6 +99,9 @@ class _Batch(Planner):
         self.concerns: dict[UUID, ConcernRow] = queries.concerns(session, org, acked)
         self.restrictions: dict[UUID, list[ContactRestriction]] = {}
         self._load_restrictions(visits)
+        self.rechecked: list[Visit] = []
+        self.touched: set[UUID] = set()
+        self.care = CareBook(session, org, visits)
 
     def flush(self) -> None:
         queries.write_seen(self.s, self.children.values())
@@ -106,6 +111,20 @@ class _Batch(Planner):
             visits=self.visit_rows,
             visit_children=self.visit_child_rows,
         )
+        cared_for = self.care.flush(self.log, self.audit, self.children)  # people, links found
+        # The central record raises and clears flags itself, from the record as it now stands:
+        # the children of these visits, and every child linked to an adult recorded at them.
+        org = self.actor.org_id
+        write_contacts(self.s, org, self.rechecked)
+        self.s.flush()
+        touched = (
+            self.touched | cared_for | {o.child_id for v in self.rechecked for o in v.children}
+        )
+        touched |= children_of_adults(self.s, org, self.rechecked)
+        recheck(
+            self.s, org_id=org, child_ids=touched, now=self.now, log=self.log, audit=self.audit,
+            children=self.children,
+        )  # fmt: skip
         self.log.flush()
         self.audit.flush()
 

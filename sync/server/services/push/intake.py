@@ -17,6 +17,7 @@ from models.canonical import canonical_json, canonical_text, parse_record
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import RecordStatus
 from models.errors import RecordFormatError
+from models.escalation import Escalation, check_escalation
 from models.receipt import ReceiptStatus, RecordKind
 from models.rules import check_concern, check_visit, dated_after
 from models.visit import Visit
@@ -37,12 +38,13 @@ __all__ = [
     "rejected",
 ]
 
-Record = Visit | Amendment | ConcernReceived | Acknowledgement
+Record = Visit | Amendment | ConcernReceived | Acknowledgement | Escalation
 MODELS: dict[RecordKind, type[Record]] = {
     RecordKind.VISIT: Visit,
     RecordKind.AMENDMENT: Amendment,
     RecordKind.CONCERN: ConcernReceived,
     RecordKind.ACKNOWLEDGEMENT: Acknowledgement,
+    RecordKind.ESCALATION: Escalation,
 }
 
 
@@ -88,6 +90,16 @@ def parse_item(
             return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
     elif isinstance(record, ConcernReceived):
         check = check_concern(record)
+        if not check.ok:
+            return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
+    elif isinstance(record, Escalation):
+        if record.at > now + future_allowance:
+            return rejected(
+                protocol.RECORD_FUTURE_DATED,
+                "This escalation is dated in the future: check the device's clock. It is kept; "
+                "tell your manager.",
+            )
+        check = check_escalation(record)
         if not check.ok:
             return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
     return parsed
@@ -222,6 +234,13 @@ def _identity_problem(item: PushItem, record: Record, actor: Actor) -> Held | No
             return invalid("The concern id does not match the record id.")
         if item.revision != 1 or item.base_revision is not None:
             return invalid("A concern is sent as revision 1.")
+    elif isinstance(record, Escalation):
+        if record.escalation_id != item.record_id:
+            return invalid("The escalation id does not match the record id.")
+        if item.revision != 1 or item.base_revision is not None:
+            return invalid("An escalation is sent as revision 1.")
+        if record.practitioner_id != actor.practitioner_id:
+            return forbidden
     else:
         if item.base_revision is None or item.revision != item.base_revision + 1:
             return invalid("An acknowledgement is sent as the revision after the concern's.")

@@ -19,6 +19,7 @@ from models.caseload import ContactRestriction
 from models.concern import Acknowledgement, ConcernReceived
 from models.enums import CarerRole
 from models.errors import RecordError
+from models.escalation import Escalation
 from models.lifecycle import apply_amendment, changed_visit, check_amendment
 from models.receipt import ReceiptStatus, RecordKind
 from models.visit import Visit
@@ -29,6 +30,8 @@ from sync.server.services.caseload import seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft
 from sync.server.services.concerns.store import acknowledge, may_acknowledge, store_concern
 from sync.server.services.push import queries
+from sync.server.services.push.care import CareBook
+from sync.server.services.push.escalations import plan_escalation
 from sync.server.services.push.intake import Held, Parsed, Record, future_dated, held, rejected
 from sync.server.services.push.rules import (
     ChildState,
@@ -36,7 +39,6 @@ from sync.server.services.push.rules import (
     scope_problem,
     see,
     unknown_child,
-    visit_flags,
 )
 from sync.server.tables import ConcernRow
 
@@ -65,6 +67,9 @@ class Planner:
     latest: dict[UUID, Latest]
     visit_rows: list[dict[str, Any]]
     visit_child_rows: list[dict[str, Any]]
+    rechecked: list[Visit]  # accepted visits (latest revisions): their flags are rechecked
+    touched: set[UUID]  # children whose flags are rechecked at flush
+    care: CareBook  # the people and links the batch's visits found
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -93,6 +98,8 @@ class Planner:
             return self._plan_amendment(record)
         if isinstance(record, ConcernReceived):
             return self._plan_concern(record)
+        if isinstance(record, Escalation):
+            return plan_escalation(self, record)
         return self._plan_acknowledgement(item, record)
 
     def _scope_problem(self, child_ids: list[UUID], record_id: UUID, what: str) -> Held | None:
@@ -124,18 +131,6 @@ class Planner:
                 drafts.append(
                     ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
                 )
-        new_flags = visit_flags(visit, self.children, self.restrictions)
-        old_flags = (
-            visit_flags(previous, self.children, self.restrictions) if previous is not None else {}
-        )
-        for flag_id, (child, data) in new_flags.items():
-            if flag_id not in old_flags:
-                drafts.append(ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, data))
-        for flag_id, (child, _data) in old_flags.items():
-            if flag_id not in new_flags:
-                gone = ChangeDraft.for_child(child, ChangeKind.FLAG, flag_id, None)
-                gone.deleted = True
-                drafts.append(gone)
         if previous is None:
             for concern in visit.concerns_received:
                 if concern.concern_id in self.concerns:
@@ -161,6 +156,8 @@ class Planner:
             )
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
+            self.rechecked.append(visit)  # its contacts, sightings and flags: at flush
+            self.care.found(visit, now=self.now)
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
@@ -179,6 +176,7 @@ class Planner:
             now=self.now,
         )
         self.concerns[concern.concern_id] = row
+        self.touched.update(concern.children_concerned)  # rechecked at flush
         return drafts
 
     def _plan_amendment(self, amendment: Amendment) -> Plan | Held:
@@ -264,7 +262,12 @@ class Planner:
                 protocol.RECORD_FORBIDDEN,
                 "Only the allocated worker or their manager can acknowledge this concern.",
             )
-        drafts, apply = acknowledge(self.s, concern, ack, children)
+        drafts, bump = acknowledge(self.s, concern, ack, children)
+
+        def apply() -> None:
+            bump()
+            self.touched.update(c.child_id for c in children)
+
         return Plan(
             drafts, apply, [("push.acknowledgement.accepted", c.child_id) for c in children]
         )

@@ -1,22 +1,18 @@
-"""The decisions a push makes, without the database: scope, last seen, the flags a visit raises
-(models.flags) as the change feed carries them, the held-item summary a change feed carries,
-and the quota on held items. queries.py reads and writes the rows.
+"""The decisions a push makes, without the database: scope, last seen, the held-item summary a
+change feed carries, and the quota on held items (the flags: services/oversight). queries.py reads and writes the rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
-from models.flags import RestrictionLike
-from models.flags import visit_flags as raised_flags
 from models.receipt import Receipt, ReceiptStatus
 from models.visit import Visit
 from sync import protocol
-from sync.protocol import FlagData
 from sync.server.services.common import Actor, child_in_scope
 from sync.server.services.push.intake import Held, rejected
 
@@ -31,7 +27,6 @@ __all__ = [
     "scope_problem",
     "see",
     "unknown_child",
-    "visit_flags",
 ]
 
 _QUARANTINE_NS = UUID("0b6f8f0e-7a51-4a0c-9d8e-2f6a3c1b5e47")
@@ -147,33 +142,6 @@ def see(child: ChildState, visit: Visit, *, seen: bool, latest: datetime) -> boo
         child.last_seen_at, child.last_seen_visit_id = started, visit.visit_id
         changed = True
     return changed
-
-
-def visit_flags(
-    visit: Visit,
-    children: Mapping[UUID, ChildState],
-    restrictions: Mapping[UUID, Sequence[RestrictionLike]],
-) -> dict[UUID, tuple[ChildState, dict[str, Any]]]:
-    """The flags `visit` raises (models.flags) on the organisation's children, as the change
-    feed carries them (FlagData), by their flag id: the same for every revision of the visit."""
-    flags: dict[UUID, tuple[ChildState, dict[str, Any]]] = {}
-    for f in raised_flags(visit, restrictions):
-        child = children.get(f.child_id)
-        if child is None:
-            continue
-        data = FlagData(
-            flag=f.kind,
-            child_id=f.child_id,
-            visit_id=visit.visit_id,
-            revision=visit.revision,
-            practitioner_id=visit.practitioner_id,
-            visit_started_at=visit.started_at,
-            reason=f.reason,
-            person_id=f.person_id,
-            restriction_id=f.restriction_id,
-        )
-        flags[f.flag_id] = (child, data.model_dump(mode="json"))
-    return flags
 
 
 def quarantine_summary_id(device_id: UUID, record_id: UUID) -> UUID:

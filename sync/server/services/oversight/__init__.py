@@ -1,0 +1,82 @@
+"""The central record acts: it raises, clears and reopens flags itself (models.oversight), on
+the push that causes them (`recheck`, in the push's transaction) and in a periodic sweep
+(`run_checks`, `seen admin run-checks`), and people see, acknowledge and close them.
+
+    facts     read the children's facts, one query per kind of row
+    contacts  a visit's contacts and sightings, written at push
+    flags     apply life-cycle steps to flag rows, history and the change feed
+    sweep     every child of an organisation, safe to run twice or from two hosts at once
+    actions   a person sees, acknowledges or closes a flag; the team's and a child's flags
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from uuid import UUID
+
+from sqlmodel import Session
+
+from models.oversight import child_conditions, reconcile
+from models.oversight.settings import OrgSettings, settings_from_dict
+from sync.server.services.common import AuditLog, ChildLike, OrgLog
+from sync.server.services.oversight.contacts import write_contacts
+from sync.server.services.oversight.facts import child_records, children_of_adults
+from sync.server.services.oversight.flags import apply_steps, flag_states
+from sync.server.tables import ChildRow, OrganisationRow
+
+__all__ = ["children_of_adults", "org_settings", "recheck", "write_contacts"]
+
+
+def org_settings(s: Session, org: str) -> OrgSettings:
+    row = s.get(OrganisationRow, org)
+    try:
+        return settings_from_dict(row.settings if row is not None else None)
+    except ValueError:  # refused when stored (seen admin); an old row must not stop a push
+        return OrgSettings()
+
+
+def recheck(
+    s: Session,
+    *,
+    org_id: str,
+    child_ids: Collection[UUID],
+    now: datetime,
+    log: OrgLog,
+    audit: AuditLog | None = None,
+    children: Mapping[UUID, ChildLike] | None = None,
+    settings: OrgSettings | None = None,
+) -> int:
+    """Bring these children's flags in line with their facts as the record holds them now, in
+    the caller's transaction (which holds the organisation's change log: `log`). Returns the
+    number of flags that changed. `children` may pass rows already read (a push has them)."""
+    if not child_ids:
+        return 0
+    settings = settings or org_settings(s, org_id)
+    records = child_records(s, org_id, child_ids)
+    found = [
+        c
+        for record in records.values()
+        for c in child_conditions(
+            record,
+            rules=settings.rules,
+            calendar=settings.calendar,
+            limits=settings.limits,
+            now=now,
+        )
+    ]
+    flags = flag_states(s, org_id, records)
+    steps = reconcile(flags, found, records)
+    if not steps:
+        return 0
+    holders: dict[UUID, ChildLike] = dict(children or {})
+    missing = [c for c in records if c not in holders]
+    for row in (s.get(ChildRow, c) for c in missing):
+        if row is not None:
+            holders[row.child_id] = row
+    log.add(apply_steps(s, org_id, steps, flags, holders, now))
+    if audit is not None:
+        for step in steps:
+            child = step.condition.child_id if step.condition else flags[step.flag_id].child_id
+            audit.add(f"flag.{step.action}", record_id=step.flag_id, child_id=child)
+    return len(steps)
