@@ -137,9 +137,11 @@ def loadtest(devices: int, visits: int, seconds: float) -> None:
 
 
 def _register_admin_commands() -> None:
+    from seen_cli import admin_oversight
     from seen_cli.admin import register
 
     register(admin)
+    admin_oversight.register(admin)
 
 
 _register_admin_commands()

@@ -6,7 +6,6 @@ the push that causes them (`recheck`, in the push's transaction) and in a period
     contacts  a visit's contacts and sightings, written at push
     flags     apply life-cycle steps to flag rows, history and the change feed
     sweep     every child of an organisation, safe to run twice or from two hosts at once
-    actions   a person sees, acknowledges or closes a flag; the team's and a child's flags
 """
 
 from __future__ import annotations
@@ -78,5 +77,5 @@ def recheck(
     if audit is not None:
         for step in steps:
             child = step.condition.child_id if step.condition else flags[step.flag_id].child_id
-            audit.add(f"flag.{step.action}", record_id=step.flag_id, child_id=child)
+            audit.add(f"flag.{step.action}", record_id=step.flag_id, child_id=child, org_id=org_id)
     return len(steps)
