@@ -14,6 +14,8 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /v1/children/{child_id}/plan   -> PlanAnswer (due dates computed by the central record)
     POST /v1/children/{child_id}/decisions  DecisionRequest -> DecisionAnswer
     GET  /v1/children/{child_id}/decisions  -> DecisionList (oldest first; append-only)
+    POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
+    POST /v1/concerns/{id}/acknowledge  a third party's concern, recorded and read by staff
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
 `detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
@@ -51,6 +53,7 @@ from models.concern import ConcernReceived
 from models.flags import FlagKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
+from sync.protocol_concerns import AcknowledgeRequest, ConcernRequest, ConcernView
 
 __all__ = [
     "AUTH_EXPIRED",
@@ -103,9 +106,12 @@ __all__ = [
     "SYNC_STALE_BASE",
     "TRANSPORT_NETWORK",
     "TRANSPORT_TIMEOUT",
+    "AcknowledgeRequest",
     "ChangeKind",
     "ChangesResponse",
     "ChildRecord",
+    "ConcernRequest",
+    "ConcernView",
     "CredentialResponse",
     "EnrolRequest",
     "EnrolResponse",
@@ -211,6 +217,8 @@ STATUS_OF: dict[str, int] = {
     SYNC_CONFLICT: 409,
     PLAN_REFUSED: 422,
     DECISION_REFUSED: 422,
+    SYNC_STALE_BASE: 409,  # refused: acknowledging a concern already acknowledged
+    RECORD_FUTURE_DATED: 422,  # refused: a concern staff record as received in the future
 }
 
 

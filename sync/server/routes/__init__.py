@@ -6,11 +6,13 @@ push       POST /sync/push
 changes    GET /sync/changes
 records    GET /children/{child_id}, GET /visits/{visit_id}
 plans      PUT/GET /v1/children/{child_id}/plan, POST/GET /v1/children/{child_id}/decisions
+concerns   POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
+           POST /v1/concerns/{id}/acknowledge
 """
 
 from fastapi import APIRouter
 
-from sync.server.routes import changes, devices, health, plans, push, records
+from sync.server.routes import changes, concerns, devices, health, plans, push, records
 
 __all__ = ["ROUTERS"]
 
@@ -22,4 +24,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     changes.router,
     records.router,
     plans.router,
+    concerns.router,
 )

@@ -13,6 +13,12 @@ from sync.server.services.admin import (
 from sync.server.services.auth import RefusedCaller, enrol_device, issue_enrolment_code
 from sync.server.services.caseload import allocate_child, load_caseload
 from sync.server.services.common import Actor, Refusal, StaffRole
+from sync.server.services.concerns import (
+    acknowledge_concern,
+    concerns_of_child,
+    concerns_of_reporter,
+    record_concern,
+)
 from sync.server.services.pull import child_record, pull_changes, visit_record
 from sync.server.services.push import push_items
 from sync.server.services.refusals import RefusalAudit
@@ -39,11 +45,14 @@ __all__ = [
     "RefusedCaller",
     "RevokeMode",
     "StaffRole",
+    "acknowledge_concern",
     "allocate_child",
     "authenticate",
     "check_credential",
     "child_record",
     "compact_changes",
+    "concerns_of_child",
+    "concerns_of_reporter",
     "create_organisation",
     "create_practitioner",
     "create_team",
@@ -55,6 +64,7 @@ __all__ = [
     "mark_for_review",
     "pull_changes",
     "push_items",
+    "record_concern",
     "refuse_retiring",
     "renew_credential",
     "reset_cursors",

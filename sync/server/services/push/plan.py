@@ -27,7 +27,8 @@ from sync import protocol
 from sync.protocol import ChangeKind, PushItem
 from sync.server.db import JsonText
 from sync.server.services.caseload import seen_data
-from sync.server.services.common import Actor, AuditLog, ChangeDraft, child_in_scope
+from sync.server.services.common import Actor, AuditLog, ChangeDraft
+from sync.server.services.concerns.store import acknowledge, may_acknowledge, store_concern
 from sync.server.services.oversight.plans import DueDates
 from sync.server.services.push import queries
 from sync.server.services.push.care import CareBook
@@ -40,7 +41,7 @@ from sync.server.services.push.rules import (
     see,
     unknown_child,
 )
-from sync.server.tables import ConcernChildRow, ConcernRow
+from sync.server.tables import ConcernRow
 
 __all__ = ["Plan", "Planner"]
 
@@ -169,29 +170,16 @@ class Planner:
         return Plan(drafts, apply, [(action, c) for c in dict.fromkeys(child_ids)])
 
     def _new_concern(self, concern: ConcernReceived, source: UUID) -> list[ChangeDraft]:
-        data = concern.model_dump(mode="json")
-        row = ConcernRow(
-            concern_id=concern.concern_id,
+        row, drafts = store_concern(
+            self.s,
             org_id=self.actor.org_id,
-            revision=1,
-            data=data,
-            source_record_id=source,
+            concern=concern,
+            source=source,
+            children=self.children,
+            now=self.now,
         )
-        self.s.add(row)
-        self.s.flush()  # the concern before its links (no ORM relationships to order them)
         self.concerns[concern.concern_id] = row
-        drafts = []
-        for child_id in dict.fromkeys(concern.children_concerned):
-            self.s.add(
-                ConcernChildRow(
-                    org_id=self.actor.org_id, concern_id=concern.concern_id, child_id=child_id
-                )
-            )
-            child = self.children[child_id]
-            drafts.append(
-                ChangeDraft.for_child(child, ChangeKind.CONCERN, concern.concern_id, data)
-            )
-            self.touched.add(child_id)
+        self.touched.update(concern.children_concerned)  # rechecked at flush
         return drafts
 
     def _plan_amendment(self, amendment: Amendment) -> Plan | Held:
@@ -271,25 +259,18 @@ class Planner:
         shape = ConcernReceived.model_validate(concern.data)
         self._load_children(set(shape.children_concerned))
         children = [self.children[c] for c in shape.children_concerned if c in self.children]
-        if not any(child_in_scope(self.actor, c) for c in children):
+        if not may_acknowledge(self.actor, children):
             self.audit.add("push.refused", record_id=item.record_id, outcome="forbidden")
             return rejected(
                 protocol.RECORD_FORBIDDEN,
                 "Only the allocated worker or their manager can acknowledge this concern.",
             )
-        shape.acknowledgement = ack
-        data = shape.model_dump(mode="json")
+        drafts, bump = acknowledge(self.s, concern, ack, children)
 
         def apply() -> None:
-            concern.revision = item.revision
-            concern.data = data
-            concern.acknowledged_at = ack.at
-            self.s.add(concern)
+            bump()
             self.touched.update(c.child_id for c in children)
 
-        drafts = [
-            ChangeDraft.for_child(c, ChangeKind.CONCERN, concern.concern_id, data) for c in children
-        ]
         return Plan(
             drafts, apply, [("push.acknowledgement.accepted", c.child_id) for c in children]
         )
