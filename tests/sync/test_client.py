@@ -214,7 +214,13 @@ def test_enrol_keeps_the_credential() -> None:
 
 
 def test_item_kinds_are_stable_wire_strings() -> None:
-    assert [k.value for k in RecordKind] == ["visit", "amendment", "concern", "acknowledgement"]
+    assert [k.value for k in RecordKind] == [
+        "visit",
+        "amendment",
+        "concern",
+        "acknowledgement",
+        "escalation",
+    ]
 
 
 def test_the_client_makes_up_no_code_outside_the_protocol_catalogue() -> None:
