@@ -137,11 +137,12 @@ def loadtest(devices: int, visits: int, seconds: float) -> None:
 
 
 def _register_admin_commands() -> None:
-    from seen_cli import admin_oversight
+    from seen_cli import admin_console, admin_oversight
     from seen_cli.admin import register
 
     register(admin)
     admin_oversight.register(admin)
+    admin_console.register(admin)
 
 
 _register_admin_commands()

@@ -39,7 +39,8 @@ def settings_from_dict(data: Mapping[str, Any] | None) -> OrgSettings:
     """Raises ValueError, in plain words, for anything that is not a setting it knows."""
     if not data:
         return OrgSettings()
-    unknown = set(data) - {"timescales", "closures", "limits"}
+    # "console": the staff console's own settings (sync/server/console/auth.py reads them).
+    unknown = set(data) - {"timescales", "closures", "limits", "console"}
     if unknown:
         raise ValueError(f"Unknown settings: {', '.join(sorted(unknown))}")
     rules = rules_from_dict(data["timescales"]) if data.get("timescales") else default_rules()

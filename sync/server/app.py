@@ -12,6 +12,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from sync import protocol
 from sync.server import services
+from sync.server.console import mount_console
 from sync.server.db import Database, migrate
 from sync.server.handlers import install_handlers
 from sync.server.limiter import EnrolLimiter
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_console(app)  # the staff console's pages, /console (sync/server/console)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, timeout=settings.body_timeout)
     app.add_middleware(CatchAll)

@@ -33,6 +33,7 @@ class StaffRole(StrEnum):
     SOCIAL_WORKER = "SOCIAL_WORKER"
     HEALTH_VISITOR = "HEALTH_VISITOR"
     MANAGER = "MANAGER"  # sees the whole team's caseload
+    DUTY = "DUTY"  # the duty worker: the organisation's duty view in the console
     ADMIN = "ADMIN"  # administers the central record; holds no caseload
 
 

@@ -5,6 +5,7 @@
     records    what devices send: revisions, visits, concerns, held items, the change and audit logs
     devices    enrolled devices and enrolment codes
     oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations
+    staff      the console's staff accounts and their sessions
 
 The schema itself is made by the Alembic migrations in `migrations/`; a test checks the two never
 drift apart. Append-only: record_revision, visit_revision, change, audit_event (a trigger refuses
@@ -55,6 +56,7 @@ from sync.server.tables.records import (
     VisitChildRow,
     VisitRevisionRow,
 )
+from sync.server.tables.staff import StaffAccountRow, StaffSessionRow
 
 __all__ = [
     "AllocationRow",
@@ -84,6 +86,8 @@ __all__ = [
     "RestrictionRow",
     "ServerTable",
     "SightingRow",
+    "StaffAccountRow",
+    "StaffSessionRow",
     "TeamRow",
     "UTCDateTime",
     "VisitChildRow",

@@ -1,0 +1,97 @@
+"""The open flags a console user may see: a manager their team's, a duty worker the
+organisation's. A small query here for now; it moves to the team flags read in
+sync/server/services/oversight/reads.py (GET /v1/teams/{team}/flags) when that lands. Every child
+it shows is audited in the same transaction as the read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from models.flags import FlagKind
+from models.oversight.conditions import Urgency
+from sync.server.console.sessions import Staff
+from sync.server.db import Database
+from sync.server.services.common import AuditLog, StaffRole
+from sync.server.tables import ChildRow, FlagRow, table_of
+
+__all__ = ["FlagLine", "open_flags"]
+
+_WHAT = {
+    FlagKind.CHILD_NOT_SEEN: "Child not seen at a visit",
+    FlagKind.PREVENTED_FROM_SEEING_ALONE: "Prevented from seeing the child alone",
+    FlagKind.SAFEGUARDING_CONCERN_NOW: "Safeguarding concern now",
+    FlagKind.RESTRICTED_ADULT_CARING: "A restricted adult is caring for the child",
+    FlagKind.NOT_SEEN_ALONE: "Not seen alone",
+    FlagKind.VISIT_OVERDUE: "Visit overdue",
+    FlagKind.NOT_SEEN_OVERDUE: "Not seen for too long",
+    FlagKind.DECISION_DEADLINE_MISSED: "Decision deadline missed",
+    FlagKind.ASSESSMENT_NEARING_LIMIT: "Assessment nearing its limit",
+    FlagKind.ASSESSMENT_PAST_LIMIT: "Assessment past its limit",
+    FlagKind.UNASSESSED_CARE: "Care arrangement not assessed",
+    FlagKind.CONCERN_UNACKNOWLEDGED: "Concern not acknowledged",
+    FlagKind.LINKED_ADULT_SEEN: "A linked adult was seen",
+}
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    flag_id: UUID
+    child_id: UUID
+    child_name: str
+    what: str
+    urgency: str
+    since: datetime
+
+
+def _rank(urgency: str) -> int:
+    try:
+        return Urgency(urgency).rank
+    except ValueError:
+        return -1
+
+
+def open_flags(db: Database, staff: Staff, *, now: datetime) -> list[FlagLine]:
+    """Most urgent first, then the oldest; nothing when the person has no console scope."""
+    flag, child = table_of(FlagRow), table_of(ChildRow)
+    query = (
+        sa.select(
+            flag.c.flag_id, flag.c.child_id, flag.c.kind, flag.c.urgency, flag.c.since, child.c.data
+        )
+        .join(child, child.c.child_id == flag.c.child_id)
+        .where(
+            flag.c.org_id == staff.org_id, child.c.org_id == staff.org_id, flag.c.status == "open"
+        )
+    )
+    if staff.role == StaffRole.MANAGER and staff.team_id is not None:
+        query = query.where(child.c.team_id == staff.team_id)
+    elif staff.role != StaffRole.DUTY:
+        return []
+    with db.write() as s:
+        rows = s.execute(query).all()
+        audit = AuditLog(s, now)
+        for child_id in sorted({r.child_id for r in rows}):
+            audit.add(
+                "console.flags_viewed",
+                child_id=child_id,
+                org_id=staff.org_id,
+                practitioner_id=staff.practitioner_id,
+            )
+        audit.flush()
+    lines = [
+        FlagLine(
+            flag_id=r.flag_id,
+            child_id=r.child_id,
+            child_name=str((r.data or {}).get("name", "")) or "(no name)",
+            what=_WHAT.get(FlagKind(r.kind), r.kind)
+            if r.kind in FlagKind._value2member_map_
+            else r.kind,
+            urgency=r.urgency,
+            since=r.since,
+        )
+        for r in rows
+    ]
+    return sorted(lines, key=lambda f: (-_rank(f.urgency), f.since))
