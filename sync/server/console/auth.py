@@ -180,6 +180,7 @@ def check_code(db: Database, *, account_id: UUID, code: str, now: datetime) -> V
     with db.write() as s:
         audit = AuditLog(s, now)
         answer = _code(s, audit, account_id, code, now)
+        audit.flush()
     if isinstance(answer, SignInRefused):
         raise answer
     return answer

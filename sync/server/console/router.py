@@ -62,8 +62,9 @@ templates = Jinja2Templates(env=_env)
 
 def mount_console(app: FastAPI) -> None:
     """The console's pages and its static files (from disk, never a CDN)."""
-    app.include_router(router)
+    # The files first: the pages' catch-all (the not-found page) would shadow them.
     app.mount("/console/static", StaticFiles(directory=STATIC, check_dir=False), name="console")
+    app.include_router(router)
 
 
 # --- Request plumbing ----------------------------------------------------------------------------
