@@ -1,0 +1,104 @@
+"""The console in Debian's Chromium: a manager signs in with the keyboard alone (the skip link
+first), sees their team's open flag, and signs out; axe-core (from console-assets, installed by
+./dev's npm ci, so nothing is fetched here) finds no WCAG 2.2 A/AA violation on any page. The
+server is the real app under uvicorn on http://127.0.0.1 (the demo's case: no Secure cookie)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import require_or_skip
+from tests.console.helpers import PASSWORD, Console, make_console
+from tests.e2e.conftest import ARGS, CHROMIUM, ROOT, SHOTS, free_port, require_browser
+from tests.sync.helpers import ORG, make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = ROOT / "console-assets" / "node_modules" / "axe-core" / "axe.min.js"
+STYLES = ROOT / "sync" / "server" / "console" / "static" / "govuk" / "govuk-frontend.min.css"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Console]]:
+    import uvicorn
+
+    require_browser()
+    world = make_world(f"sqlite:///{tmp_path / 'central-record.sqlite3'}")
+    console = make_console(world)
+    console.flag(console.child_of_team(world.team_a))
+    port = free_port()
+    config = uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", console
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        world.db.dispose()
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    assert len(result["passes"]) >= 5  # it did check the page
+    return [{"id": v["id"], "help": v["help"]} for v in result["violations"]]
+
+
+def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
+    served: tuple[str, Console],
+) -> None:
+    if not AXE.exists() or not STYLES.exists():
+        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
+    from playwright.sync_api import sync_playwright
+
+    url, console = served
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+        page.set_default_timeout(20_000)
+        page.goto(f"{url}/console/")
+        assert page.url.endswith("/console/sign-in")
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-sign-in.png"), full_page=True)
+        # Keyboard alone: the skip link is the first stop, then the form's fields in order.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == (
+            "Skip to main content"
+        )
+        page.keyboard.press("Enter")
+        page.get_by_label("Organisation").focus()
+        page.keyboard.type(ORG)
+        page.keyboard.press("Tab")
+        page.keyboard.type("manager.a")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{url}/console/")
+        assert "Signed in as Manager (synthetic)" in page.inner_text("main")
+        assert page.get_by_role("cell", name="Child not seen at a visit").count() == 1
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-open-flags.png"), full_page=True)
+        page.get_by_role("button", name="Sign out").focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="You have signed out").wait_for()
+        assert _axe(page) == []
+        page.goto(f"{url}/console/")
+        assert page.url.endswith("/console/sign-in")
+        browser.close()
+    assert len(console.world.audit(action="console.sign_out")) == 1
