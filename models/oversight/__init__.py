@@ -13,7 +13,13 @@ Pure Python, the same on a device (its offline estimate) and at the central reco
 authority). Timescales themselves are models.timescales.
 """
 
-from models.oversight.conditions import ActBy, Condition, Urgency, child_conditions
+from models.oversight.conditions import (
+    ActBy,
+    Condition,
+    Urgency,
+    against_restriction,
+    child_conditions,
+)
 from models.oversight.decisions import decision_problems
 from models.oversight.facts import (
     ChildPlan,
@@ -53,6 +59,7 @@ __all__ = [
     "SightingRole",
     "Step",
     "Urgency",
+    "against_restriction",
     "child_conditions",
     "contacts_of",
     "decision_problems",

@@ -46,7 +46,14 @@ from models.oversight.timescale import COMPLETED_BY, COMPLETION_WORDS, plan_stat
 from models.timescales import TimescaleRules
 from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
 
-__all__ = ["ActBy", "Condition", "Urgency", "child_conditions", "days_words"]
+__all__ = [
+    "ActBy",
+    "Condition",
+    "Urgency",
+    "against_restriction",
+    "child_conditions",
+    "days_words",
+]
 
 NOT_SEEN_FOLLOW_UP = Interval(5, TimeUnit.WORKING_DAYS)  # if the rules set none
 SEEN_ALONE_FROM_AGE = 4  # years: younger children are not expected to be seen alone
@@ -342,7 +349,9 @@ def _adults(ctx: _Ctx) -> Iterator[Condition]:
         if s.at > ctx.now:
             continue
         day = local_day(s.at)
-        against = next((r for r in restricted.get(s.person_id, []) if _against(r, s, child)), None)
+        against = next(
+            (r for r in restricted.get(s.person_id, []) if against_restriction(r, s, child)), None
+        )
         if against is not None:
             kind = FlagKind.RESTRICTED_ADULT_CARING
             whose = "this child" if against.child_id == child else "another child"
@@ -366,7 +375,7 @@ def _adults(ctx: _Ctx) -> Iterator[Condition]:
             )  # fmt: skip
 
 
-def _against(r: Restriction, s: Sighting, child: UUID) -> bool:
+def against_restriction(r: Restriction, s: Sighting, child: UUID) -> bool:
     """This sighting goes against restriction `r`, as far as the record can tell: caring,
     staying or with the child, or (no contact) present at all; for a restriction on another
     child, caring for this one at this child's own visit."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -243,13 +243,14 @@ class AppViewModel(Observable):
         visits = self.services.visits
         try:
             known = list(visits.known_people(visit))
+            restrictions = tuple(visits.restrictions())
         except Exception as exc:
             self.message = plain_words(exc)
-            known = []
+            known, restrictions = [], ()
         self.recorder = VisitRecorder(
             visits=visits,
             visit=visit,
-            context=self._context(visit, known),
+            context=replace(self._context(visit, known), restrictions=restrictions),
             known_people=known,
             clock=self._clock,
             on_submitted=lambda _v: self._load_drafts(),
