@@ -166,3 +166,18 @@ def test_a_closed_flag_stays_closed_while_its_condition_holds_and_reopens_when_i
     assert flag["status"] == "open"
     assert _actions(flag) == ["raised", "closed", "condition_ended", "reopened"]
     assert feed_flags(world, world.manager)[flag_id] is not None
+
+
+def test_an_acknowledged_flag_that_grows_urgent_keeps_who_acknowledged_it(world: World) -> None:
+    now = world.clock()
+    push(world, visit_at(world, seen=False, at=now - timedelta(days=1)))
+    api = Api(world, world.manager)
+    (flag,) = [f for f in api.team(world.team_a).json()["flags"] if f["kind"] == "child_not_seen"]
+    assert flag["urgency"] == "high"
+    assert (
+        api.act(flag["flag_id"], "acknowledge", "Phoned the family (synthetic).").status_code == 200
+    )
+    run_checks(db=world.db, now=now + timedelta(days=10))  # the follow-up date has passed
+    (later,) = [f for f in api.team(world.team_a).json()["flags"] if f["kind"] == "child_not_seen"]
+    assert later["urgency"] == "urgent"
+    assert later["acknowledged_by"] == str(world.manager.practitioner_id)
