@@ -5,6 +5,7 @@
     conditions  the conditions that raise flags, with why, since when, urgency and who acts
     lifecycle   a flag's life: raised, cleared, closed by a person, reopened
     assessment  when an assessment is under way and the day it must be authorised by
+    timescale   a child's due dates by their plan and decisions (the one computation)
     decisions   the checks on a decision staff record (an authorised assessment past its limit)
     settings    an organisation's own timescales, closures and limits, from JSON
 
