@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import flet as ft
 
+from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
 from mobile.ui.views.caseload import CaseloadView, ChildView
@@ -61,7 +62,8 @@ class Shell:
             on_change=self._tab,
         )
         page.title = TITLE
-        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        apply_fonts(page)
+        page.theme = font_theme(ft.Colors.TEAL)
         page.padding = ft.Padding.all(16)
         page.appbar = ft.AppBar(
             title=ft.Text(TITLE),
