@@ -17,7 +17,7 @@ from uuid import UUID
 
 from models.caseload import Person, PersonLink
 from models.enums import AssessedStatus, CarerRole, ParentalResponsibility, Relationship
-from models.visit import CareArrangement, PersonPresent, Visit
+from models.visit import CareArrangement, ChildOutcome, PersonPresent, Visit
 
 __all__ = [
     "MAX_NAME",
@@ -74,10 +74,26 @@ def _cares(person: PersonPresent) -> bool:
     )
 
 
-def _name(person: PersonPresent | None) -> str:
+def _absent_carer(visit: Visit, person_id: UUID, child_id: UUID) -> ChildOutcome | None:
+    """The outcome naming `person_id` as a new carer the child was with (not present)."""
+    return next(
+        (
+            o
+            for o in visit.children
+            if o.child_id == child_id
+            and o.other_carer_is_new
+            and o.other_carer_person_id == person_id
+        ),
+        None,
+    )
+
+
+def _name(person: PersonPresent | None, absent: ChildOutcome | None = None) -> str:
     text = ""
     if person is not None:
         text = person.name.strip() or person.unidentified_description.strip()
+    elif absent is not None:
+        text = absent.other_carer_name.strip()
     if not text:
         return NO_NAME
     return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
@@ -165,6 +181,10 @@ def care_found(
             if present
             else None
         )
+        absent = None if present else _absent_carer(visit, device_pid, child_id)
+        relationship = rel.relationship if rel else None
+        if absent is not None:
+            relationship = absent.other_carer_relationship
         arrangement = arrangements.get((device_pid, child_id))
         lives = bool(present and present.lives_in_household)
         stays = bool(present and present.stays_overnight_regularly)
@@ -175,7 +195,7 @@ def care_found(
             person_id=pid,
             child_id=child_id,
             household_id=household,
-            relationship=rel.relationship if rel else Relationship.UNKNOWN,
+            relationship=relationship or Relationship.UNKNOWN,
             parental_responsibility=(rel.parental_responsibility if rel else None)
             or ParentalResponsibility.UNKNOWN,
             role_in_care=role,
@@ -192,5 +212,5 @@ def care_found(
             existing[(pid, child_id)] = merged
             changed.append(merged)
         if pid not in people and pid not in new_people:
-            new_people[pid] = Person(person_id=pid, name=_name(present))
+            new_people[pid] = Person(person_id=pid, name=_name(present, absent))
     return CareFound(tuple(new_people.values()), tuple(changed))

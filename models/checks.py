@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 from uuid import UUID
 
 from models.enums import CarerRole, Relationship
 from models.visit import PersonPresent
 
 __all__ = [
-    "NOT_FAMILY", "PARENT_LIKE", "Check", "Problem", "Step", "cares_for", "has_text",
-    "person_label",
+    "NOT_FAMILY", "PARENT_LIKE", "Check", "Problem", "ProblemMaker", "Step", "cares_for",
+    "has_text", "person_label",
 ]  # fmt: skip
 
 # People whose own care of the child is not in question.
@@ -58,6 +59,12 @@ class Check:
 
     def fields(self) -> set[str]:
         return {p.field for p in self.problems}
+
+
+class ProblemMaker(Protocol):
+    """Type of the small per-child `problem(...)` helper (a callable) the rules build."""
+
+    def __call__(self, field: str, message: str, step: Step = Step.CHILD) -> Problem: ...
 
 
 def cares_for(person: PersonPresent, child_id: UUID) -> bool:

@@ -18,6 +18,7 @@ __all__ = [
     "ConsultationMechanism",
     "ContactRestrictionType",
     "DARoutineEnquiry",
+    "Interpreter",
     "LocationType",
     "NoAccessAction",
     "ObservationCategory",
@@ -186,6 +187,16 @@ class SeenAloneWhere(StrEnum):
     COMMUNITY_OR_CAR = "COMMUNITY_OR_CAR"
     OFFICE = "OFFICE"
     OTHER = "OTHER"
+
+
+class Interpreter(StrEnum):
+    """Who interpreted for a child who talks another language: a family member is a prompt (the
+    child may not speak freely in front of them), never a silent answer."""
+
+    NOT_USED = "NOT_USED"
+    PROFESSIONAL = "PROFESSIONAL"
+    FAMILY_MEMBER = "FAMILY_MEMBER"
+    OTHER_ADULT = "OTHER_ADULT"
 
 
 class ChildCommunication(StrEnum):

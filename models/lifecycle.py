@@ -16,11 +16,11 @@ from uuid import UUID
 
 from models.amendment import Amendment
 from models.canonical import parse_record
-from models.enums import RecordStatus, YesNo
+from models.enums import ChildCommunication, Interpreter, ReasonNotSeen, RecordStatus, YesNo
 from models.errors import AmendmentRejected, RecordError, RecordLocked, SubmissionBlocked
 from models.paths import walk as walk_path
 from models.rules import Check, Problem, Step, check_visit
-from models.visit import Visit
+from models.visit import ChildVoice, Visit
 
 __all__ = [
     "IDENTITY_FIELDS",
@@ -81,8 +81,6 @@ def prune_hidden(visit: Visit) -> Visit:
         if child.child_seen == YesNo.YES:
             child.reason_not_seen = None
             child.reason_not_seen_other = ""
-            child.other_carer_person_id = None
-            child.other_carer_address = ""
         elif child.child_seen == YesNo.NO:
             child.seen_alone = None
             child.reason_not_seen_alone = None
@@ -93,7 +91,28 @@ def prune_hidden(visit: Visit) -> Visit:
             child.reason_not_seen_alone_other = ""
         elif child.seen_alone == YesNo.NO:
             child.seen_alone_where = None
+        if child.reason_not_seen != ReasonNotSeen.CHILD_WITH_OTHER_CARER:
+            child.other_carer_person_id = None
+            child.other_carer_address = ""
+        if child.other_carer_person_id is None or not child.other_carer_is_new:
+            child.other_carer_is_new = False
+            child.other_carer_name = ""
+            child.other_carer_relationship = None
+        if child.child_awake is not False:
+            child.not_awake_reason = ""
+            child.see_awake_by = None
+        _prune_voice(child.voice)
     return pruned
+
+
+def _prune_voice(voice: ChildVoice) -> None:
+    if voice.communication != ChildCommunication.VERBAL_OTHER_LANGUAGE:
+        voice.language = ""
+        voice.interpreter = None
+    if voice.interpreter in (None, Interpreter.NOT_USED):
+        voice.interpreter_notes = ""
+    if voice.interpreter not in (Interpreter.FAMILY_MEMBER, Interpreter.OTHER_ADULT):
+        voice.interpreter_person_id = None
 
 
 def mark_synced(visit: Visit) -> Visit:

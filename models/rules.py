@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from typing import Protocol
 from uuid import UUID
 
 from models.checks import (
     Check,
     Problem,
+    ProblemMaker,
     Step,
     cares_for,
     has_text,
@@ -23,7 +23,6 @@ from models.checks import (
 )
 from models.concern import ConcernReceived
 from models.enums import (
-    ChildCommunication,
     NoAccessAction,
     ObservationCategory,
     ReasonNotSeen,
@@ -36,6 +35,7 @@ from models.flags import escalates
 from models.nhs_number import is_valid_nhs_number
 from models.people_rules import concern_problems, people_problems
 from models.visit import ChildOutcome, Visit
+from models.voice_rules import voice_problems
 
 __all__ = [
     "BABY_AGE_MONTHS",
@@ -45,6 +45,8 @@ __all__ = [
     "check_concern",
     "check_visit",
     "dated_after",
+    "is_baby",
+    "visit_day",
 ]
 
 BABY_AGE_MONTHS = 24  # under this age a seen child must be seen awake (cut-off is judgement)
@@ -226,10 +228,7 @@ def _child_problems(visit: Visit, index: int, child: ChildOutcome, label: str) -
         ):
             yield problem("reason_not_seen_other", f"{label} was not seen: say why in a few words.")
         elif child.reason_not_seen == ReasonNotSeen.CHILD_WITH_OTHER_CARER:
-            if child.other_carer_person_id is None:
-                yield problem("other_carer_person_id", f"{label} was with another carer: say who.")
-            if not has_text(child.other_carer_address):
-                yield problem("other_carer_address", f"{label} was with another carer: say where.")
+            yield from _other_carer_problems(child, label, problem)
         return
 
     # Seen.
@@ -247,45 +246,56 @@ def _child_problems(visit: Visit, index: int, child: ChildOutcome, label: str) -
             )
     elif child.seen_alone_where is None:
         yield problem("seen_alone_where", f"{label} was seen alone: say where.")
-    if _is_baby(child, visit) and child.child_awake is None:
-        yield problem("child_awake", f"{label} is a baby: say whether they were seen awake.")
+    if is_baby(child, visit):
+        yield from _awake_problems(visit, child, label, problem)
     if visit.service_context == ServiceContext.CP_PLAN and child.bedroom_seen is None:
         yield problem("bedroom_seen", f"Say whether you saw where {label} sleeps.")
-    yield from _voice_problems(child, label, problem)
+    yield from voice_problems(visit, child, label, problem)
     yield from _observation_problems(visit, child, label, problem)
 
 
-def _voice_problems(child: ChildOutcome, label: str, problem: _ProblemMaker) -> Iterator[Problem]:
-    voice = child.voice
-    if voice.communication is None:
-        yield problem("voice.communication", f"Say how {label} communicates.", Step.VOICE)
+def _other_carer_problems(
+    child: ChildOutcome, label: str, problem: ProblemMaker
+) -> Iterator[Problem]:
+    """Who the child was with and where; a carer new to the record (never marked present: they
+    were not there) needs a name and who they are to the child."""
+    if child.other_carer_person_id is None:
+        yield problem("other_carer_person_id", f"{label} was with another carer: say who.")
+    elif child.other_carer_is_new:
+        if not has_text(child.other_carer_name):
+            yield problem("other_carer_name", f"{label} was with someone new: give their name.")
+        if child.other_carer_relationship is None:
+            yield problem(
+                "other_carer_relationship",
+                f"{label} was with someone new: say who they are to {label}.",
+            )
+    if not has_text(child.other_carer_address):
+        yield problem("other_carer_address", f"{label} was with another carer: say where.")
+
+
+def _awake_problems(
+    visit: Visit, child: ChildOutcome, label: str, problem: ProblemMaker
+) -> Iterator[Problem]:
+    """A baby must be seen awake: if not, why, and the day they will be (a follow-up)."""
+    if child.child_awake is None:
+        yield problem("child_awake", f"{label} is a baby: say whether they were seen awake.")
+    if child.child_awake is not False:
         return
-    if voice.communication.is_verbal:
-        if not any(has_text(q.text) for q in voice.words_verbatim):
-            yield problem(
-                "voice.words_verbatim",
-                f"Record what {label} said, in their own words.",
-                Step.VOICE,
-            )
-        if not has_text(voice.wishes_and_feelings):
-            yield problem(
-                "voice.wishes_and_feelings",
-                f"Record {label}'s wishes and feelings.",
-                Step.VOICE,
-            )
-    if voice.communication != ChildCommunication.PRE_VERBAL and not voice.methods:
-        yield problem("voice.methods", f"Say how you found out {label}'s views.", Step.VOICE)
-    for q_index, quote in enumerate(voice.words_verbatim):
-        if not has_text(quote.text):
-            yield problem(
-                f"voice.words_verbatim.{q_index}.text",
-                f"A quote from {label} is empty: type their words or remove it.",
-                Step.VOICE,
-            )
+    if not has_text(child.not_awake_reason):
+        yield problem("not_awake_reason", f"{label} is a baby and was not seen awake: say why.")
+    if child.see_awake_by is None:
+        yield problem(
+            "see_awake_by", f"{label} was not seen awake: set the date they will be seen awake."
+        )
+    elif child.see_awake_by < visit_day(visit):
+        yield problem(
+            "see_awake_by",
+            f"The date {label} will be seen awake cannot be before the visit: check it.",
+        )
 
 
 def _observation_problems(
-    visit: Visit, child: ChildOutcome, label: str, problem: _ProblemMaker
+    visit: Visit, child: ChildOutcome, label: str, problem: ProblemMaker
 ) -> Iterator[Problem]:
     by_category = {o.category for o in child.observations if has_text(o.text)}
     if ObservationCategory.PRESENTATION_HYGIENE_CLOTHING not in by_category:
@@ -324,17 +334,14 @@ def _observation_problems(
             )
 
 
-class _ProblemMaker(Protocol):
-    """Type of the small per-child `problem(...)` helper (a callable)."""
-
-    def __call__(self, field: str, message: str, step: Step = Step.CHILD) -> Problem: ...
+def visit_day(visit: Visit) -> date:
+    return (visit.started_at or visit.created_on_device_at).date()
 
 
-def _is_baby(child: ChildOutcome, visit: Visit) -> bool:
-    on = visit.started_at.date() if visit.started_at else visit.created_on_device_at.date()
-    return child.date_of_birth is not None and _age_in_months(child.date_of_birth, on) < (
-        BABY_AGE_MONTHS
-    )
+def is_baby(child: ChildOutcome, visit: Visit) -> bool:
+    """Under BABY_AGE_MONTHS on the day of the visit: a baby must be seen awake."""
+    born = child.date_of_birth
+    return born is not None and _age_in_months(born, visit_day(visit)) < BABY_AGE_MONTHS
 
 
 def _age_in_months(born: date, on: date) -> int:

@@ -21,6 +21,7 @@ from models.enums import (
     ChildCommunication,
     ConsultationMechanism,
     DARoutineEnquiry,
+    Interpreter,
     LocationType,
     NoAccessAction,
     ObservationCategory,
@@ -61,7 +62,12 @@ class Quote(Shape):
 class ChildVoice(Shape):
     communication: ChildCommunication | None = None
     communication_notes: str = ""
+    # When the child talks another language: which, and who interpreted. A family member or
+    # other adult is one of the persons present; a professional is named in the notes.
+    language: str = ""
+    interpreter: Interpreter | None = None
     interpreter_person_id: UUID | None = None
+    interpreter_notes: str = ""  # a professional's name or agency; why no independent one
     methods: list[VoiceMethod] = Field(default_factory=list)
     words_verbatim: list[Quote] = Field(default_factory=list)
     wishes_and_feelings: str = ""
@@ -86,11 +92,19 @@ class ChildOutcome(Shape):
     reason_not_seen_other: str = ""
     other_carer_person_id: UUID | None = None  # required when CHILD_WITH_OTHER_CARER
     other_carer_address: str = ""
+    # An absent carer the caseload does not hold: made on the device (like PersonPresent.is_new),
+    # never added to persons_present, since they were not there.
+    other_carer_is_new: bool = False
+    other_carer_name: str = ""
+    other_carer_relationship: Relationship | None = None
     seen_alone: YesNo | None = None
     reason_not_seen_alone: ReasonNotSeenAlone | None = None
     reason_not_seen_alone_other: str = ""
     seen_alone_where: SeenAloneWhere | None = None
     child_awake: bool | None = None
+    # A baby seen but not awake: why, and the day they will be seen awake (a follow-up).
+    not_awake_reason: str = ""
+    see_awake_by: date | None = None
     bedroom_seen: bool | None = None
     sleeping_arrangement_seen: bool | None = None
     voice: ChildVoice = Field(default_factory=ChildVoice)

@@ -5,14 +5,14 @@ Every command takes --db (or SEEN_DATABASE_URL) and --data-dir, like `seen serve
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import click
+
+from seen_cli.admin_common import call, database_options, fail, may_be_empty
 
 __all__ = ["register"]
 
@@ -24,47 +24,12 @@ ROLES = {
 }
 
 
-def _database_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @click.option(
-        "--db", envvar="SEEN_DATABASE_URL", help="Database URL (default: SQLite in --data-dir)."
-    )
-    @click.option(
-        "--data-dir", type=click.Path(file_okay=False), default="data/server", show_default=True
-    )
-    @functools.wraps(fn)
-    def wrapper(db: str | None, data_dir: str, **kwargs: Any) -> Any:
-        from sync.server.db import Database, migrate
-        from sync.server.settings import Settings
-
-        settings = Settings.for_data_dir(data_dir, db=db)
-        database = Database(settings.database_url)
-        try:
-            migrate(database)
-            return fn(database=database, settings=settings, **kwargs)
-        finally:
-            database.dispose()
-
-    return wrapper
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
-
-
-def _call(action: Callable[[], Any]) -> Any:
-    from sync.server.services import Refusal
-
-    try:
-        return action()
-    except Refusal as exc:
-        _fail(exc.detail)
-
-
 def register(group: click.Group) -> None:
     """Attach the admin subcommands to `group`."""
 
     @group.command()
-    @_database_options
+    @database_options
+    @may_be_empty
     def migrate(database: Any, settings: Any) -> None:
         """Bring the central record's schema up to date (also done when the server starts)."""
         click.echo("Schema is up to date.")
@@ -72,12 +37,13 @@ def register(group: click.Group) -> None:
     @group.command("create-org")
     @click.option("--org-id", required=True)
     @click.option("--name", required=True)
-    @_database_options
+    @database_options
+    @may_be_empty
     def create_org(database: Any, settings: Any, org_id: str, name: str) -> None:
         """Add an organisation (a local authority or health provider)."""
         from sync.server import services
 
-        _call(
+        call(
             lambda: services.create_organisation(
                 db=database, org_id=org_id, name=name, now=settings.clock()
             )
@@ -87,12 +53,12 @@ def register(group: click.Group) -> None:
     @group.command("create-team")
     @click.option("--org-id", required=True)
     @click.option("--name", required=True)
-    @_database_options
+    @database_options
     def create_team(database: Any, settings: Any, org_id: str, name: str) -> None:
         """Add a team; prints its id."""
         from sync.server import services
 
-        team = _call(
+        team = call(
             lambda: services.create_team(
                 db=database, org_id=org_id, name=name, now=settings.clock()
             )
@@ -104,14 +70,14 @@ def register(group: click.Group) -> None:
     @click.option("--name", required=True, help="Display name.")
     @click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
     @click.option("--team", "team_id", type=click.UUID, default=None)
-    @_database_options
+    @database_options
     def create_practitioner(
         database: Any, settings: Any, org_id: str, name: str, role: str, team_id: UUID | None
     ) -> None:
         """Add a practitioner; prints their id."""
         from sync.server import services
 
-        pid = _call(
+        pid = call(
             lambda: services.create_practitioner(
                 db=database,
                 org_id=org_id,
@@ -132,7 +98,7 @@ def register(group: click.Group) -> None:
         "--hours", type=float, default=72.0, show_default=True, help="How long the code lasts."
     )
     @click.option("--no-qr", is_flag=True, help="Print the code as text only.")
-    @_database_options
+    @database_options
     def enrol_device(
         database: Any,
         settings: Any,
@@ -144,7 +110,7 @@ def register(group: click.Group) -> None:
         """Issue a one-time enrolment code for a practitioner's device (text and QR code)."""
         from sync.server import services
 
-        code, expires = _call(
+        code, expires = call(
             lambda: services.issue_enrolment_code(
                 db=database,
                 practitioner_id=practitioner_id,
@@ -168,7 +134,7 @@ def register(group: click.Group) -> None:
         type=click.Path(dir_okay=False, writable=True),
         help="Where to write the private key (kept offline or in your KMS; never on the server).",
     )
-    @_database_options
+    @database_options
     def recovery_key(database: Any, settings: Any, org_id: str, out: str) -> None:
         """Make the organisation's recovery key: devices enrolled from now on can be recovered
         after a forgotten PIN without losing unsynced visits."""
@@ -178,9 +144,9 @@ def register(group: click.Group) -> None:
         from sync.server import services
 
         if Path(out).exists():
-            _fail(f"{out} exists: choose a new file (an old recovery key must not be lost).")
+            fail(f"{out} exists: choose a new file (an old recovery key must not be lost).")
         public = new_recovery_key_file(Path(out))
-        _call(
+        call(
             lambda: services.set_recovery_key(
                 db=database, org_id=org_id, public_key=public, now=settings.clock()
             )
@@ -206,7 +172,7 @@ def register(group: click.Group) -> None:
         is_flag=True,
         help="With --lost: you accept that records the device has not sent are lost.",
     )
-    @_database_options
+    @database_options
     def revoke_device(
         database: Any,
         settings: Any,
@@ -221,11 +187,11 @@ def register(group: click.Group) -> None:
         from sync.server import services
 
         if (device_id is None) == (practitioner_id is None):
-            _fail("Give exactly one of --device or --practitioner.")
+            fail("Give exactly one of --device or --practitioner.")
         if retire and lost:
-            _fail("Give one of --retire or --lost, not both.")
+            fail("Give one of --retire or --lost, not both.")
         if lost and not confirm_unsent_lost:
-            _fail(
+            fail(
                 "A lost or stolen device is refused at once: visits it has not sent yet are lost. "
                 "Add --confirm-unsent-lost if that is what you want, or use --retire."
             )
@@ -241,7 +207,7 @@ def register(group: click.Group) -> None:
 
         def revoke(target: UUID) -> bool:
             return bool(
-                _call(
+                call(
                     lambda: services.revoke_device(
                         db=database,
                         device_id=target,
@@ -254,7 +220,7 @@ def register(group: click.Group) -> None:
 
         revoked = [d for d in targets if d and revoke(d)]
         if not revoked:
-            _fail("No such device.")
+            fail("No such device.")
         for d in revoked:
             if lost:
                 click.echo(f"Revoked {d} as lost: refused now, wiped at its next contact.")
@@ -263,7 +229,7 @@ def register(group: click.Group) -> None:
 
     @group.command("list-devices")
     @click.option("--practitioner", "practitioner_id", type=click.UUID, default=None)
-    @_database_options
+    @database_options
     def list_devices(database: Any, settings: Any, practitioner_id: UUID | None) -> None:
         """List enrolled devices."""
         from sync.server import services
@@ -283,14 +249,14 @@ def register(group: click.Group) -> None:
         default=None,
         help="Omit to unallocate.",
     )
-    @_database_options
+    @database_options
     def allocate(
         database: Any, settings: Any, child_id: UUID, practitioner_id: UUID | None
     ) -> None:
         """Allocate a child to a practitioner (the previous holder's device purges the child)."""
         from sync.server import services
 
-        _call(
+        call(
             lambda: services.allocate_child(
                 db=database,
                 child_id=child_id,
@@ -308,7 +274,8 @@ def register(group: click.Group) -> None:
     @click.option(
         "--role", type=click.Choice(["social-worker", "health-visitor"]), default="social-worker"
     )
-    @_database_options
+    @database_options
+    @may_be_empty
     def seed_demo(
         database: Any,
         settings: Any,
@@ -343,7 +310,7 @@ def register(group: click.Group) -> None:
         team = services.create_team(
             db=database, org_id=org_id, name=f"Demo team {seed} (synthetic)", now=now
         )
-        worker = _call(
+        worker = call(
             lambda: services.create_practitioner(
                 db=database,
                 org_id=org_id,
@@ -373,22 +340,22 @@ def register(group: click.Group) -> None:
 
     @group.command("compact-changes")
     @click.option("--org-id", required=True)
-    @_database_options
+    @database_options
     def compact_changes(database: Any, settings: Any, org_id: str) -> None:
         """Drop superseded rows from the change log (safe for every device's cursor)."""
         from sync.server import services
 
-        deleted = _call(
+        deleted = call(
             lambda: services.compact_changes(db=database, org_id=org_id, now=settings.clock())
         )
         click.echo(f"Deleted {deleted} superseded rows.")
 
     @group.command("reset-cursors")
     @click.option("--org-id", required=True)
-    @_database_options
+    @database_options
     def reset_cursors(database: Any, settings: Any, org_id: str) -> None:
         """Make every device of the organisation push its outbox and download again."""
         from sync.server import services
 
-        _call(lambda: services.reset_cursors(db=database, org_id=org_id, now=settings.clock()))
+        call(lambda: services.reset_cursors(db=database, org_id=org_id, now=settings.clock()))
         click.echo("Every device will download its caseload again at its next sync.")

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import click
 
-from seen_cli.admin import _call, _database_options
+from seen_cli.admin_common import call, database_options
 
 __all__ = ["register"]
 
@@ -43,7 +43,7 @@ def register(group: click.Group) -> None:
     @click.option("--rule", default=None, help="Visiting rule if not the context's own.")
     @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), required=True)
     @click.option("--household", "households", multiple=True, help="ID:lives or ID:stays.")
-    @_database_options
+    @database_options
     def set_plan(
         database: Any,
         settings: Any,
@@ -56,7 +56,7 @@ def register(group: click.Group) -> None:
         """Set a child's plan; prints when the next statutory visit is due."""
         from sync.server.services.oversight import plans
 
-        answer = _call(
+        answer = call(
             lambda: plans.set_plan(
                 db=database,
                 actor=None,
@@ -79,7 +79,7 @@ def register(group: click.Group) -> None:
     @click.option("--outcome", default="", help="CONTEXT_CHANGED: the new context.")
     @click.option("--reason", default="")
     @click.option("--by", "by", type=click.UUID, required=True, help="Who made the decision.")
-    @_database_options
+    @database_options
     def record_decision(
         database: Any,
         settings: Any,
@@ -93,7 +93,7 @@ def register(group: click.Group) -> None:
         """Record a decision about a child; prints its id."""
         from sync.server.services.oversight import decisions
 
-        answer = _call(
+        answer = call(
             lambda: decisions.record_decision(
                 db=database,
                 actor=None,
@@ -114,7 +114,7 @@ def register(group: click.Group) -> None:
         "--at", "at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
         help="Check as of this day or time, UTC (default: now).",
     )  # fmt: skip
-    @_database_options
+    @database_options
     def run_checks(database: Any, settings: Any, org_id: str | None, at: Any) -> None:
         """Raise and clear flags by the passing of time (run it from cron or a timer)."""
         from datetime import UTC

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import shutil
 import signal
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -150,6 +152,27 @@ def start_demo(
     return RunningDemo(root, server, app, state, port)
 
 
+class _Keys:
+    """Enter on the demo's terminal (or a line on its standard input). At the end of input
+    (/dev/null, say) nothing is ever pressed again."""
+
+    def __init__(self) -> None:
+        self.online = True
+        self.watching = sys.stdin is not None and not sys.stdin.closed
+
+    def pressed(self, timeout: float) -> bool:
+        if not self.watching:
+            time.sleep(timeout)
+            return False
+        ready, _, _ = select.select([sys.stdin], [], [], timeout)
+        if not ready:
+            return False
+        if sys.stdin.readline() == "":  # end of input: stop watching
+            self.watching = False
+            return False
+        return True
+
+
 @contextlib.contextmanager
 def _stop_on_signals() -> Iterator[None]:
     """Ctrl+C, SIGTERM and SIGHUP stop both process groups. (SIGINT too is set here: a shell
@@ -187,10 +210,21 @@ def run_demo(*, data_dir: str, port: int, server_port: int, fresh: bool = False)
                 f"  Central record: {demo.server_url} (SQLite in {demo.root / 'server'})\n"
                 f"  Synthetic caseload: {demo.state.children} children in "
                 f"{demo.state.households} households; logs in {demo.root / 'logs'}\n"
-                "Press Ctrl+C to stop both.",
+                f"  seen admin beside it: add --data-dir {demo.root / 'server'}\n"
+                "Press Enter to take the central record down (the app carries on offline), and "
+                "Enter again to bring it back.\nPress Ctrl+C to stop both.",
             )
-            while demo.server.running and demo.app.running:
-                time.sleep(0.5)
+            keys = _Keys()
+            while demo.app.running and (demo.server.running or not keys.online):
+                if keys.pressed(0.5):
+                    keys.online = not keys.online
+                    if keys.online:
+                        demo.server.start().wait_ready()
+                        click.echo("The central record is back: the app syncs when it next tries.")
+                    else:
+                        demo.server.stop()
+                        click.echo("The central record is down: record visits offline, then "
+                                   "press Enter to bring it back.")  # fmt: skip
             gone = demo.server if not demo.server.running else demo.app
             raise DemoError(
                 f"The {gone.name} stopped. The end of {gone.log_path}:\n{tail(gone.log_path)}"

@@ -16,6 +16,8 @@ Endpoints (all JSON; every one but /healthz and /enrol needs `Authorization: Bea
     GET  /v1/children/{child_id}/decisions  -> DecisionList (oldest first; append-only)
     POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
     POST /v1/concerns/{id}/acknowledge  a third party's concern, recorded and read by staff
+    /v1/teams/{id}/flags, /v1/children/{id}/oversight, /v1/flags/{id}/seen|acknowledge|close,
+    PUT /v1/children/{id}/people/{person_id}/assessment  flags read and acted on (protocol_oversight)
 
 Every error answers `ErrorBody{code, detail}`; `code` is one of the stable constants below and
 `detail` says, in plain words, what to do next. A pushed record travels as its canonical JSON
@@ -54,6 +56,7 @@ from models.flags import FlagKind
 from models.receipt import CaseloadChange, OutboxItem, Receipt, RecordKind
 from models.visit import Visit
 from sync.protocol_concerns import AcknowledgeRequest, ConcernRequest, ConcernView
+from sync.protocol_oversight import FlagData
 
 __all__ = [
     "AUTH_EXPIRED",
@@ -67,6 +70,7 @@ __all__ = [
     "ENROL_CODE_EXPIRED",
     "ENROL_CODE_INVALID",
     "ENROL_DEVICE_KNOWN",
+    "FLAG_NOT_OPEN",
     "FORBIDDEN",
     "FUTURE_ALLOWANCE",
     "HTTP_STATUS_PREFIX",
@@ -184,6 +188,8 @@ SYNC_QUARANTINE_FULL = "sync.quarantine_full"
 # date in the future, authorising a late assessment without a reason): the detail says why.
 PLAN_REFUSED = "plan.refused"  # 422
 DECISION_REFUSED = "decision.refused"  # 422
+# Acting on a flag that is no longer open (closed by a person, or cleared): read it again.
+FLAG_NOT_OPEN = "flag.not_open"  # 409
 # --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
 TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
 TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
@@ -217,6 +223,7 @@ STATUS_OF: dict[str, int] = {
     SYNC_CONFLICT: 409,
     PLAN_REFUSED: 422,
     DECISION_REFUSED: 422,
+    FLAG_NOT_OPEN: 409,
     SYNC_STALE_BASE: 409,  # refused: acknowledging a concern already acknowledged
     RECORD_FUTURE_DATED: 422,  # refused: a concern staff record as received in the future
 }
@@ -319,27 +326,6 @@ class ChangeKind(StrEnum):
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
     ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
-
-
-class FlagData(Shape):
-    """A flag the central record raised (models.oversight): why, since when, how urgent, who
-    must act and what would clear it. Cleared or closed, its change row has deleted=True."""
-
-    flag: FlagKind
-    child_id: UUID
-    urgency: str  # models.oversight.Urgency
-    status: str = "open"  # models.oversight.FlagStatus
-    since: datetime
-    raised_at: datetime
-    why: str  # plain words, dates and counts only
-    clears: str
-    act_by: str  # models.oversight.ActBy
-    reason: str = ""  # an enumeration code, never free text
-    due: date | None = None
-    visit_id: UUID | None = None
-    person_id: UUID | None = None
-    decision_id: UUID | None = None
-    concern_id: UUID | None = None
 
 
 class QuarantineData(Shape):

@@ -19,38 +19,29 @@ from models.enums import (
     ArrangementType,
     AssessedStatus,
     CarerRole,
-    ChildCommunication,
     ConcernChannel,
     ConsultationMechanism,
     ContactRestrictionType,
     DARoutineEnquiry,
     LocationType,
     NoAccessAction,
-    ObservationCategory,
     ParentalResponsibility,
     PractitionerRole,
-    ReasonNotSeen,
-    ReasonNotSeenAlone,
     Relationship,
     SafeguardingConcernNow,
-    SeenAloneWhere,
     ServiceContext,
     VisitOutcome,
     VisitPurpose,
-    VoiceMethod,
     YesNo,
 )
 from models.nhs_number import with_check_digit
 from models.visit import (
     CareArrangement,
-    ChildOutcome,
-    ChildVoice,
-    Observation,
     PersonPresent,
-    Quote,
     RelationshipToChild,
     Visit,
 )
+from synthetic.outcomes import outcome_for
 
 __all__ = ["SyntheticCaseload", "generate_caseload", "synthetic_visit"]
 
@@ -64,14 +55,6 @@ SURNAMES = (
 )  # fmt: skip
 STREETS = ("Nowhere Lane", "Fable Street", "Makebelieve Road", "Pretend Close", "Dummy Row")
 TOWN = "Imaginary Town"
-SAYINGS = (
-    "I like it when we go to the park",
-    "Dad's house is noisy at night",
-    "I want my own bed",
-    "Mum makes pancakes on Saturdays",
-    "I don't like the shouting",
-    "My favourite colour is green",
-)
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a fixed Monday: output never depends on now
 # Visits and concerns fall in the weeks after START, all before the tests' fixed now (2 March
 # 2026): a record dated in the future is refused (models.rules.dated_after).
@@ -162,7 +145,7 @@ def synthetic_visit(rng: random.Random, load: SyntheticCaseload, child: Child) -
     people = {p.person_id: p for p in load.people}
     carers = [link for link in child.links if link.household_id == child.household_id]
     present = [_present(people[link.person_id], siblings, link) for link in carers]
-    outcomes = [_outcome(rng, new_id, sib, present, started) for sib in siblings]
+    outcomes = [outcome_for(rng, sib, present, started) for sib in siblings]
     any_not_seen = any(o.child_seen == YesNo.NO for o in outcomes)
     context = child.service_context
     health = context.value.startswith("HCP")
@@ -313,64 +296,6 @@ def _arrangement(link: PersonLink, child: Child) -> CareArrangement:
         source=ArrangementSource.PARENT_REPORT,
         arrangement_type=ArrangementType.PARENT_WITH_PR,
         assessed=link.assessed,
-    )
-
-
-def _outcome(
-    rng: random.Random,
-    new_id: _Ids,
-    child: Child,
-    present: list[PersonPresent],
-    started: datetime,
-) -> ChildOutcome:
-    outcome = ChildOutcome(child_id=child.child_id, date_of_birth=child.date_of_birth)
-    outcome.nhs_number = child.nhs_number
-    if rng.random() < 1 / 6:
-        outcome.child_seen = YesNo.NO
-        outcome.reason_not_seen = ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY
-        return outcome
-    dob = child.date_of_birth or started.date()
-    age_years = (started.date() - dob).days / 365.25
-    outcome.child_seen = YesNo.YES
-    outcome.bedroom_seen = True
-    outcome.child_awake = True if age_years < 2 else None
-    if age_years < 4:
-        outcome.seen_alone = YesNo.NO
-        outcome.reason_not_seen_alone = ReasonNotSeenAlone.INAPPROPRIATE_AGE_UNDERSTANDING
-    else:
-        outcome.seen_alone = YesNo.YES
-        outcome.seen_alone_where = SeenAloneWhere.CHILD_BEDROOM
-    outcome.voice = _voice(rng, age_years)
-    outcome.observations = [
-        Observation(
-            category=ObservationCategory.PRESENTATION_HYGIENE_CLOTHING,
-            text="Clean clothes, hair brushed (synthetic note).",
-        ),
-        *[
-            Observation(
-                category=ObservationCategory.INTERACTION_WITH_CARER,
-                about_person_id=p.person_id,
-                text=f"Relaxed with {p.name}, went to them for comfort (synthetic note).",
-            )
-            for p in present
-        ],
-    ]
-    return outcome
-
-
-def _voice(rng: random.Random, age_years: float) -> ChildVoice:
-    if age_years < 2:
-        return ChildVoice(
-            communication=ChildCommunication.PRE_VERBAL,
-            methods=[VoiceMethod.OBSERVATION_ONLY],
-            wishes_and_feelings="Smiled and babbled; settled quickly (synthetic note).",
-        )
-    return ChildVoice(
-        communication=ChildCommunication.VERBAL_ENGLISH,
-        methods=[rng.choice((VoiceMethod.CONVERSATION, VoiceMethod.THREE_HOUSES))],
-        words_verbatim=[Quote(text=rng.choice(SAYINGS))],
-        wishes_and_feelings="Wants to keep seeing both parents (synthetic note).",
-        practitioner_analysis="Appeared comfortable at home (synthetic note).",
     )
 
 

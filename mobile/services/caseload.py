@@ -20,8 +20,9 @@ from uuid import UUID
 
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_errors
+from mobile.services.flags import open_flags
 from mobile.services.reads import children, get_child, submitted_visits
-from mobile.services.shapes import CaseloadRow
+from mobile.services.shapes import CaseloadRow, ReceivedFlag
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
@@ -216,6 +217,7 @@ class ChildDetail:
     address: str
     people: tuple[LinkedPerson, ...]
     concerns_awaiting: tuple[ConcernReceived, ...]
+    flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -240,11 +242,13 @@ class CaseloadService:
         """Every child on this device, with timescales computed here (offline) from the rules."""
         with self._uow as uow:
             summaries = caseload_summary(uow)
+            flags, _ = open_flags(uow)
         return build_rows(
             summaries=summaries,
             rules=self._rules,
             calendar=self._calendar,
             today=self._clock().date(),
+            received=flags,
         )
 
     def records_waiting(self) -> int:
@@ -264,6 +268,7 @@ class CaseloadService:
             households = {h.household_id: h for h in uow.caseload.rows("household", Household)}
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
             awaiting = concerns(uow, awaiting_acknowledgement=True)
+            flags, _ = open_flags(uow)
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -275,6 +280,7 @@ class CaseloadService:
                 for link in child.links
             ),
             concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
+            flags=tuple(flags.get(child_id, ())),
         )
 
     def concerns_awaiting(self) -> list[ConcernReceived]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from uuid import UUID
 
-from mobile.services.shapes import CaseloadRow, ChildFlag
+from mobile.services.shapes import CaseloadRow, ChildFlag, ReceivedFlag
 from mobile.store.shapes import ChildSummary
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
 from models.timescales.calendar import WorkingCalendar
@@ -19,8 +20,11 @@ def build_rows(
     rules: TimescaleRules,
     calendar: WorkingCalendar,
     today: date,
+    received: Mapping[UUID, Sequence[ReceivedFlag]] | None = None,
 ) -> list[CaseloadRow]:
-    """One row per child: the store's summary plus where the child stands against the rules."""
+    """One row per child: the store's summary plus where the child stands against the rules,
+    and the central record's open flags for the child (most urgent first)."""
+    received = received or {}
     rows = []
     for summary in summaries:
         child = summary.child
@@ -57,6 +61,7 @@ def build_rows(
                 rule_text=status.rule_description,
                 flags=frozenset(flags),
                 unsynced=summary.unsynced_visits,
+                received=tuple(received.get(child.child_id, ())),
             )
         )
     return rows

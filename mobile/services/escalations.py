@@ -133,6 +133,10 @@ class EscalationService:
         self._clock = clock
         self.prompt_hours = prompt_hours
 
+    def now(self) -> datetime:
+        """The device's clock, for screens that say how long a visit has waited."""
+        return self._clock()
+
     def due(self) -> list[DueEscalation]:
         with app_errors(), self._uow as uow:
             return escalations_due(uow, now=self._clock(), hours=self.prompt_hours)

@@ -1,6 +1,7 @@
 """The shapes the services hand to the screens: plain frozen data, never flet, never the store's.
 
     CaseloadRow (.flags: ChildFlag)     one child on the caseload screen
+    ReceivedFlag                        a flag the central record raised for a child, still open
     RecordSyncState (.status)           one record on the Sync screen: waiting, sent, acknowledged...
     SyncProgress                        the Sync screen's counts and its last problem, in plain words
 
@@ -15,11 +16,14 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from models.flags import FlagKind
+from models.oversight import ActBy, Urgency
 from models.receipt import SyncState
 
 __all__ = [
     "CaseloadRow",
     "ChildFlag",
+    "ReceivedFlag",
     "RecordSyncState",
     "SyncProgress",
 ]
@@ -32,6 +36,21 @@ class ChildFlag(StrEnum):
     UNASSESSED_CARER = "unassessed_carer"
     CONTACT_RESTRICTION = "contact_restriction"
     OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class ReceivedFlag:
+    """A flag from the central record (sync.protocol.FlagData): why, since when, how urgent, who
+    must act and what would clear it. Cleared or closed there, it leaves the device."""
+
+    kind: FlagKind
+    urgency: Urgency
+    since: datetime
+    why: str
+    clears: str
+    act_by: ActBy
+    due: date | None = None
+    visit_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,7 @@ class CaseloadRow:
     rule_text: str
     flags: frozenset[ChildFlag] = field(default_factory=frozenset)
     unsynced: int = 0  # this child's visits waiting for the central record
+    received: tuple[ReceivedFlag, ...] = ()  # the central record's open flags, most urgent first
 
 
 @dataclass(frozen=True)

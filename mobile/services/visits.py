@@ -26,7 +26,7 @@ from mobile.store.errors import RecordNotFound
 from mobile.store.unit_of_work import DeviceRecords, SettingsRepository, UnitOfWork
 from models.amendment import Amendment, FieldChange
 from models.canonical import canonical_json
-from models.caseload import Child, Person
+from models.caseload import Child, ContactRestriction, Person
 from models.concern import ConcernReceived
 from models.enums import (
     AssessedStatus,
@@ -255,6 +255,12 @@ class VisitService:
                     care_pattern=link.care_pattern,
                 )
         return sorted(found.values(), key=lambda p: p.name)
+
+    def restrictions(self) -> list[ContactRestriction]:
+        """The contact restrictions this device holds (its caseload's): the recorder warns at
+        once when a restricted adult is recorded present or caring."""
+        with self._uow as uow:
+            return list(uow.caseload.rows("restriction", ContactRestriction))
 
     def new_adult(self, visit: Visit, *, name: str = "", description: str = "") -> PersonPresent:
         """A person the device has never seen: a prompt for every care question, never skipped."""

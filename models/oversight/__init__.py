@@ -5,6 +5,7 @@
     conditions  the conditions that raise flags, with why, since when, urgency and who acts
     lifecycle   a flag's life: raised, cleared, closed by a person, reopened
     assessment  when an assessment is under way and the day it must be authorised by
+    timescale   a child's due dates by their plan and decisions (the one computation)
     decisions   the checks on a decision staff record (an authorised assessment past its limit)
     settings    an organisation's own timescales, closures and limits, from JSON
 
@@ -12,7 +13,13 @@ Pure Python, the same on a device (its offline estimate) and at the central reco
 authority). Timescales themselves are models.timescales.
 """
 
-from models.oversight.conditions import ActBy, Condition, Urgency, child_conditions
+from models.oversight.conditions import (
+    ActBy,
+    Condition,
+    Urgency,
+    against_restriction,
+    child_conditions,
+)
 from models.oversight.decisions import decision_problems
 from models.oversight.facts import (
     ChildPlan,
@@ -52,6 +59,7 @@ __all__ = [
     "SightingRole",
     "Step",
     "Urgency",
+    "against_restriction",
     "child_conditions",
     "contacts_of",
     "decision_problems",

@@ -8,9 +8,10 @@ comes back (lifecycle.py). Kinds, and what clears each:
   child_not_seen               not seen at a visit; follow-up due     seen face to face since
   prevented_from_seeing_alone  a carer prevented seeing them alone    seen alone since
   not_seen_alone               seen, never alone, N visits running    seen alone
-  visit_overdue                no face-to-face visit in the plan's time   a face-to-face visit
+  visit_overdue                not seen in the plan's time, no visit tried   seen face to face
   not_seen_overdue             visited, but not seen in the plan's time   seen face to face
-  decision_deadline_missed     not seen within N working days of a decision   seen
+  decision_deadline_missed     a decision's deadline passed (seen within N working days,
+                               initial conference within 15)   seen / the decision recorded
   assessment_nearing_limit     working day 40 of 45 (configurable)    assessment authorised
   assessment_past_limit        past the limit                         assessment authorised
   unassessed_care              an adult found caring or staying, not assessed   assessed
@@ -34,22 +35,25 @@ from models.oversight.assessment import assessment_due, open_assessment
 from models.oversight.facts import (
     ChildRecord,
     Contact,
+    DecisionKind,
     Limits,
     Restriction,
     Sighting,
     SightingRole,
     local_day,
 )
-from models.timescales import (
-    ChildFacts,
-    ChildTimescaleStatus,
-    TimescaleEvent,
-    TimescaleRules,
-    child_timescale_status,
-)
+from models.oversight.timescale import COMPLETED_BY, COMPLETION_WORDS, plan_status
+from models.timescales import TimescaleRules
 from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
 
-__all__ = ["ActBy", "Condition", "Urgency", "child_conditions", "days_words"]
+__all__ = [
+    "ActBy",
+    "Condition",
+    "Urgency",
+    "against_restriction",
+    "child_conditions",
+    "days_words",
+]
 
 NOT_SEEN_FOLLOW_UP = Interval(5, TimeUnit.WORKING_DAYS)  # if the rules set none
 SEEN_ALONE_FROM_AGE = 4  # years: younger children are not expected to be seen alone
@@ -219,72 +223,52 @@ def _age(birth: date, today: date) -> int:
 
 
 def _timescales(ctx: _Ctx) -> Iterator[Condition]:
-    """Visits overdue by the plan; not seen for longer than it allows; a decision's deadline to
-    see the child missed."""
+    """Not seen in the time the plan allows (no visit at all, or visited but not seen); a
+    decision's deadline missed (the assessment's own limit: _assessment)."""
     plan = ctx.record.plan
     if plan is None:
         return
     contacts = _contacts(ctx)
-    visited = tuple(local_day(c.at) for c in contacts if c.face_to_face)
-    seen = tuple(local_day(c.at) for c in contacts if c.seen)
-    events = [
-        d
-        for d in sorted(ctx.record.decisions, key=lambda d: d.made_on)
-        if d.made_on <= ctx.today and _met_by_seeing(ctx.rules, d.kind)
-    ]
-
-    def status(days: tuple[date, ...]) -> ChildTimescaleStatus:
-        facts = ChildFacts(
-            service_context=plan.rule,
-            context_start=plan.started_on,
-            seen_dates=days,
-            date_of_birth=ctx.record.date_of_birth,
-            events=tuple(TimescaleEvent(str(d.kind), d.made_on) for d in events),
-        )
-        return child_timescale_status(
-            facts=facts, rules=ctx.rules, calendar=ctx.calendar, today=ctx.today
-        )
-
+    seen = [local_day(c.at) for c in contacts if c.seen]
     try:
-        by_visit, by_seen = status(visited), status(seen)
+        status, started = plan_status(
+            plan, seen_days=seen, decisions=ctx.record.decisions, rules=ctx.rules,
+            calendar=ctx.calendar, today=ctx.today, birth=ctx.record.date_of_birth,
+        )  # fmt: skip
     except ValueError:  # no rule for this plan: the plan's own check refuses such a plan
         return
     child = ctx.record.child_id
-    for kind, s, what, clears in (
-        (FlagKind.VISIT_OVERDUE, by_visit, "No face-to-face visit", "A face-to-face visit."),
-        (FlagKind.NOT_SEEN_OVERDUE, by_seen, "Visited but not seen", "The child is seen."),
-    ):
-        if not s.is_overdue or s.next_due is None:
-            continue
-        if kind is FlagKind.NOT_SEEN_OVERDUE and by_visit.is_overdue:
-            continue  # the overdue visit says it already
-        urgent = s.days_overdue > ctx.limits.overdue_urgent_after
+    if status.is_overdue and status.next_due is not None:
+        last = max(seen, default=None)
+        tried = any(c.face_to_face and (last is None or local_day(c.at) > last) for c in contacts)
+        kind = FlagKind.NOT_SEEN_OVERDUE if tried else FlagKind.VISIT_OVERDUE
+        what = "Visited but not seen" if tried else "No visit seeing the child"
+        urgent = status.days_overdue > ctx.limits.overdue_urgent_after
         yield Condition(
             child, kind, f"{child}:{kind}",
-            Urgency.URGENT if urgent else Urgency.HIGH, _start_of(s.next_due + timedelta(days=1)),
-            f"{what} since it was due on {s.next_due:%d %B %Y}: "
-            f"{days_words(s.days_overdue, s.days_overdue_unit)} overdue ({s.rule_description}).",
-            clears, ActBy.WORKER, reason=str(s.days_overdue), due=s.next_due,
+            Urgency.URGENT if urgent else Urgency.HIGH,
+            _start_of(status.next_due + timedelta(days=1)),
+            f"{what} since it was due on {status.next_due:%d %B %Y}: "
+            f"{days_words(status.days_overdue, status.days_overdue_unit)} overdue "
+            f"({status.rule_description}).",
+            "The child is seen face to face.", ActBy.WORKER,
+            reason=str(status.days_overdue), due=status.next_due,
         )  # fmt: skip
-    for d, deadline in zip(events, by_seen.deadlines, strict=True):
-        if deadline.met_on is not None or deadline.days_overdue == 0:
+    for d, deadline in zip(started, status.deadlines, strict=True):
+        if d.kind == DecisionKind.REFERRAL or deadline.met_on is not None:
             continue
+        if deadline.days_overdue == 0:
+            continue
+        completer = COMPLETED_BY.get(d.kind)
+        clears = COMPLETION_WORDS[completer] if completer else "The child is seen."
         kind = FlagKind.DECISION_DEADLINE_MISSED
         yield Condition(
             child, kind, f"{d.decision_id}:{child}:{kind}",
             Urgency.URGENT, _start_of(deadline.due + timedelta(days=1)),
             f"{deadline.description}: due {deadline.due:%d %B %Y}, "
             f"{days_words(deadline.days_overdue, deadline.days_overdue_unit)} overdue.",
-            "The child is seen.", ActBy.WORKER,
-            reason=str(d.kind), due=deadline.due, decision_id=d.decision_id,
+            clears, ActBy.WORKER, reason=str(d.kind), due=deadline.due, decision_id=d.decision_id,
         )  # fmt: skip
-
-
-def _met_by_seeing(rules: TimescaleRules, kind: str) -> bool:
-    try:
-        return rules.event_rule(kind).met_by_seeing_child
-    except ValueError:
-        return False
 
 
 def _assessment(ctx: _Ctx) -> Iterator[Condition]:
@@ -365,7 +349,9 @@ def _adults(ctx: _Ctx) -> Iterator[Condition]:
         if s.at > ctx.now:
             continue
         day = local_day(s.at)
-        against = next((r for r in restricted.get(s.person_id, []) if _against(r, s, child)), None)
+        against = next(
+            (r for r in restricted.get(s.person_id, []) if against_restriction(r, s, child)), None
+        )
         if against is not None:
             kind = FlagKind.RESTRICTED_ADULT_CARING
             whose = "this child" if against.child_id == child else "another child"
@@ -389,7 +375,7 @@ def _adults(ctx: _Ctx) -> Iterator[Condition]:
             )  # fmt: skip
 
 
-def _against(r: Restriction, s: Sighting, child: UUID) -> bool:
+def against_restriction(r: Restriction, s: Sighting, child: UUID) -> bool:
     """This sighting goes against restriction `r`, as far as the record can tell: caring,
     staying or with the child, or (no contact) present at all; for a restriction on another
     child, caring for this one at this child's own visit."""

@@ -22,11 +22,13 @@ from tests.e2e.conftest import free_port
 pytestmark = pytest.mark.slow
 
 
-def _start(data_dir: Path, port: int, server_port: int) -> tuple[subprocess.Popen[str], list[str]]:
+def _start(
+    data_dir: Path, port: int, server_port: int, *, stdin: int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
         seen_command("demo", "--data-dir", str(data_dir), "--port", str(port),
                      "--server-port", str(server_port)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=stdin, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
     )  # fmt: skip
     lines: list[str] = []
@@ -91,3 +93,26 @@ def test_seen_demo_starts_both_parts_stops_on_ctrl_c_and_reuses_its_data(tmp_pat
     finally:
         _ctrl_c(again)
     assert again.returncode == 0
+
+
+def test_enter_takes_the_central_record_down_and_brings_it_back_while_the_app_stays_up(
+    tmp_path: Path,
+) -> None:
+    data_dir, port, server_port = tmp_path / "demo", free_port(), free_port()
+    process, _lines = _start(data_dir, port, server_port, stdin=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write("\n")
+        process.stdin.flush()
+        assert "central record is down" in process.stdout.readline()
+        assert not _listening(server_port)
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
+        process.stdin.write("\n")
+        process.stdin.flush()
+        assert "central record is back" in process.stdout.readline()
+        health = httpx.get(f"http://127.0.0.1:{server_port}/healthz", timeout=5)
+        assert health.json()["status"] == "ok"
+    finally:
+        rest = _ctrl_c(process)
+    assert process.returncode == 0, rest
+    assert not _listening(port) and not _listening(server_port)

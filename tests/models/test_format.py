@@ -36,6 +36,7 @@ ENUM_PATHS: dict[type[StrEnum], tuple[str, ...]] = {
     enums.SeenAloneWhere: ("children", "0", "seen_alone_where"),
     enums.ChildCommunication: ("children", "0", "voice", "communication"),
     enums.VoiceMethod: ("children", "0", "voice", "methods", "0"),
+    enums.Interpreter: ("children", "0", "voice", "interpreter"),
     enums.ObservationCategory: ("children", "0", "observations", "0", "category"),
     enums.Relationship: ("persons_present", "0", "relationships", "0", "relationship"),
     enums.ParentalResponsibility: (

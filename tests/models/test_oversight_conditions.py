@@ -303,3 +303,19 @@ def test_a_linked_adult_at_another_households_visit_alerts_this_childs_worker() 
         sightings=(_sighting(adult, SightingRole.STAYING, {other}, home),),
     )  # fmt: skip
     assert kinds(own_home, at(date(2026, 3, 5))) == set()
+
+
+def test_an_initial_conference_not_held_within_15_working_days_of_a_strategy_discussion() -> None:
+    talk = Decision(uuid4(), DecisionKind.STRATEGY_DISCUSSION, date(2026, 3, 2))
+    plan = ChildPlan("S47_ENQUIRY", "S47_ENQUIRY", date(2026, 3, 2))
+    due = CALENDAR.add_working_days(date(2026, 3, 2), 15)
+    seen = (contact(due),)  # seen on time: only the conference is late
+    record = ChildRecord(CHILD, plan=plan, decisions=(talk,), contacts=seen)
+    assert FlagKind.DECISION_DEADLINE_MISSED not in kinds(record, at(due))
+    late = [c for c in conditions(record, at(due + timedelta(days=1))) if c.decision_id]
+    assert [(c.kind, c.clears) for c in late] == [
+        (FlagKind.DECISION_DEADLINE_MISSED, "The initial child protection conference is recorded.")
+    ]
+    held = Decision(uuid4(), DecisionKind.ICPC, due + timedelta(days=1))
+    done = ChildRecord(CHILD, plan=plan, decisions=(talk, held), contacts=seen)
+    assert not [c for c in conditions(done, at(due + timedelta(days=2))) if c.decision_id]

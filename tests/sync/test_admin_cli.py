@@ -7,6 +7,7 @@ import re
 import uuid
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mobile.store.crypto import open_recovery_wrap, recovery_wrap
@@ -74,7 +75,24 @@ def test_admin_errors_are_one_plain_line(tmp_path: Path) -> None:
         cli,
         ["admin", "create-team", "--data-dir", str(tmp_path), "--org-id", "NOPE", "--name", "x"],
     )
+    assert result.exit_code != 0 and "holds no organisation yet" in result.output
+    _run("admin", "create-org", "--data-dir", str(tmp_path), "--org-id", "ORG-T", "--name", "T")
+    result = CliRunner().invoke(
+        cli,
+        ["admin", "create-team", "--data-dir", str(tmp_path), "--org-id", "NOPE", "--name", "x"],
+    )
     assert result.exit_code != 0 and "No organisation NOPE" in result.output
+
+
+def test_admin_beside_the_demo_points_at_the_demos_data_rather_than_doing_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "demo" / "server").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["admin", "list-devices"])
+    assert result.exit_code == 1
+    assert "holds no organisation yet" in result.output
+    assert "add --data-dir data/demo/server" in result.output
 
 
 def test_recovery_key_reaches_devices_at_enrolment_and_its_private_half_stays_in_the_file(

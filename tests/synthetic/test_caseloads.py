@@ -79,3 +79,16 @@ def test_some_children_are_not_seen_and_some_adults_link_households():
 def test_a_child_per_household_is_required():
     with pytest.raises(ValueError, match="at least one child per household"):
         generate_caseload(seed=1, children=2, households=3)
+
+
+def test_some_babies_are_seen_asleep_and_some_children_talk_another_language():
+    load = generate_caseload(seed=9, children=60, households=20)
+    seen = [c for v in load.visits for c in v.children if c.child_seen == "YES"]
+    asleep = [c for c in seen if c.child_awake is False]
+    assert asleep and all(c.not_awake_reason and c.see_awake_by for c in asleep)
+    other = [c.voice for c in seen if c.voice.communication == "VERBAL_OTHER_LANGUAGE"]
+    assert {v.interpreter for v in other} == {"PROFESSIONAL", "FAMILY_MEMBER"}
+    assert all(v.language and v.interpreter_notes for v in other)
+    assert all(
+        "synthetic" in v.interpreter_notes or "fictional" in v.interpreter_notes for v in other
+    )

@@ -53,7 +53,7 @@ def test_with_another_carer_asks_who_and_where(rec: VisitRecorder) -> None:
     rec.go(Page(Step.CHILD, 0))
     rec.set("children.0.child_seen", "NO", FieldKind.YES_NO)
     rec.set("children.0.reason_not_seen", "CHILD_WITH_OTHER_CARER", FieldKind.CHOICE)
-    who = next(f for f in rec.fields() if f.path == "children.0.other_carer_person_id")
+    who = next(f for f in rec.fields() if f.path == "other_carer.0")
     assert who.choices, "known people are offered"
     assert "children.0.other_carer_address" in paths(rec)
     rec.set("children.0.reason_not_seen", "OTHER", FieldKind.CHOICE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
+from mobile.ui.viewmodels.escalation import DueLine, EscalationViewModel, due_lines
 from mobile.ui.viewmodels.fields import Page, PageContext
 from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
@@ -47,6 +48,7 @@ class Screen(StrEnum):
     SYNC = "sync"
     SETTINGS = "settings"
     AMEND = "amend"
+    ESCALATION = "escalation"
 
 
 @dataclass
@@ -82,7 +84,9 @@ class AppViewModel(Observable):
         self.sync: SyncViewModel | None = None
         self.settings: SettingsViewModel | None = None
         self.amend: AmendViewModel | None = None
+        self.escalation: EscalationViewModel | None = None
         self.drafts: list[Visit] = []
+        self.escalations_due: list[DueLine] = []  # the caseload's prompts to record one
         self._resume: _Resume | None = None
 
     def start(self) -> None:
@@ -131,6 +135,8 @@ class AppViewModel(Observable):
             return
         try:
             self.drafts = list(self.services.visits.drafts())
+            escalations = self.services.escalations
+            self.escalations_due = due_lines(escalations, escalations.now())
         except Exception as exc:
             self.message = plain_words(exc)
 
@@ -171,7 +177,8 @@ class AppViewModel(Observable):
                 log.info("stopping auto sync failed: %s", type(exc).__name__)
         self.services = None
         self.caseload = self.child = self.recorder = self.sync = self.settings = self.amend = None
-        self.drafts = []
+        self.escalation = None
+        self.drafts, self.escalations_due = [], []
         self.unlock = UnlockViewModel(
             session=self.session, on_unlocked=self._unlocked, clock=self._clock
         )
@@ -183,7 +190,7 @@ class AppViewModel(Observable):
         if self.recorder is not None:
             self.recorder.save()
         self.recorder = None
-        self.child = None
+        self.child = self.escalation = None
         if self.caseload is not None:
             self.caseload.load()
         self._load_drafts()
@@ -200,9 +207,33 @@ class AppViewModel(Observable):
             row=row,
             household=self.caseload.household(child_id),
             on_start_visit=self.start_visit,
+            escalations=self.services.escalations,
+            now=self.services.escalations.now,
+            on_escalate=self.open_escalation,
         )
         self.child.load()
         self._show(Screen.CHILD)
+
+    def open_escalation(self, visit_id: UUID | None = None) -> None:
+        """The escalation form, from a prompt on the caseload or a child: that visit chosen."""
+        if self.services is None:
+            return
+        escalations = self.services.escalations
+        self.escalation = EscalationViewModel(escalations=escalations, clock=escalations.now)
+        self.escalation.load()
+        if visit_id is not None:
+            self.escalation.start(visit_id)
+        self._show(Screen.ESCALATION)
+
+    def close_escalation(self) -> None:
+        """Back where the practitioner came from: the child (refreshed), or the caseload."""
+        self.escalation = None
+        self._load_drafts()
+        if self.child is not None:
+            self.child.load()
+            self._show(Screen.CHILD)
+        else:
+            self.go_caseload()
 
     def start_visit(self, child_ids: list[UUID]) -> None:
         if self.services is None:
@@ -243,13 +274,14 @@ class AppViewModel(Observable):
         visits = self.services.visits
         try:
             known = list(visits.known_people(visit))
+            restrictions = tuple(visits.restrictions())
         except Exception as exc:
             self.message = plain_words(exc)
-            known = []
+            known, restrictions = [], ()
         self.recorder = VisitRecorder(
             visits=visits,
             visit=visit,
-            context=self._context(visit, known),
+            context=replace(self._context(visit, known), restrictions=restrictions),
             known_people=known,
             clock=self._clock,
             on_submitted=lambda _v: self._load_drafts(),

@@ -75,7 +75,7 @@ _SORT_KEYS: dict[CaseloadSort, Callable[[CaseloadRow], Any]] = {
 _FILTERS: dict[CaseloadFilter, Callable[[CaseloadRow], bool]] = {
     CaseloadFilter.ALL: lambda row: True,
     CaseloadFilter.OVERDUE: lambda row: row.days_overdue > 0 or ChildFlag.OVERDUE in row.flags,
-    CaseloadFilter.FLAGGED: lambda row: bool(row.flags),
+    CaseloadFilter.FLAGGED: lambda row: bool(row.flags or row.received),
     CaseloadFilter.NOT_SEEN: lambda row: ChildFlag.NOT_SEEN_LAST_VISIT in row.flags,
     CaseloadFilter.CONCERNS: lambda row: ChildFlag.CONCERN_AWAITING_ACK in row.flags,
     CaseloadFilter.UNSYNCED: lambda row: row.unsynced > 0,
@@ -115,6 +115,14 @@ def row_text(row: CaseloadRow) -> RowText:
     else:
         due = "No visit due"
     flags = tuple(label(f) for f in sorted(row.flags) if f != ChildFlag.OVERDUE)
+    if row.received:  # the central record's most urgent flag first, its urgency in words
+        top = row.received[0]
+        more = len(row.received) - 1
+        flags = (
+            f"{label(top.urgency)}: {label(top.kind)}"
+            + (f" (and {counted(more, 'other flag')})" if more else ""),
+            *flags,
+        )
     unsynced = f"{counted(row.unsynced, 'visit')} not yet synced" if row.unsynced else ""
     return RowText(f"{row.name}, {row.age_text}", seen, due, flags, unsynced, row.days_overdue > 0)
 

@@ -1,21 +1,25 @@
-"""One child: who they live with, concerns to acknowledge (one tap), and starting a visit."""
+"""One child: the central record's flags, who they live with, concerns to acknowledge (one tap),
+an escalation to record, and starting a visit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
+from mobile.ui.viewmodels.escalation import DueLine, due_lines
 from mobile.ui.viewmodels.labels import label
 from models.enums import CarerRole
 
 if TYPE_CHECKING:
     from mobile.services.caseload import CaseloadService, ChildDetail
+    from mobile.services.escalations import EscalationService
 
-__all__ = ["ChildViewModel", "ConcernLine", "PersonLine"]
+__all__ = ["ChildViewModel", "ConcernLine", "FlagLine", "PersonLine"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,19 @@ class ConcernLine:
     text: str
 
 
+@dataclass(frozen=True)
+class FlagLine:
+    """One flag in words: the urgency is a word in the title, never a colour alone."""
+
+    title: str  # "Urgent: Not seen at the last visit"
+    lines: tuple[str, ...]  # why; since when; who must act; what would clear it
+    urgent: bool
+
+    @property
+    def spoken(self) -> str:
+        return ". ".join((self.title, *self.lines))
+
+
 class ChildViewModel(Observable):
     def __init__(
         self,
@@ -38,9 +55,14 @@ class ChildViewModel(Observable):
         row: CaseloadRow,
         household: list[CaseloadRow],
         on_start_visit: Callable[[list[UUID]], None],
+        escalations: EscalationService | None = None,
+        now: Callable[[], datetime] | None = None,
+        on_escalate: Callable[[UUID], None] | None = None,
     ) -> None:
         super().__init__()
         self._caseload = caseload
+        self._escalations, self._now, self._on_escalate = escalations, now, on_escalate
+        self.escalations_due: list[DueLine] = []
         self.row = row
         self.household = household
         self._on_start_visit = on_start_visit
@@ -53,6 +75,10 @@ class ChildViewModel(Observable):
     def load(self) -> None:
         try:
             self.detail = self._caseload.child(self.row.child_id)
+            if self._escalations is not None and self._now is not None:
+                self.escalations_due = due_lines(
+                    self._escalations, self._now(), child_id=self.row.child_id
+                )
             self.error = ""
         except Exception as exc:
             self.error = plain_words(exc)
@@ -60,8 +86,26 @@ class ChildViewModel(Observable):
             flags = self.row.flags - {ChildFlag.CONCERN_AWAITING_ACK}
             if self.detail.concerns_awaiting:
                 flags |= {ChildFlag.CONCERN_AWAITING_ACK}
-            self.row = replace(self.row, flags=flags)
+            self.row = replace(self.row, flags=flags, received=self.detail.flags)
         self.notify()
+
+    def flags(self) -> list[FlagLine]:
+        """The central record's open flags for this child, most urgent first."""
+        if self.detail is None:
+            return []
+        out = []
+        for flag in self.detail.flags:
+            lines = [flag.why, f"Since {flag.since:%d %b %Y}"]
+            if flag.due is not None:
+                lines.append(f"Due by {flag.due:%d %b %Y}")
+            lines += [f"Who must act: {label(flag.act_by).lower()}", f"Clears when: {flag.clears}"]
+            title = f"{label(flag.urgency)}: {label(flag.kind)}"
+            out.append(FlagLine(title, tuple(lines), flag.urgency == "urgent"))
+        return out
+
+    def escalate(self, visit_id: UUID) -> None:
+        if self._on_escalate is not None:
+            self._on_escalate(visit_id)
 
     @property
     def address(self) -> str:

@@ -17,7 +17,7 @@ from models.escalation import EscalationMethod
 if TYPE_CHECKING:
     from mobile.services.escalations import EscalationService
 
-__all__ = ["DueLine", "EscalationViewModel"]
+__all__ = ["DueLine", "EscalationViewModel", "due_lines"]
 
 SAVED = "Escalation recorded. It will reach the central record at the next sync."
 
@@ -53,11 +53,7 @@ class EscalationViewModel(Observable):
 
     def load(self) -> None:
         try:
-            now = self._clock()
-            self.due = [
-                _line(d.visit.visit_id, d.visit.started_at, now - d.unsent_since)
-                for d in self._escalations.due()
-            ]
+            self.due = due_lines(self._escalations, self._clock())
             self.error = ""
         except Exception as exc:
             self.error = plain_words(exc)
@@ -119,6 +115,17 @@ class EscalationViewModel(Observable):
         except ValueError:
             return None
         return datetime.combine(now.date(), moment, tzinfo=now.tzinfo)
+
+
+def due_lines(
+    escalations: EscalationService, now: datetime, *, child_id: UUID | None = None
+) -> list[DueLine]:
+    """The prompt for each visit that needs an escalation recorded (about `child_id`, if given)."""
+    return [
+        _line(d.visit.visit_id, d.visit.started_at, now - d.unsent_since)
+        for d in escalations.due()
+        if child_id is None or any(c.child_id == child_id for c in d.visit.children)
+    ]
 
 
 def _line(visit_id: UUID, started: datetime | None, waiting: timedelta) -> DueLine:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
+from models.caseload import ContactRestriction
 from models.rules import Step
 from models.visit import Visit
 
@@ -25,6 +26,7 @@ YES_NO_BOOL = (("true", "Yes"), ("false", "No"))
 class FieldKind(StrEnum):
     HEADER = "header"  # a heading between groups (e.g. each person present)
     HINT = "hint"  # plain text guidance, no input
+    WARNING = "warning"  # something to stop at (a restricted adult here), announced at once
     TEXT = "text"
     MULTILINE = "multiline"
     CHOICE = "choice"  # one of `choices`; shown as radio buttons when short, else a dropdown
@@ -65,6 +67,7 @@ class PageContext:
     child_names: dict[UUID, str] = field(default_factory=dict)
     known_people: tuple[tuple[UUID, str], ...] = ()  # (person_id, name) on record
     households: tuple[tuple[str, str], ...] = ()  # (household_id, words) for "whose home"
+    restrictions: tuple[ContactRestriction, ...] = ()  # the device's, for the recorder's warnings
 
     def child_name(self, visit: Visit, index: int) -> str:
         child_id = visit.children[index].child_id

@@ -16,7 +16,9 @@ from models.enums import (
     ChildCommunication,
     ConcernChannel,
     ConsultationMechanism,
+    ContactRestrictionType,
     DARoutineEnquiry,
+    Interpreter,
     LocationType,
     NoAccessAction,
     ParentalResponsibility,
@@ -28,6 +30,8 @@ from models.enums import (
     VisitOutcome,
     VoiceMethod,
 )
+from models.flags import FlagKind
+from models.oversight import ActBy, Urgency
 from models.receipt import SyncState
 
 __all__ = ["choices", "counted", "label", "waiting_words"]
@@ -85,6 +89,13 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (ChildCommunication.PRE_VERBAL, "Not talking yet (pre-verbal)"),
     (ChildCommunication.NON_VERBAL_AAC, "Non-verbal (uses aids)"),
     (ChildCommunication.BSL, "British Sign Language"),
+    (Interpreter.NOT_USED, "No interpreter"),
+    (Interpreter.PROFESSIONAL, "A professional interpreter"),
+    (Interpreter.FAMILY_MEMBER, "A family member"),
+    (Interpreter.OTHER_ADULT, "Another adult, not family"),
+    (ContactRestrictionType.SUPERVISED_ONLY, "Supervised contact only"),
+    (ContactRestrictionType.NO_CONTACT, "No contact"),
+    (ContactRestrictionType.CONDITIONS, "Contact on conditions"),
     (VoiceMethod.OBSERVATION_ONLY, "Observation only"),
     (VoiceMethod.ECOMAP_WITH_CHILD, "Ecomap with the child"),
     (SafeguardingConcernNow.NONE, "None"),
@@ -125,6 +136,25 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (ChildFlag.UNASSESSED_CARER, "Unassessed carer"),
     (ChildFlag.CONTACT_RESTRICTION, "Contact restriction"),
     (ChildFlag.OVERDUE, "Overdue"),
+    # The central record's flags: one line each, what a practitioner would say.
+    (FlagKind.CHILD_NOT_SEEN, "Not seen at the last visit"),
+    (FlagKind.PREVENTED_FROM_SEEING_ALONE, "Prevented from seeing the child alone"),
+    (FlagKind.SAFEGUARDING_CONCERN_NOW, "Safeguarding concern recorded at a visit"),
+    (FlagKind.RESTRICTED_ADULT_CARING, "Restricted adult with the child"),
+    (FlagKind.NOT_SEEN_ALONE, "Not seen alone for several visits"),
+    (FlagKind.VISIT_OVERDUE, "Visit overdue"),
+    (FlagKind.NOT_SEEN_OVERDUE, "Visited but not seen for too long"),
+    (FlagKind.DECISION_DEADLINE_MISSED, "Not seen in time after a decision"),
+    (FlagKind.ASSESSMENT_NEARING_LIMIT, "Assessment nearing its time limit"),
+    (FlagKind.ASSESSMENT_PAST_LIMIT, "Assessment past its time limit"),
+    (FlagKind.UNASSESSED_CARE, "Carer not assessed"),
+    (FlagKind.CONCERN_UNACKNOWLEDGED, "Concern not acknowledged"),
+    (FlagKind.LINKED_ADULT_SEEN, "Linked adult seen elsewhere"),
+    (Urgency.URGENT, "Urgent"),
+    (Urgency.HIGH, "High"),
+    (Urgency.ROUTINE, "Routine"),
+    (ActBy.WORKER, "The allocated worker"),
+    (ActBy.MANAGER, "The team manager"),
     (SyncState.PENDING, "Waiting to send"),
     (SyncState.SENT, "Sent, waiting for receipt"),
     (SyncState.ACKNOWLEDGED, "Acknowledged"),

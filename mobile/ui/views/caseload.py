@@ -15,7 +15,8 @@ from mobile.ui.viewmodels.caseload import (
     CaseloadViewModel,
     row_text,
 )
-from mobile.ui.viewmodels.child import ChildViewModel
+from mobile.ui.viewmodels.child import ChildViewModel, FlagLine
+from mobile.ui.viewmodels.escalation import DueLine
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -53,6 +54,38 @@ def _ticked(fn: Callable[[UUID, bool], object], arg: UUID) -> Callable[[Any], No
     return handler
 
 
+def flag_card(line: FlagLine) -> ft.Control:
+    """One flag: its urgency in words and an icon (never colour alone), read as one by a screen
+    reader."""
+    icon = ft.Icons.ERROR if line.urgent else ft.Icons.WARNING_AMBER
+    return ft.Semantics(
+        container=True,
+        label=line.spoken,
+        content=ft.Column(
+            [
+                ft.Row(
+                    [
+                        ft.Icon(icon, color=ft.Colors.RED_900 if line.urgent else None),
+                        ft.Text(line.title, weight=ft.FontWeight.BOLD, size=16, expand=True),
+                    ]
+                ),
+                *[ft.Text(text) for text in line.lines],
+            ],
+            spacing=4,
+        ),
+    )
+
+
+def prompts(lines: list[DueLine], on_escalate: Callable[[UUID], None]) -> list[ft.Control]:
+    """Visits that need an escalation recorded: the prompt in plain words, and its button."""
+    if not lines:
+        return []
+    out: list[ft.Control] = [heading("Tell your manager", level=2)]
+    for line in lines:
+        out += [ft.Text(line.text), primary_button(line.action, _call(on_escalate, line.visit_id))]
+    return out
+
+
 def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
     words = row_text(row)
     lines = [words.seen, words.due]
@@ -77,8 +110,12 @@ class CaseloadView:
         on_open: Callable[[UUID], None],
         drafts: Callable[[], list[tuple[UUID, str]]],
         on_draft: Callable[[UUID], None],
+        escalations: Callable[[], list[DueLine]] = list,
+        on_escalate: Callable[[UUID], None] = lambda _v: None,
     ) -> None:
         self.vm = vm
+        self._escalations = escalations
+        self._on_escalate = on_escalate
         self._on_open = on_open
         self._drafts = drafts
         self._on_draft = on_draft
@@ -87,11 +124,13 @@ class CaseloadView:
         )
         self.summary = ft.Text("")
         self.drafts_box = ft.Column(spacing=4)
+        self.prompts = ft.Column(spacing=6)
         self.filters = ft.Column()
         self.rows = ft.Column(spacing=0)
         self.error = ft.Column()
         self.root = screen(
             heading("Caseload"),
+            self.prompts,
             self.drafts_box,
             self.search,
             self.filters,
@@ -126,6 +165,7 @@ class CaseloadView:
             tiles.append(hint(f"{len(visible) - SHOWN_AT_ONCE} more: search to find them."))
         self.rows.controls = tiles
         self.error.controls = [error_text(vm.error)] if vm.error else []
+        self.prompts.controls = prompts(self._escalations(), self._on_escalate)
         drafts = self._drafts()
         self.drafts_box.controls = (
             [heading("Carry on recording", level=2)]
@@ -149,10 +189,16 @@ class ChildView:
             heading(words.title),
             ft.Text(f"{words.seen}. {words.due}."),
         ]
-        if words.flags:
-            body.append(ft.Text("Flags: " + ", ".join(words.flags)))
+        flags = vm.flags()
+        device_flags = words.flags[1:] if flags else words.flags  # the first is the top flag
+        if device_flags:
+            body.append(ft.Text("On this device: " + ", ".join(device_flags)))
         if vm.address:
             body.append(hint(vm.address))
+        body += prompts(vm.escalations_due, vm.escalate)
+        if flags:
+            body.append(heading("Flags from the central record", level=2))
+            body += [flag_card(line) for line in flags]
         people = vm.people()
         if people:
             body.append(heading("People on record", level=2))
@@ -181,7 +227,7 @@ class ChildView:
             ]
         body += [
             primary_button("Start visit", lambda _e: vm.start_visit()),
-            ft.TextButton(content="Back to caseload", on_click=self._back),
+            ft.TextButton(content="Back to caseload", on_click=self._back, height=48),
             error_text(vm.error),
         ]
         if vm.message:

@@ -3,6 +3,7 @@ its accessible name; buttons are 48 px high (widgets.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import flet as ft
@@ -18,10 +19,24 @@ from mobile.ui.views.widgets import (
     text_field,
 )
 
-__all__ = ["escalation_view"]
+__all__ = ["EscalationView", "escalation_view"]
 
 
-def escalation_view(vm: EscalationViewModel) -> ft.Control:
+class EscalationView:
+    """The form as a screen of the app: redrawn from the view-model, with a way back."""
+
+    def __init__(self, vm: EscalationViewModel, *, on_back: Callable[[], None]) -> None:
+        self.vm = vm
+        self._on_back = on_back
+        self.root = screen()
+        self.refresh()
+
+    def refresh(self) -> None:
+        back = ft.TextButton(content="Back", on_click=lambda _e: self._on_back(), height=48)
+        self.root.controls = [*escalation_view(self.vm).controls, back]
+
+
+def escalation_view(vm: EscalationViewModel) -> ft.Column:
     def pick(visit_id: Any) -> Any:
         return lambda _e: vm.start(visit_id)
 

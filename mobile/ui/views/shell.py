@@ -14,9 +14,11 @@ from typing import Any, Protocol
 
 import flet as ft
 
+from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
 from mobile.ui.views.caseload import CaseloadView, ChildView
+from mobile.ui.views.escalation import EscalationView
 from mobile.ui.views.session import EnrolView, UnlockView
 from mobile.ui.views.settings import AmendView, SettingsView
 from mobile.ui.views.sync import SyncView
@@ -60,7 +62,8 @@ class Shell:
             on_change=self._tab,
         )
         page.title = TITLE
-        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        apply_fonts(page)
+        page.theme = font_theme(ft.Colors.TEAL)
         page.padding = ft.Padding.all(16)
         page.appbar = ft.AppBar(
             title=ft.Text(TITLE),
@@ -115,6 +118,8 @@ class Shell:
                 on_open=app.open_child,
                 drafts=app.draft_lines,
                 on_draft=app.open_draft,
+                escalations=lambda: app.escalations_due,
+                on_escalate=app.open_escalation,
             ), app.caseload
         if screen == Screen.CHILD and app.child is not None:
             return ChildView(app.child, on_back=app.go_caseload), app.child
@@ -128,6 +133,8 @@ class Shell:
             return SettingsView(app.settings, on_amend=app.open_amend), app.settings
         if screen == Screen.AMEND and app.amend is not None:
             return AmendView(app.amend, on_back=app.open_settings), app.amend
+        if screen == Screen.ESCALATION and app.escalation is not None:
+            return EscalationView(app.escalation, on_back=app.close_escalation), app.escalation
         return UnlockView(app.unlock, message=app.message), app.unlock
 
     def _screen_vm(self) -> object:
@@ -141,6 +148,7 @@ class Shell:
             Screen.SYNC: app.sync,
             Screen.SETTINGS: app.settings,
             Screen.AMEND: app.amend,
+            Screen.ESCALATION: app.escalation,
         }[app.screen]
 
     def render(self) -> None:

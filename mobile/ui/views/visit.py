@@ -131,6 +131,8 @@ class VisitView:
             return heading(spec.label, level=2)
         if kind == FieldKind.HINT:
             return hint(spec.label)
+        if kind == FieldKind.WARNING:
+            return _warning(spec.label)
         if kind == FieldKind.ACTION:
             return action_button(spec.label, lambda _e: rec.act(spec.path))
         value = rec.value(spec.path)
@@ -179,3 +181,25 @@ class VisitView:
             if spec.kind in (FieldKind.DATE, FieldKind.TIME)
             else None,
         )
+
+
+def _warning(text: str) -> ft.Control:
+    """Something to stop at, in words: a live region, so a screen reader says it at once."""
+    return ft.Semantics(
+        live_region=True,
+        label=text,
+        container=True,
+        content=ft.Container(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.RED_900),
+                    ft.Text(text, color=ft.Colors.RED_900, size=15, expand=True),
+                ],
+                vertical_alignment=ft.CrossAxisAlignment.START,
+            ),
+            bgcolor=ft.Colors.RED_50,
+            border=ft.Border.all(1, ft.Colors.RED_900),
+            border_radius=8,
+            padding=12,
+        ),
+    )

@@ -8,11 +8,14 @@ records    GET /children/{child_id}, GET /visits/{visit_id}
 plans      PUT/GET /v1/children/{child_id}/plan, POST/GET /v1/children/{child_id}/decisions
 concerns   POST /v1/concerns, GET /v1/concerns?child_id=, GET /v1/reporters/{id}/concerns,
            POST /v1/concerns/{id}/acknowledge
+flags      GET /v1/teams/{team_id}/flags, GET /v1/children/{child_id}/oversight,
+           POST /v1/flags/{id}/seen|acknowledge|close,
+           PUT /v1/children/{child_id}/people/{person_id}/assessment
 """
 
 from fastapi import APIRouter
 
-from sync.server.routes import changes, concerns, devices, health, plans, push, records
+from sync.server.routes import changes, concerns, devices, flags, health, plans, push, records
 
 __all__ = ["ROUTERS"]
 
@@ -25,4 +28,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     records.router,
     plans.router,
     concerns.router,
+    flags.router,
 )

@@ -12,7 +12,10 @@ from mobile.ui.viewmodels.fields import (
     PageContext,
 )
 from mobile.ui.viewmodels.labels import choices
+from mobile.ui.viewmodels.visit.language import language_fields
+from mobile.ui.viewmodels.visit.paths import NEW_CARER
 from mobile.ui.viewmodels.visit.people import concern_fields, people_fields, person_name
+from mobile.ui.viewmodels.visit.warnings import restriction_warnings
 from models.enums import (
     CarerRole,
     ChildCommunication,
@@ -23,13 +26,14 @@ from models.enums import (
     ObservationCategory,
     ReasonNotSeen,
     ReasonNotSeenAlone,
+    Relationship,
     SeenAloneWhere,
     VisitOutcome,
     VisitPurpose,
     VoiceMethod,
     YesNo,
 )
-from models.rules import BABY_AGE_MONTHS, HEALTH_CONTEXTS, Step
+from models.rules import BABY_AGE_MONTHS, HEALTH_CONTEXTS, Step, is_baby
 from models.visit import PersonPresent, Visit
 
 __all__ = ["fields_for", "pages_for", "title_for"]
@@ -133,6 +137,35 @@ def _who_choices(visit: Visit, ctx: PageContext) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
+def _other_carer_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
+    """Who the child is with, where: someone on record, or someone new, never marked as here."""
+    child = visit.children[i]
+    name = ctx.child_name(visit, i)
+    p = f"children.{i}"
+    out = [
+        FieldSpec(
+            f"other_carer.{i}",
+            f"Who is {name} with?",
+            F.CHOICE,
+            (*_who_choices(visit, ctx), (NEW_CARER, "Someone not on the list")),
+            "Not on the list? Choose 'Someone not on the list': they are not recorded as here.",
+        )
+    ]
+    if child.other_carer_is_new:
+        out += [
+            FieldSpec(f"{p}.other_carer_name", "Their name", F.TEXT),
+            FieldSpec(
+                f"{p}.other_carer_relationship", f"Who they are to {name}", F.CHOICE,
+                tuple(choices(Relationship)),
+            ),
+        ]  # fmt: skip
+    elif child.other_carer_person_id is not None:
+        who = dict(_who_choices(visit, ctx)).get(str(child.other_carer_person_id), "They")
+        out += restriction_warnings(visit, ctx, child.other_carer_person_id, who)
+    out.append(FieldSpec(f"{p}.other_carer_address", f"Where is {name} staying?", F.TEXT))
+    return out
+
+
 def _child_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
     child = visit.children[i]
     name = ctx.child_name(visit, i)
@@ -145,16 +178,7 @@ def _child_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
         if child.reason_not_seen == ReasonNotSeen.OTHER:
             out.append(FieldSpec(f"{p}.reason_not_seen_other", "Say why in a few words", F.TEXT))
         if child.reason_not_seen == ReasonNotSeen.CHILD_WITH_OTHER_CARER:
-            out += [
-                FieldSpec(
-                    f"{p}.other_carer_person_id",
-                    f"Who is {name} with?",
-                    F.CHOICE,
-                    _who_choices(visit, ctx),
-                    "Not on the list? Add them in 'Who is here and who cares'.",
-                ),
-                FieldSpec(f"{p}.other_carer_address", f"Where is {name} staying?", F.TEXT),
-            ]
+            out += _other_carer_fields(visit, i, ctx)
         return out
     if child.child_seen != YesNo.YES:
         return out
@@ -176,27 +200,28 @@ def _child_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
         out.append(
             FieldSpec(f"{p}.seen_alone_where", "Where?", F.CHOICE, tuple(choices(SeenAloneWhere)))
         )
-    baby = _is_baby(visit, i)
-    out += [
+    baby = is_baby(child, visit)
+    out.append(
         FieldSpec(
             f"{p}.child_awake",
             f"Was {name} awake when you saw them?",
             F.YES_NO,
             YES_NO_BOOL,
             f"Under {BABY_AGE_MONTHS} months: a baby must be seen awake." if baby else "",
-        ),
-        FieldSpec(f"{p}.bedroom_seen", f"Did you see where {name} sleeps?", F.YES_NO, YES_NO_BOOL),
-    ]
+        )
+    )
+    if baby and child.child_awake is False:
+        out += [
+            FieldSpec(f"{p}.not_awake_reason", f"Why was {name} not seen awake?", F.TEXT),
+            FieldSpec(
+                f"{p}.see_awake_by", f"When will {name} be seen awake?", F.DATE,
+                help="On or after the day of this visit: it becomes a follow-up.",
+            ),
+        ]  # fmt: skip
+    out.append(
+        FieldSpec(f"{p}.bedroom_seen", f"Did you see where {name} sleeps?", F.YES_NO, YES_NO_BOOL)
+    )
     return out
-
-
-def _is_baby(visit: Visit, i: int) -> bool:
-    born = visit.children[i].date_of_birth
-    on = (visit.started_at or visit.created_on_device_at).date()
-    if born is None:
-        return False
-    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
-    return months < BABY_AGE_MONTHS
 
 
 def _voice_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
@@ -220,6 +245,8 @@ def _voice_fields(visit: Visit, i: int, ctx: PageContext) -> list[FieldSpec]:
             FieldSpec(f"{p}.wishes_and_feelings", f"What you saw of how {name} feels", F.MULTILINE),
         ]
     elif comm is not None:
+        if comm == ChildCommunication.VERBAL_OTHER_LANGUAGE:
+            out += language_fields(visit, i, ctx)
         out += [
             FieldSpec(
                 f"quotes.{i}",

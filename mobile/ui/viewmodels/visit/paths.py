@@ -9,6 +9,8 @@ A few paths are views onto the record that a form shows differently:
     obs.<child>.INTERACTION_WITH_CARER.<person>  how the child was with one person present
     care.<person>.<child>.pattern|assessed       a care arrangement, made when first touched
     concern_date.<n>                             the day concern n was received
+    other_carer.<child>                          who a child not seen is with: a person's id,
+                                                 or NEW_CARER for someone new to the record
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from models.enums import ObservationCategory
+from models.ids import new_id
 from models.paths import walk
 from models.visit import CareArrangement, ChildOutcome, Observation, Quote, Visit
 
 __all__ = [
+    "NEW_CARER",
     "FieldValue",
     "PathError",
     "get_value",
@@ -36,7 +40,8 @@ __all__ = [
 ]
 
 FieldValue = str | list[str] | None
-_DATE_FIELDS = frozenset({"next_visit_due", "da_follow_up_date"})
+NEW_CARER = "new"
+_DATE_FIELDS = frozenset({"next_visit_due", "da_follow_up_date", "see_awake_by"})
 
 
 class PathError(ValueError):
@@ -122,6 +127,9 @@ def get_value(visit: Visit, path: str) -> FieldValue:
     if head == "concern_date":
         received = visit.concerns_received[int(parts[0])].received_at
         return _plain(received)
+    if head == "other_carer":
+        child = visit.children[int(parts[0])]
+        return NEW_CARER if child.other_carer_is_new else _plain(child.other_carer_person_id)
     try:
         return _plain(walk(visit, path.split(".")))
     except (LookupError, ValueError):
@@ -156,8 +164,11 @@ def set_value(visit: Visit, path: str, value: FieldValue) -> None:
             concern = visit.concerns_received[int(parts[0])]
             tz = visit.created_on_device_at.tzinfo
             concern.received_at = datetime.combine(day, time(12, 0), tzinfo=tz)
-        elif path in _DATE_FIELDS:
-            setattr(visit, path, parse_date(str(value)) if value else None)
+        elif head == "other_carer":
+            _set_other_carer(visit.children[int(parts[0])], str(value or ""))
+        elif path.rsplit(".", 1)[-1] in _DATE_FIELDS:
+            *parents, leaf = path.split(".")
+            setattr(walk(visit, parents), leaf, parse_date(str(value)) if value else None)
         else:
             *parents, leaf = path.split(".")
             setattr(walk(visit, parents), leaf, None if value in ("", None) else value)
@@ -179,6 +190,22 @@ def set_when(visit: Visit, day: date, which: str, text: str) -> None:
         visit.started_at = moment
     else:
         visit.ended_at = moment
+
+
+def _set_other_carer(child: ChildOutcome, value: str) -> None:
+    """Someone on record (their id), someone new (an id made here, once), or nobody yet."""
+    if value == NEW_CARER:
+        if not child.other_carer_is_new:
+            child.other_carer_person_id = new_id()
+            child.other_carer_is_new = True
+        return
+    try:
+        child.other_carer_person_id = UUID(value) if value else None
+    except ValueError as exc:
+        raise PathError("Choose who the child is with from the list.") from exc
+    child.other_carer_is_new = False
+    child.other_carer_name = ""
+    child.other_carer_relationship = None
 
 
 def _set_observation(child: ChildOutcome, parts: list[str], text: str) -> None:

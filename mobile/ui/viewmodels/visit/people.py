@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mobile.ui.viewmodels.fields import YES_NO_BOOL, FieldKind, FieldSpec, PageContext
 from mobile.ui.viewmodels.labels import choices
+from mobile.ui.viewmodels.visit.warnings import restriction_warnings
 from models.enums import (
     AssessedStatus,
     CarerRole,
@@ -43,6 +44,8 @@ def _person_fields(
     who = person_name(person, n)
     p = f"persons_present.{n}"
     out = [FieldSpec(f"{p}.header", who, F.HEADER)]
+    if not person.is_new:
+        out += restriction_warnings(visit, ctx, person.person_id, who)
     if person.is_new:
         out += [
             FieldSpec(f"{p}.name", "Their name", F.TEXT, help="A new adult: always record them."),

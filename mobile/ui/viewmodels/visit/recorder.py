@@ -168,6 +168,10 @@ class VisitRecorder(Observable):
             voice = self.visit.children[int(path.split(".")[1])].voice
             if not voice.methods:
                 voice.methods = [VoiceMethod.OBSERVATION_ONLY]
+        interpreter = path.endswith(".voice.interpreter_person_id") and value
+        if interpreter and self.visit.person(UUID(str(value))) is None:
+            # Whoever interpreted was here: someone on record is recorded as here too.
+            apply_action(self.visit, self.known_people, f"add_known.{value}")
 
     def act(self, action: str) -> None:
         """A button on a page: add_known.<id>, add_new, remove_person.<n>, add_concern..."""

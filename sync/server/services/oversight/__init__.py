@@ -10,6 +10,7 @@ the push that causes them (`recheck`, in the push's transaction) and in a period
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from uuid import UUID
@@ -18,7 +19,8 @@ from sqlmodel import Session
 
 from models.oversight import child_conditions, reconcile
 from models.oversight.settings import OrgSettings, settings_from_dict
-from sync.server.services.common import AuditLog, ChildLike, OrgLog
+from sync import protocol
+from sync.server.services.common import AuditLog, ChildLike, OrgLog, Refusal
 from sync.server.services.oversight.contacts import write_contacts
 from sync.server.services.oversight.facts import child_records, children_of_adults
 from sync.server.services.oversight.flags import apply_steps, flag_states
@@ -26,13 +28,20 @@ from sync.server.tables import ChildRow, OrganisationRow
 
 __all__ = ["children_of_adults", "org_settings", "recheck", "write_contacts"]
 
+logger = logging.getLogger(__name__)
+
 
 def org_settings(s: Session, org: str) -> OrgSettings:
+    """The organisation's timescales, closures and limits (the defaults where it sets none)."""
     row = s.get(OrganisationRow, org)
     try:
         return settings_from_dict(row.settings if row is not None else None)
-    except ValueError:  # refused when stored (seen admin); an old row must not stop a push
-        return OrgSettings()
+    except ValueError:
+        raise Refusal(
+            protocol.PLAN_REFUSED,
+            "Your organisation's timescale settings cannot be read: ask an administrator to "
+            "correct them. Nothing was changed.",
+        ) from None
 
 
 def recheck(
@@ -51,7 +60,12 @@ def recheck(
     number of flags that changed. `children` may pass rows already read (a push has them)."""
     if not child_ids:
         return 0
-    settings = settings or org_settings(s, org_id)
+    if settings is None:
+        try:
+            settings = org_settings(s, org_id)
+        except Refusal:  # a push is never refused for it: the defaults, and said in the log
+            logger.warning("oversight: organisation settings unreadable, defaults used")
+            settings = OrgSettings()
     records = child_records(s, org_id, child_ids)
     found = [
         c

@@ -18,12 +18,12 @@ from sync import protocol
 from sync.protocol_plans import DecisionAnswer, DecisionList
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, OrgLog, Refusal
+from sync.server.services.oversight import org_settings
 from sync.server.services.oversight.plans import (
     apply_plan,
     audited,
     context_of,
     facts,
-    org_settings,
     recheck_call_site,
     scoped_child,
 )

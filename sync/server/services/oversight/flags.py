@@ -89,6 +89,11 @@ def apply_steps(
             )  # fmt: skip
         elif c is not None:  # reopened, or its urgency changed
             data = flag_data(c, raised_at=now, status=FlagStatus.OPEN)
+            if step.action == FlagAction.URGENCY_CHANGED:  # still open: who acknowledged it stands
+                kept = s.execute(sa.select(_FLAG.c.data, _FLAG.c.raised_at).where(where)).one()
+                data = flag_data(c, raised_at=kept.raised_at, status=FlagStatus.OPEN)
+                for name in ("acknowledged_by", "acknowledged_at"):
+                    data[name] = kept.data.get(name)
             s.execute(
                 sa.update(_FLAG).where(where).values(
                     status=FlagStatus.OPEN, condition_active=True, urgency=c.urgency,

@@ -23,10 +23,10 @@ from uuid import UUID
 from sqlmodel import Session, col, select
 
 from models.enums import ServiceContext
-from models.oversight import DecisionKind, local_day
-from models.oversight.settings import OrgSettings, settings_from_dict
-from models.timescales import CLAVariant, TimescaleEvent, child_timescale_status
-from models.timescales.status import ChildFacts, ChildTimescaleStatus
+from models.oversight import ChildPlan, Decision, DecisionKind, local_day
+from models.oversight.settings import OrgSettings
+from models.oversight.timescale import plan_status
+from models.timescales import ChildTimescaleStatus, CLAVariant
 from sync import protocol
 from sync.protocol import ChangeKind
 from sync.protocol_plans import RULE_CODE_PATTERN, DeadlineAnswer, PlanAnswer, PlanHousehold
@@ -34,48 +34,24 @@ from sync.server.db import Database
 from sync.server.services.caseload import child_shape, seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
 from sync.server.services.common import child_in_scope as in_scope
-from sync.server.services.oversight import recheck
+from sync.server.services.oversight import org_settings, recheck
 from sync.server.tables import (
     ChildPlanRow,
     ChildRow,
     ContactRow,
     DecisionRow,
     HouseholdRow,
-    OrganisationRow,
 )
 
 __all__ = ["DueDates", "apply_plan", "audited", "child_plan", "context_of", "facts",
-           "org_settings", "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
+           "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
 
 _RULE_CODE = re.compile(RULE_CODE_PATTERN)
 _CLA_RULES = frozenset(v.value for v in CLAVariant)
 _CONTEXTS = frozenset(v.value for v in ServiceContext)
-# Deadlines met by a later decision rather than by seeing the child.
-_COMPLETED_BY = {
-    DecisionKind.REFERRAL: DecisionKind.ASSESSMENT_AUTHORISED,
-    DecisionKind.STRATEGY_DISCUSSION: DecisionKind.ICPC,
-}
 
 
-# --- Due dates (pure, over rows already read) ---------------------------------------------------
-def _events(decisions: Sequence[DecisionRow], settings: OrgSettings) -> list[tuple[UUID, Any]]:
-    """(decision id, TimescaleEvent) for each decision that starts a deadline the record can
-    tell is met: by seeing the child, or by the decision that completes it."""
-    ordered = sorted(decisions, key=lambda d: (d.made_on, d.recorded_at))
-    out = []
-    for i, d in enumerate(ordered):
-        try:
-            rule = settings.rules.event_rule(d.kind)
-        except ValueError:
-            continue
-        completer = _COMPLETED_BY.get(DecisionKind(d.kind))
-        if not rule.met_by_seeing_child and completer is None:
-            continue
-        done = next((x.made_on for x in ordered[i + 1 :] if x.kind == completer), None)
-        out.append((d.decision_id, TimescaleEvent(d.kind, d.made_on, done)))
-    return out
-
-
+# --- Due dates (models.oversight.timescale, over rows already read) ----------------------------
 def _status(
     plan: ChildPlanRow,
     *,
@@ -85,18 +61,18 @@ def _status(
     today: date,
     birth: date | None = None,
 ) -> tuple[ChildTimescaleStatus, list[UUID]]:
-    events = _events(decisions, settings)
-    facts = ChildFacts(
-        service_context=plan.rule,
-        context_start=plan.context_started_on,
-        seen_dates=tuple(seen),
-        date_of_birth=birth,
-        events=tuple(e for _, e in events),
+    status, started = plan_status(
+        ChildPlan(plan.service_context, plan.rule, plan.context_started_on),
+        seen_days=seen,
+        decisions=[
+            Decision(d.decision_id, DecisionKind(d.kind), d.made_on, d.reason) for d in decisions
+        ],
+        rules=settings.rules,
+        calendar=settings.calendar,
+        today=today,
+        birth=birth,
     )
-    status = child_timescale_status(
-        facts=facts, rules=settings.rules, calendar=settings.calendar, today=today
-    )
-    return status, [i for i, _ in events]
+    return status, [d.decision_id for d in started]
 
 
 def _seen_days(contacts: Iterable[datetime], last_seen_at: datetime | None) -> set[date]:
@@ -173,18 +149,6 @@ def facts(s: Session, org_id: str, child_id: UUID) -> tuple[list[datetime], list
 
 
 # --- Shared checks ------------------------------------------------------------------------------
-def org_settings(s: Session, org_id: str) -> OrgSettings:
-    org = s.get(OrganisationRow, org_id)
-    try:
-        return settings_from_dict(org.settings if org is not None else None)
-    except ValueError:
-        raise Refusal(
-            protocol.PLAN_REFUSED,
-            "Your organisation's timescale settings cannot be read: ask an administrator to "
-            "correct them. Nothing was changed.",
-        ) from None
-
-
 def scoped_child(s: Session, actor: Actor | None, child_id: UUID) -> ChildRow:
     child = s.get(ChildRow, child_id)
     if child is None or (actor is not None and child.org_id != actor.org_id):

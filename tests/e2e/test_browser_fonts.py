@@ -1,0 +1,48 @@
+"""Names in other scripts in the real browser: the app offline, a name typed in Arabic, Chinese,
+Bengali and emoji, and not one font request fails (a failed one is drawn as boxes)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seen_cli.processes import app_process
+from tests.e2e.conftest import Ui, free_port, publish, require_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NAME = "مريم 张伟 সুমি 👍🙂"
+_FONT = re.compile(r"\.(ttf|otf|ttc|woff2?)(\?|$)")
+
+
+def test_names_in_other_scripts_load_their_fonts(browser_context: Any, tmp_path: Path) -> None:
+    require_browser()
+    app = app_process(tmp_path, free_port()).start()
+    failed: list[str] = []
+    loaded: list[str] = []
+
+    def response(r: Any) -> None:
+        if _FONT.search(r.url):
+            (loaded if r.ok else failed).append(f"{r.status} {r.url}")
+
+    page = browser_context.new_page()
+    page.on("response", response)
+    page.on("requestfailed", lambda r: _FONT.search(r.url) and failed.append(f"failed {r.url}"))
+    try:
+        app.wait_ready()
+        ui = Ui(page)
+        ui.open(app.ready_url)
+        box = ui.page.get_by_role("textbox").first
+        box.focus()
+        box.fill(NAME)
+        page.wait_for_timeout(3000)  # any fallback fetch starts as the text is laid out
+        shot = ui.shot("fonts-other-scripts")
+    finally:
+        page.close()
+        app.stop()
+    assert not failed, failed
+    assert any("NotoSansCJK" in url for url in loaded), loaded
+    publish([shot])
