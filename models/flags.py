@@ -31,6 +31,7 @@ class FlagKind(StrEnum):
     UNASSESSED_CARE = "unassessed_care"
     CONCERN_UNACKNOWLEDGED = "concern_unacknowledged"
     LINKED_ADULT_SEEN = "linked_adult_seen"
+    BABY_NOT_SEEN_AWAKE = "baby_not_seen_awake"
 
 
 def escalates(visit: Visit) -> bool:

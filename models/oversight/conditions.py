@@ -6,6 +6,7 @@ the flag it raises keeps one id while the condition holds, clears when it ends a
 comes back (lifecycle.py). Kinds, and what clears each:
 
   child_not_seen               not seen at a visit; follow-up due     seen face to face since
+  baby_not_seen_awake          a baby seen asleep; a date to see them awake   seen awake since
   prevented_from_seeing_alone  a carer prevented seeing them alone    seen alone since
   not_seen_alone               seen, never alone, N visits running    seen alone
   visit_overdue                not seen in the plan's time, no visit tried   seen face to face
@@ -183,6 +184,16 @@ def _visits(ctx: _Ctx) -> Iterator[Condition]:
                 f"A parent or carer prevented the child being seen alone on {day:%d %B %Y}.",
                 "The child is seen alone.", ActBy.MANAGER,
                 reason="PARENT_CARER_PREVENTED", visit_id=c.visit_id,
+            )  # fmt: skip
+        if c.see_awake_by is not None and not any(x.seen and x.awake for x in later):
+            late = ctx.today > c.see_awake_by
+            yield Condition(
+                child, FlagKind.BABY_NOT_SEEN_AWAKE,
+                _visit_key(c.visit_id, child, FlagKind.BABY_NOT_SEEN_AWAKE, None),
+                Urgency.URGENT if late else Urgency.ROUTINE, c.at,
+                f"A baby seen asleep on {day:%d %B %Y}, to be seen awake by "
+                f"{c.see_awake_by:%d %B %Y}" + (": that date has passed." if late else "."),
+                "The baby is seen awake.", ActBy.WORKER, due=c.see_awake_by, visit_id=c.visit_id,
             )  # fmt: skip
         if c.concern_now:
             yield Condition(

@@ -94,6 +94,8 @@ class Contact:
     prevented_alone: bool  # a parent or carer prevented seeing the child alone
     reason_not_seen: str = ""  # models.enums.ReasonNotSeen, or "" when seen
     concern_now: str = ""  # models.enums.SafeguardingConcernNow when it escalates, else ""
+    awake: bool | None = None  # seen awake (asked of babies)
+    see_awake_by: date | None = None  # a baby seen asleep: when they will be seen awake
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ def contacts_of(visit: Visit) -> list[Contact]:
                 and o.reason_not_seen_alone == ReasonNotSeenAlone.PARENT_CARER_PREVENTED,
                 reason_not_seen=reason,
                 concern_now=concern_now,
+                awake=o.child_awake if seen else None,
+                see_awake_by=o.see_awake_by if seen and o.child_awake is False else None,
             )
         )
     return out

@@ -319,3 +319,30 @@ def test_an_initial_conference_not_held_within_15_working_days_of_a_strategy_dis
     held = Decision(uuid4(), DecisionKind.ICPC, due + timedelta(days=1))
     done = ChildRecord(CHILD, plan=plan, decisions=(talk, held), contacts=seen)
     assert not [c for c in conditions(done, at(due + timedelta(days=2))) if c.decision_id]
+
+
+def test_a_baby_seen_asleep_is_followed_up_until_seen_awake() -> None:
+    asleep = Contact(
+        uuid4(), CHILD, at(date(2026, 3, 2)), face_to_face=True, seen=True, seen_alone=False,
+        prevented_alone=False, awake=False, see_awake_by=date(2026, 3, 9),
+    )  # fmt: skip
+    record = ChildRecord(CHILD, contacts=(asleep,))
+    (found,) = conditions(record, at(date(2026, 3, 3)))
+    assert (found.kind, found.urgency, found.due) == (
+        FlagKind.BABY_NOT_SEEN_AWAKE, Urgency.ROUTINE, date(2026, 3, 9),
+    )  # fmt: skip
+    assert conditions(record, at(date(2026, 3, 10)))[0].urgency == Urgency.URGENT
+    awake = Contact(
+        uuid4(), CHILD, at(date(2026, 3, 6)), face_to_face=True, seen=True, seen_alone=False,
+        prevented_alone=False, awake=True,
+    )  # fmt: skip
+    assert kinds(ChildRecord(CHILD, contacts=(asleep, awake)), at(date(2026, 3, 10))) == set()
+
+
+def test_a_visit_of_a_baby_seen_asleep_carries_the_date_to_see_them_awake() -> None:
+    visit = complete_visit()
+    outcome = visit.children[0]
+    outcome.child_awake, outcome.see_awake_by = False, date(2026, 3, 9)
+    outcome.not_awake_reason = "Asleep after a feed (synthetic)."
+    first = contacts_of(visit)[0]
+    assert (first.awake, first.see_awake_by) == (False, date(2026, 3, 9))

@@ -150,6 +150,7 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (FlagKind.UNASSESSED_CARE, "Carer not assessed"),
     (FlagKind.CONCERN_UNACKNOWLEDGED, "Concern not acknowledged"),
     (FlagKind.LINKED_ADULT_SEEN, "Linked adult seen elsewhere"),
+    (FlagKind.BABY_NOT_SEEN_AWAKE, "Baby not yet seen awake"),
     (Urgency.URGENT, "Urgent"),
     (Urgency.HIGH, "High"),
     (Urgency.ROUTINE, "Routine"),

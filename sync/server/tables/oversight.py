@@ -78,6 +78,8 @@ class ContactRow(ServerTable, table=True):
     prevented_alone: bool
     reason_not_seen: str = Field(default="", max_length=40)
     concern_now: str = Field(default="", max_length=40)
+    awake: bool | None = None
+    see_awake_by: date | None = None
 
 
 class SightingRow(ServerTable, table=True):

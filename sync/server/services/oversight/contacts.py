@@ -36,7 +36,7 @@ def write_contacts(s: Session, org: str, visits: Iterable[Visit]) -> None:
                  "revision": v.revision, "at": c.at, "practitioner_id": v.practitioner_id,
                  "face_to_face": c.face_to_face, "seen": c.seen, "seen_alone": c.seen_alone,
                  "prevented_alone": c.prevented_alone, "reason_not_seen": c.reason_not_seen,
-                 "concern_now": c.concern_now}
+                 "concern_now": c.concern_now, "awake": c.awake, "see_awake_by": c.see_awake_by}
             )  # fmt: skip
         for x in sightings_of(v):
             sightings.append(

@@ -89,6 +89,8 @@ def child_records(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUI
                 r.prevented_alone,
                 r.reason_not_seen,
                 r.concern_now,
+                r.awake,
+                r.see_awake_by,
             )
         )
     links: dict[UUID, list[Link]] = {}
