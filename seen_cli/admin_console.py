@@ -9,7 +9,7 @@ from uuid import UUID
 
 import click
 
-from seen_cli.admin import _call, _database_options
+from seen_cli.admin_common import call, database_options
 
 __all__ = ["register"]
 
@@ -29,7 +29,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--totp/--no-totp", default=False, help="Enrol a sign-in code app and require it."
     )
-    @_database_options
+    @database_options
     def create_staff(
         database: Any,
         settings: Any,
@@ -45,7 +45,7 @@ def register(group: click.Group) -> None:
         password = None
         if ask_password:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        made = _call(
+        made = call(
             lambda: auth.create_staff(
                 database,
                 org_id=org_id,

@@ -1,7 +1,8 @@
 """The open flags a console user may see: a manager their team's, a duty worker the
-organisation's. A small query here for now; it moves to the team flags read in
-sync/server/services/oversight/reads.py (GET /v1/teams/{team}/flags) when that lands. Every child
-it shows is audited in the same transaction as the read."""
+organisation's. A small query here for now: it moves to team_flags in
+sync/server/services/oversight/reads.py (GET /v1/teams/{team}/flags) once that read takes a
+console caller (today it takes a device's Actor, with a device id). Every child it shows is
+audited in the same transaction as the read."""
 
 from __future__ import annotations
 
