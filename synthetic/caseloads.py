@@ -144,7 +144,7 @@ def generate_caseload(
 
     _link_across_households(rng, new_id, load, adults_by_household)
     people = {p.person_id: p for p in load.people}  # read once: a big caseload is not quadratic
-    households_of: dict[UUID, list[Child]] = {}
+    households_of: dict[UUID | None, list[Child]] = {}
     for child in load.children:
         households_of.setdefault(child.household_id, []).append(child)
     for child in load.children:
