@@ -19,7 +19,7 @@ import click
 
 __all__ = ["GROUPS", "Figure", "percentile", "run_benchmarks"]
 
-GROUPS = ("store", "sync", "app")
+GROUPS = ("store", "sync", "app", "oversight")
 log = logging.getLogger(__name__)
 
 

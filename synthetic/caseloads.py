@@ -126,23 +126,43 @@ def generate_caseload(
         load.children.append(child)
 
     _link_across_households(rng, new_id, load, adults_by_household)
+    people = {p.person_id: p for p in load.people}  # read once: a big caseload is not quadratic
+    households_of: dict[UUID | None, list[Child]] = {}
+    for child in load.children:
+        households_of.setdefault(child.household_id, []).append(child)
     for child in load.children:
         for _ in range(visits_per_child):
-            load.visits.append(synthetic_visit(rng, load, child))
+            load.visits.append(
+                synthetic_visit(
+                    rng, load, child, siblings=households_of[child.household_id], people=people
+                )
+            )
     for _ in range(children // 4 if concerns is None else concerns):
         load.concerns.append(_concern(rng, new_id, load))
     return load
 
 
-def synthetic_visit(rng: random.Random, load: SyntheticCaseload, child: Child) -> Visit:
+def synthetic_visit(
+    rng: random.Random,
+    load: SyntheticCaseload,
+    child: Child,
+    *,
+    siblings: list[Child] | None = None,
+    people: dict[UUID, Person] | None = None,
+) -> Visit:
     """A complete visit to `child`'s household (every sibling in scope); about one child in six is
-    not seen. It passes models.rules.check_visit but is still a draft: submit it to lock it."""
+    not seen. It passes models.rules.check_visit but is still a draft: submit it to lock it.
+    `siblings` (the household's children, in load order) and `people` (by id) may be passed
+    already read."""
     new_id = _Ids(rng)
-    siblings = [c for c in load.children if c.household_id == child.household_id] or [child]
+    if siblings is None:
+        siblings = [c for c in load.children if c.household_id == child.household_id]
+    siblings = siblings or [child]
     started = START + timedelta(
         days=rng.randrange(0, RECORDED_WITHIN_DAYS), minutes=rng.randrange(0, 480)
     )
-    people = {p.person_id: p for p in load.people}
+    if people is None:
+        people = {p.person_id: p for p in load.people}
     carers = [link for link in child.links if link.household_id == child.household_id]
     present = [_present(people[link.person_id], siblings, link) for link in carers]
     outcomes = [outcome_for(rng, sib, present, started) for sib in siblings]

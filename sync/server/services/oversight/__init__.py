@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from models.oversight import child_conditions, reconcile
@@ -24,7 +25,7 @@ from sync.server.services.common import AuditLog, ChildLike, OrgLog, Refusal
 from sync.server.services.oversight.contacts import write_contacts
 from sync.server.services.oversight.facts import child_records, children_of_adults
 from sync.server.services.oversight.flags import apply_steps, flag_states
-from sync.server.tables import ChildRow, OrganisationRow
+from sync.server.tables import ChildRow, OrganisationRow, table_of
 
 __all__ = ["children_of_adults", "org_settings", "recheck", "write_contacts"]
 
@@ -83,9 +84,15 @@ def recheck(
     if not steps:
         return 0
     holders: dict[UUID, ChildLike] = dict(children or {})
-    missing = [c for c in records if c not in holders]
-    for row in (s.get(ChildRow, c) for c in missing):
-        if row is not None:
+    missing = sorted(c for c in records if c not in holders)
+    child_table = table_of(ChildRow)
+    for i in range(0, len(missing), 500):  # one query per 500 children, not one each
+        part = missing[i : i + 500]
+        for row in s.execute(
+            sa.select(child_table).where(
+                child_table.c.org_id == org_id, child_table.c.child_id.in_(part)
+            )
+        ):
             holders[row.child_id] = row
     log.add(apply_steps(s, org_id, steps, flags, holders, now))
     if audit is not None:

@@ -136,6 +136,19 @@ def child_records(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUI
             Decision(r.decision_id, DecisionKind(r.kind), r.made_on, r.reason)
         )
     concerns = _concerns(s, org, ids)
+    # Indexes by position (so each child's sightings and restrictions keep the order above):
+    # a child's share is looked up, never found by scanning everyone's (a sweep is not quadratic).
+    sighted_by: dict[UUID, list[int]] = {}
+    sighted_at: dict[UUID, list[int]] = {}
+    for i, x in enumerate(sightings):
+        sighted_by.setdefault(x.person_id, []).append(i)
+        sighted_at.setdefault(x.visit_id, []).append(i)
+    restrictions = list(restriction_rows.values())
+    restricting: dict[UUID, list[int]] = {}  # by child
+    restricted: dict[UUID, list[int]] = {}  # by person
+    for i, r in enumerate(restrictions):
+        restricting.setdefault(r.child_id, []).append(i)
+        restricted.setdefault(r.person_id, []).append(i)
     out: dict[UUID, ChildRecord] = {}
     for child_id, row in children.items():
         data = row.data
@@ -151,14 +164,19 @@ def child_records(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUI
         own = contacts.get(child_id, [])
         mine = {x.person_id for x in links.get(child_id, [])}
         visits = {c.visit_id for c in own}
-        mine |= {r.person_id for r in restriction_rows.values() if r.child_id == child_id}
+        mine |= {restrictions[i].person_id for i in restricting.get(child_id, [])}
+        at_visits = {i for v in visits for i in sighted_at.get(v, [])}
+        seen_there = {sightings[i].person_id for i in at_visits}
+        theirs = at_visits | {i for p in mine for i in sighted_by.get(p, [])}
+        held = set(restricting.get(child_id, []))
+        held |= {i for p in seen_there for i in restricted.get(p, [])}
         out[child_id] = ChildRecord(
             child_id=child_id,
             plan=plan,
             date_of_birth=_day(data.get("date_of_birth")),
             households=frozenset(homes),
             contacts=tuple(own),
-            sightings=tuple(x for x in sightings if x.person_id in mine or x.visit_id in visits),
+            sightings=tuple(sightings[i] for i in sorted(theirs)),
             links=tuple(links.get(child_id, [])),
             restrictions=tuple(
                 Restriction(
@@ -168,9 +186,7 @@ def child_records(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUI
                     str(r.data.get("restriction_type", "")),
                     _day(r.data.get("expires_on")),
                 )
-                for r in restriction_rows.values()
-                if r.child_id == child_id
-                or any(x.person_id == r.person_id for x in sightings if x.visit_id in visits)
+                for r in (restrictions[i] for i in sorted(held))
             ),
             decisions=tuple(decisions.get(child_id, [])),
             concerns=tuple(concerns.get(child_id, [])),

@@ -72,6 +72,7 @@ class Planner:
     rechecked: list[Visit]  # accepted visits (latest revisions): their flags are rechecked
     touched: set[UUID]  # children whose flags are rechecked at flush
     care: CareBook  # the people and links the batch's visits found
+    oversight: bool  # False only in `seen bench` (push_items): no checks of the record's own
 
     def _load_children(self, ids: set[UUID]) -> None:
         wanted = [i for i in ids if i not in self.children]
@@ -130,7 +131,8 @@ class Planner:
             seen = outcome.child_id in seen_f2f
             if see(child, visit, seen=seen, latest=self.latest_allowed):
                 child.changed = True  # an older visit arriving late changes nothing a device holds
-                self.due.refresh(child)
+                if self.oversight:
+                    self.due.refresh(child)
                 drafts.append(
                     ChangeDraft.for_child(child, ChangeKind.SEEN, child.child_id, seen_data(child))
                 )
@@ -160,7 +162,8 @@ class Planner:
             # an amendment later in this batch builds on it
             self.latest[visit.visit_id] = Latest(visit.revision, visit=visit)
             self.rechecked.append(visit)  # its contacts, sightings and flags: at flush
-            self.care.found(visit, now=self.now)
+            if self.oversight:
+                self.care.found(visit, now=self.now)
             if previous is None:
                 self.visit_child_rows.extend(
                     {"visit_id": visit.visit_id, "child_id": c} for c in dict.fromkeys(child_ids)
