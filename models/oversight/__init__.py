@@ -14,6 +14,7 @@ authority). Timescales themselves are models.timescales.
 """
 
 from models.oversight.conditions import (
+    ADULT_KINDS,
     ActBy,
     Condition,
     Urgency,
@@ -41,6 +42,7 @@ from models.oversight.gather import gather
 from models.oversight.lifecycle import FlagAction, FlagState, FlagStatus, Step, reconcile
 
 __all__ = [
+    "ADULT_KINDS",
     "ActBy",
     "ChildPlan",
     "ChildRecord",

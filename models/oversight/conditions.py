@@ -48,6 +48,7 @@ from models.timescales import TimescaleRules
 from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
 
 __all__ = [
+    "ADULT_KINDS",
     "ActBy",
     "Condition",
     "Urgency",
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 NOT_SEEN_FOLLOW_UP = Interval(5, TimeUnit.WORKING_DAYS)  # if the rules set none
+# The kinds an adult recorded at someone else's visit can raise on a child (_adults below).
+ADULT_KINDS = frozenset({FlagKind.RESTRICTED_ADULT_CARING, FlagKind.LINKED_ADULT_SEEN})
 SEEN_ALONE_FROM_AGE = 4  # years: younger children are not expected to be seen alone
 
 
@@ -138,12 +141,15 @@ def child_conditions(
     calendar: WorkingCalendar,
     limits: Limits,
     now: datetime,
+    adults_only: bool = False,
 ) -> list[Condition]:
     """Every condition standing on the child at `now`, by key (a key appears once). Facts dated
-    after `now` are not yet facts: they are ignored."""
+    after `now` are not yet facts: they are ignored. `adults_only`: only the conditions of
+    ADULT_KINDS (what an adult recorded elsewhere can change)."""
     ctx = _Ctx(record, rules, calendar, limits, now)
     found: dict[str, Condition] = {}
-    for rule in (_visits, _timescales, _assessment, _care, _concerns, _adults):
+    every = (_visits, _timescales, _assessment, _care, _concerns, _adults)
+    for rule in (_adults,) if adults_only else every:
         for c in rule(ctx):
             found[c.key] = c
     return list(found.values())

@@ -91,6 +91,10 @@ class WorkingCalendar:
     _holidays_by_year: dict[int, frozenset[date]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    # add_working_days answers, kept: a sweep asks the same few thousand again and again
+    _added: dict[tuple[date, int], date] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         # Accept any collection of dates (a list from config, say) but store it immutably.
@@ -124,11 +128,17 @@ class WorkingCalendar:
             raise ValueError(f"Cannot add a negative number of working days ({count})")
         if count == 0:
             return self.next_working_day(day)
-        while count > 0:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count -= 1
-        return day
+        key = (day, count)
+        found = self._added.get(key)
+        if found is None:
+            found = day
+            while count > 0:
+                found += timedelta(days=1)
+                if self.is_working_day(found):
+                    count -= 1
+            if len(self._added) < 100_000:
+                self._added[key] = found
+        return found
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start`, up to and including `end`; 0 if `end <= start`."""

@@ -10,6 +10,7 @@ the push that causes them (`recheck`, in the push's transaction) and in a period
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Mapping
 from datetime import datetime
@@ -18,7 +19,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models.oversight import child_conditions, reconcile
+from models.oversight import ADULT_KINDS, child_conditions, reconcile
 from models.oversight.settings import OrgSettings, settings_from_dict
 from sync import protocol
 from sync.server.services.common import AuditLog, ChildLike, OrgLog, Refusal
@@ -32,11 +33,20 @@ __all__ = ["children_of_adults", "org_settings", "recheck", "write_contacts"]
 logger = logging.getLogger(__name__)
 
 
+_SETTINGS: dict[str, OrgSettings] = {}  # by the settings' JSON: parsed, with their calendar, once
+
+
 def org_settings(s: Session, org: str) -> OrgSettings:
     """The organisation's timescales, closures and limits (the defaults where it sets none)."""
     row = s.get(OrganisationRow, org)
+    data = row.settings if row is not None else None
+    key = json.dumps(data, sort_keys=True)
     try:
-        return settings_from_dict(row.settings if row is not None else None)
+        if key not in _SETTINGS:
+            if len(_SETTINGS) > 64:
+                _SETTINGS.clear()
+            _SETTINGS[key] = settings_from_dict(data)
+        return _SETTINGS[key]
     except ValueError:
         raise Refusal(
             protocol.PLAN_REFUSED,
@@ -55,10 +65,13 @@ def recheck(
     audit: AuditLog | None = None,
     children: Mapping[UUID, ChildLike] | None = None,
     settings: OrgSettings | None = None,
+    adults_only: bool = False,
 ) -> int:
     """Bring these children's flags in line with their facts as the record holds them now, in
     the caller's transaction (which holds the organisation's change log: `log`). Returns the
-    number of flags that changed. `children` may pass rows already read (a push has them)."""
+    number of flags that changed. `children` may pass rows already read (a push has them).
+    `adults_only`: only the flags of ADULT_KINDS (a push's linked children: nothing else of
+    theirs changed; time's effects on the rest are the sweep's)."""
     if not child_ids:
         return 0
     if settings is None:
@@ -77,9 +90,10 @@ def recheck(
             calendar=settings.calendar,
             limits=settings.limits,
             now=now,
+            adults_only=adults_only,
         )
     ]
-    flags = flag_states(s, org_id, records)
+    flags = flag_states(s, org_id, records, ADULT_KINDS if adults_only else None)
     steps = reconcile(flags, found, records)
     if not steps:
         return 0

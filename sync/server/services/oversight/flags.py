@@ -22,7 +22,10 @@ __all__ = ["apply_steps", "flag_data", "flag_states"]
 _FLAG = table_of(FlagRow)
 
 
-def flag_states(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUID, FlagState]:
+def flag_states(
+    s: Session, org: str, child_ids: Collection[UUID], kinds: Collection[str] | None = None
+) -> dict[UUID, FlagState]:
+    """The flags of these children as they stand (of these kinds only, if given)."""
     ids = sorted(set(child_ids))
     out: dict[UUID, FlagState] = {}
     for i in range(0, len(ids), 500):
@@ -30,7 +33,10 @@ def flag_states(s: Session, org: str, child_ids: Collection[UUID]) -> dict[UUID,
             sa.select(
                 _FLAG.c.flag_id, _FLAG.c.child_id, _FLAG.c.status, _FLAG.c.condition_active,
                 _FLAG.c.urgency,
-            ).where(_FLAG.c.org_id == org, _FLAG.c.child_id.in_(ids[i : i + 500]))
+            ).where(
+                _FLAG.c.org_id == org, _FLAG.c.child_id.in_(ids[i : i + 500]),
+                _FLAG.c.kind.in_(sorted(kinds)) if kinds is not None else sa.true(),
+            )
         ).all()  # fmt: skip
         for r in rows:
             out[r.flag_id] = FlagState(

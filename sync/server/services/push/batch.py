@@ -128,11 +128,12 @@ class _Batch(Planner):
         touched = (
             self.touched | cared_for | {o.child_id for v in self.rechecked for o in v.children}
         )
-        touched |= children_of_adults(self.s, org, self.rechecked)
-        recheck(
-            self.s, org_id=org, child_ids=touched, now=self.now, log=self.log, audit=self.audit,
-            children=self.children,
-        )  # fmt: skip
+        linked = children_of_adults(self.s, org, self.rechecked) - touched
+        for ids, adults_only in ((touched, False), (linked, True)):
+            recheck(
+                self.s, org_id=org, child_ids=ids, now=self.now, log=self.log,
+                audit=self.audit, children=self.children, adults_only=adults_only,
+            )  # fmt: skip
         self.log.flush()
         self.audit.flush()
 
