@@ -12,6 +12,7 @@ settings, no plans or decisions entered by staff (the device holds none of those
 
 from __future__ import annotations
 
+import contextlib
 import random
 import tempfile
 import uuid
@@ -24,12 +25,16 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mobile.services.errors import AppError
 from mobile.services.session import Session
+from models.amendment import FieldChange
+from models.concern import ConcernReceived, Reporter
 from models.enums import (
     ArrangementSource,
     ArrangementType,
     AssessedStatus,
     CarerRole,
+    ConcernChannel,
     ObservationCategory,
     ParentalResponsibility,
     ReasonNotSeenAlone,
@@ -57,8 +62,14 @@ WINDOW_MINUTES = 56 * 24 * 60
 Flags = dict[UUID, set[tuple[UUID, str, str]]]
 
 # What a drawn visit becomes, the generator's visit adjusted (kept only if it passes every rule).
-SHAPES = ("as_generated", "all_seen", "first_not_seen", "not_alone", "prevented", "concern",
-          "new_carer")  # fmt: skip
+SHAPES = (
+    "as_generated", "all_seen", "first_not_seen", "not_alone", "prevented", "concern",
+    "visit_concern", "new_carer",
+)  # fmt: skip
+
+
+# An amendment a drawn visit may get after its first sync (kept only if the device accepts it).
+AMENDMENTS = (None, "move", "prevented", "not_alone", "concern")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class Drawn:
     seed: int
     minutes_ago: int
     shape: str
+    amendment: str | None = None
+    moved_minutes_ago: int = 0
 
 
 visits_drawn = st.lists(
@@ -74,6 +87,8 @@ visits_drawn = st.lists(
         seed=st.integers(0, 10_000),
         minutes_ago=st.integers(120, WINDOW_MINUTES),
         shape=st.sampled_from(SHAPES),
+        amendment=st.sampled_from(AMENDMENTS),
+        moved_minutes_ago=st.integers(120, WINDOW_MINUTES),
     ),
     min_size=1,
     max_size=5,
@@ -94,6 +109,17 @@ def _adjusted(visit: Visit, shape: str, first: UUID, rng: random.Random) -> Visi
     elif shape == "concern":
         v.safeguarding_concern_now = SafeguardingConcernNow.REFERRAL_MADE
         v.escalation_notes = "Phoned the duty manager at 16:10 (synthetic)."
+    elif shape == "visit_concern":  # a relative's worry told at the visit
+        v.concerns_received.append(
+            ConcernReceived(
+                concern_id=UUID(int=rng.getrandbits(128), version=4),
+                reporter=Reporter(relationship=Relationship.GRANDPARENT),
+                channel=ConcernChannel.IN_PERSON_AT_VISIT,
+                received_at=v.started_at,
+                content="Worried about who collects them from school (synthetic concern).",
+                children_concerned=[first],
+            )
+        )
     elif shape == "new_carer":
         adult = UUID(int=rng.getrandbits(128), version=4)
         v.persons_present.append(
@@ -136,6 +162,10 @@ def _adjusted(visit: Visit, shape: str, first: UUID, rng: random.Random) -> Visi
     return v
 
 
+def _visit_id(index: int) -> UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"synthetic-visit/{index}")
+
+
 def _visit(load: SyntheticCaseload, drawn: Drawn, index: int, now: datetime) -> Visit:
     """A generated visit to the first child's household, chosen by the drawn seed and shape and
     moved to `minutes_ago` before now; every visit passes models.rules.check_visit."""
@@ -159,7 +189,7 @@ def _visit(load: SyntheticCaseload, drawn: Drawn, index: int, now: datetime) -> 
     at = now - timedelta(minutes=drawn.minutes_ago)
     chosen = chosen.model_copy(
         update={
-            "visit_id": uuid.uuid5(uuid.NAMESPACE_URL, f"synthetic-visit/{index}"),
+            "visit_id": _visit_id(index),
             "started_at": at,
             "ended_at": at + (chosen.ended_at - chosen.started_at),
             "created_on_device_at": at,
@@ -167,6 +197,33 @@ def _visit(load: SyntheticCaseload, drawn: Drawn, index: int, now: datetime) -> 
     )
     adjusted = _adjusted(chosen, drawn.shape, first, rng)
     return adjusted if check_visit(adjusted, now=now).ok else chosen
+
+
+def _amend(session: Session, load: SyntheticCaseload, drawn: Drawn, visit_id: UUID) -> None:
+    """The drawn amendment to a submitted visit, as the practitioner would make it: each changed
+    top-level answer one change. One the device refuses (it would fail a rule) is left out."""
+    services, first = session.services(), load.children[0].child_id
+    current = services.visits.get(visit_id)
+    target = current
+    if drawn.amendment == "move":
+        assert current.started_at is not None and current.ended_at is not None
+        at = current.started_at + timedelta(minutes=drawn.minutes_ago - drawn.moved_minutes_ago)
+        length = current.ended_at - current.started_at
+        target = current.model_copy(update={"started_at": at, "ended_at": at + length})
+    elif drawn.amendment is not None:
+        target = _adjusted(current, drawn.amendment, first, random.Random(drawn.seed))
+    before, after = current.model_dump(mode="json"), target.model_dump(mode="json")
+    changes = [
+        FieldChange(field_path=k, old_value=before[k], new_value=after[k])
+        for k in ("started_at", "ended_at", "children", "safeguarding_concern_now",
+                  "escalation_notes")
+        if before[k] != after[k]
+    ]  # fmt: skip
+    if changes:
+        with contextlib.suppress(AppError):
+            services.visits.amend(
+                visit_id=visit_id, changes=changes, reason="Recorded wrongly (synthetic)."
+            )
 
 
 def _server_flags(world: World, children: set[UUID]) -> Flags:
@@ -198,8 +255,10 @@ def _device_flags(session: Session, children: set[UUID]) -> Flags:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(history=visits_drawn)
-def test_the_devices_offline_flags_are_the_central_records(history: list[Drawn]) -> None:
+@given(history=visits_drawn, later=st.integers(0, 40))
+def test_the_devices_offline_flags_are_the_central_records(
+    history: list[Drawn], later: int
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = make_world(f"sqlite:///{Path(tmp) / 'central.sqlite3'}")
         session = make_session(world, Path(tmp) / "device")
@@ -216,12 +275,21 @@ def test_the_devices_offline_flags_are_the_central_records(history: list[Drawn])
                 services.visits.save_draft(visit)
                 services.visits.submit(visit.visit_id)
             services.sync.sync_now()  # push, then the caseload's changes (care found, flags)
+            for index, drawn in enumerate(history):
+                _amend(session, load, drawn, _visit_id(index))
+            services.sync.sync_now()
             assert settled(session)
             household = load.children[0].household_id
             touched = {c.child_id for c in load.children if c.household_id == household}
             assert _device_flags(session, touched) == _server_flags(world, touched)
-            run_checks(db=world.db, now=now)
             everyone = {c.child_id for c in load.children}
+            run_checks(db=world.db, now=now)
+            assert _device_flags(session, everyone) == _server_flags(world, everyone)
+            # Days later, no signal since: the sweep there and the device's estimate there.
+            world.clock.advance(timedelta(days=later, hours=later % 7))
+            run_checks(db=world.db, now=world.clock())
+            session.lock()  # put down for days, then unlocked with no signal
+            session.unlock(PASSPHRASE)
             assert _device_flags(session, everyone) == _server_flags(world, everyone)
         finally:
             session.close()
