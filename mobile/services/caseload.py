@@ -21,6 +21,7 @@ from uuid import UUID
 from mobile.services.caseload_rows import build_rows
 from mobile.services.errors import app_errors
 from mobile.services.flags import open_flags
+from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
 from mobile.services.shapes import CaseloadRow, ReceivedFlag
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
@@ -30,6 +31,7 @@ from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
 from models.caseload import ContactRestriction, Household, Person, PersonLink, SeenData
 from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
 from models.ids import new_id
+from models.oversight import Condition
 from models.receipt import CaseloadChange, RecordKind
 from models.timescales import TimescaleRules, default_rules
 from models.timescales.calendar import WorkingCalendar
@@ -282,6 +284,11 @@ class CaseloadService:
             concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
             flags=tuple(flags.get(child_id, ())),
         )
+
+    def offline_conditions(self) -> dict[UUID, list[Condition]]:
+        """Each child's flags as this device estimates them now, with no signal (oversight.py)."""
+        with app_errors(), self._uow as uow:
+            return offline_conditions(uow, now=self._clock())
 
     def concerns_awaiting(self) -> list[ConcernReceived]:
         with self._uow as uow:
