@@ -2,7 +2,8 @@
 
     facts       what the rules read of one child (a visit becomes Contacts and Sightings here)
     gather      those facts from the caseload's shapes and visits (a device's offline estimate)
-    conditions  the conditions that raise flags, with why, since when, urgency and who acts
+    shapes      what a flag says: a Condition (why, since when, urgency, who acts, what clears)
+    conditions  the rules that find those conditions on one child
     lifecycle   a flag's life: raised, cleared, closed by a person, reopened
     assessment  when an assessment is under way and the day it must be authorised by
     timescale   a child's due dates by their plan and decisions (the one computation)
@@ -13,14 +14,7 @@ Pure Python, the same on a device (its offline estimate) and at the central reco
 authority). Timescales themselves are models.timescales.
 """
 
-from models.oversight.conditions import (
-    ADULT_KINDS,
-    ActBy,
-    Condition,
-    Urgency,
-    against_restriction,
-    child_conditions,
-)
+from models.oversight.conditions import ADULT_KINDS, against_restriction, child_conditions
 from models.oversight.decisions import decision_problems
 from models.oversight.facts import (
     ChildPlan,
@@ -40,6 +34,7 @@ from models.oversight.facts import (
 )
 from models.oversight.gather import gather
 from models.oversight.lifecycle import FlagAction, FlagState, FlagStatus, Step, reconcile
+from models.oversight.shapes import ActBy, Condition, Urgency
 
 __all__ = [
     "ADULT_KINDS",

@@ -27,11 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from models.enums import ContactRestrictionType
-from models.flags import FLAG_NS, FlagKind
+from models.flags import FlagKind
 from models.oversight.assessment import assessment_due, open_assessment
 from models.oversight.facts import (
     ChildRecord,
@@ -43,15 +42,13 @@ from models.oversight.facts import (
     SightingRole,
     local_day,
 )
+from models.oversight.shapes import ActBy, Condition, Urgency
 from models.oversight.timescale import COMPLETED_BY, COMPLETION_WORDS, plan_status
 from models.timescales import TimescaleRules
 from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
 
 __all__ = [
     "ADULT_KINDS",
-    "ActBy",
-    "Condition",
-    "Urgency",
     "against_restriction",
     "child_conditions",
     "days_words",
@@ -61,46 +58,6 @@ NOT_SEEN_FOLLOW_UP = Interval(5, TimeUnit.WORKING_DAYS)  # if the rules set none
 # The kinds an adult recorded at someone else's visit can raise on a child (_adults below).
 ADULT_KINDS = frozenset({FlagKind.RESTRICTED_ADULT_CARING, FlagKind.LINKED_ADULT_SEEN})
 SEEN_ALONE_FROM_AGE = 4  # years: younger children are not expected to be seen alone
-
-
-class Urgency(StrEnum):
-    ROUTINE = "routine"
-    HIGH = "high"
-    URGENT = "urgent"
-
-    @property
-    def rank(self) -> int:
-        return list(Urgency).index(self)
-
-
-class ActBy(StrEnum):
-    WORKER = "worker"  # the allocated worker
-    MANAGER = "manager"  # the team manager
-
-
-@dataclass(frozen=True)
-class Condition:
-    """Why a flag stands: for which child, since when, how urgent, who must act, what clears it.
-    `why` and `clears` are plain words with dates and counts only, never a name."""
-
-    child_id: UUID
-    kind: FlagKind
-    key: str
-    urgency: Urgency
-    since: datetime
-    why: str
-    clears: str
-    act_by: ActBy
-    reason: str = ""  # an enumeration code
-    due: date | None = None
-    visit_id: UUID | None = None
-    person_id: UUID | None = None
-    decision_id: UUID | None = None
-    concern_id: UUID | None = None
-
-    @property
-    def flag_id(self) -> UUID:
-        return uuid5(FLAG_NS, self.key)
 
 
 def _visit_key(visit_id: UUID, child_id: UUID, kind: FlagKind, person_id: UUID | None) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from models.oversight.conditions import Condition, Urgency
+from models.oversight.shapes import Condition, Urgency
 
 __all__ = ["FlagAction", "FlagState", "FlagStatus", "Step", "reconcile"]
 

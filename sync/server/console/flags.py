@@ -13,7 +13,7 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from models.flags import FlagKind
-from models.oversight.conditions import Urgency
+from models.oversight.shapes import Urgency
 from sync.server.console.sessions import Staff
 from sync.server.db import Database
 from sync.server.services.common import AuditLog, StaffRole
