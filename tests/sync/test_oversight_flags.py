@@ -214,3 +214,23 @@ def test_nothing_trusts_a_time_after_now_from_the_sweep(world: World) -> None:
     before = datetime(2025, 12, 1, tzinfo=UTC)
     run_checks(db=world.db, now=before)
     assert not _open(world, world.manager, "child_not_seen")
+
+
+def test_two_sweeps_from_two_processes_at_once_raise_each_flag_once(world: World) -> None:
+    """`seen admin run-checks` as cron on two hosts would run it: two processes, one database."""
+    import subprocess
+
+    from seen_cli.demo import seen_command
+
+    at = (world.clock() + timedelta(days=200)).strftime("%Y-%m-%d")
+    command = seen_command("admin", "run-checks", "--db", world.settings.database_url, "--at", at)
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]  # fmt: skip
+    outputs = [p.communicate(timeout=180)[0] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    assert all("children checked" in out for out in outputs)
+    flags = world.count(FlagRow)
+    assert flags > 0
+    assert sum(int(out.split(", ")[1].split()[0]) for out in outputs) == flags  # raised once
+    again = subprocess.run(command, capture_output=True, text=True, timeout=180, check=True)
+    assert ", 0 flags changed." in again.stdout and world.count(FlagRow) == flags
