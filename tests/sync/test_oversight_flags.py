@@ -11,17 +11,16 @@ from uuid import UUID
 
 from models.enums import (
     CarerRole,
-    ConsultationMechanism,
     ParentalResponsibility,
     Relationship,
-    YesNo,
 )
 from models.receipt import ReceiptStatus
-from models.visit import PersonPresent, RelationshipToChild, Visit
+from models.visit import PersonPresent, RelationshipToChild
 from sync.protocol import ChangeKind
 from sync.server.services.oversight.sweep import run_checks
 from sync.server.tables import FlagEventRow, FlagRow
 from synthetic import synthetic_visit
+from tests.sync.flags_helpers import push, visit_at
 from tests.sync.helpers import World, visit_item
 
 
@@ -44,35 +43,10 @@ def _open(world: World, who: Any, kind: str) -> list[dict[str, Any]]:
     return [d for d in _flags(world, who).values() if d and d["flag"] == kind]
 
 
-def _visit(world: World, *, seen: bool, at: datetime, seed: int = 1) -> Visit:
-    """A synthetic visit to the first child's household at `at`: every child seen, or the first
-    child not seen (the generator's own answers, so the visit passes every rule)."""
-    load = world.worker.load
-    assert load is not None
-    rng = random.Random(seed)
-    for _ in range(500):
-        visit = synthetic_visit(rng, load, load.children[0])
-        first = next(o for o in visit.children if o.child_id == load.children[0].child_id)
-        face = visit.consultation_mechanism == ConsultationMechanism.FACE_TO_FACE
-        everyone = all(o.child_seen == YesNo.YES for o in visit.children)
-        if face and (everyone if seen else first.child_seen == YesNo.NO):
-            shift = at - (visit.started_at or at)
-            visit.started_at = at
-            visit.ended_at = visit.ended_at + shift if visit.ended_at else None
-            visit.created_on_device_at = at
-            return visit
-    raise AssertionError("the generator never made such a visit")
-
-
-def _push(world: World, visit: Visit) -> None:
-    receipt = world.device(world.worker).push([visit_item(visit, at=world.clock())]).receipts[0]
-    assert receipt.status == ReceiptStatus.ACCEPTED, receipt.problems
-
-
 def test_not_seen_is_flagged_at_push_and_cleared_when_the_child_is_seen(world: World) -> None:
     now = world.clock()
-    missed = _visit(world, seen=False, at=now - timedelta(days=1))
-    _push(world, missed)
+    missed = visit_at(world, seen=False, at=now - timedelta(days=1))
+    push(world, missed)
     assert world.worker.load is not None
     child = world.worker.load.children[0].child_id
     raised = [
@@ -81,7 +55,7 @@ def test_not_seen_is_flagged_at_push_and_cleared_when_the_child_is_seen(world: W
     assert len(raised) == 1 and raised[0]["urgency"] == "high"
     assert raised[0]["reason"] and raised[0]["act_by"] == "worker"
     assert _open(world, world.worker, "child_not_seen")  # the worker's device too
-    _push(world, _visit(world, seen=True, at=now - timedelta(hours=2), seed=2))
+    push(world, visit_at(world, seen=True, at=now - timedelta(hours=2), seed=2))
     assert not [
         d for d in _open(world, world.manager, "child_not_seen") if d["child_id"] == str(child)
     ]
@@ -100,8 +74,8 @@ def _events(world: World) -> list[dict[str, Any]]:
 
 def test_a_device_offline_for_days_is_judged_by_when_the_visit_happened(world: World) -> None:
     now = world.clock()
-    late = _visit(world, seen=False, at=now - timedelta(days=12))  # synced 12 days late
-    _push(world, late)
+    late = visit_at(world, seen=False, at=now - timedelta(days=12))  # synced 12 days late
+    push(world, late)
     flags = [d for d in _open(world, world.manager, "child_not_seen")]
     assert flags and all(d["urgency"] == "urgent" for d in flags)  # follow-up already passed
     assert all(d["since"].startswith(late.started_at.date().isoformat()) for d in flags)  # type: ignore[union-attr]
@@ -111,7 +85,7 @@ def test_the_sweep_raises_an_overdue_visit_clears_it_and_reopens_it(world: World
     load = world.worker.load
     assert load is not None
     now = world.clock()
-    _push(world, _visit(world, seen=True, at=now - timedelta(days=1)))
+    push(world, visit_at(world, seen=True, at=now - timedelta(days=1)))
     child = load.children[0].child_id
     later = now + timedelta(days=120)
     run_checks(db=world.db, now=later)
@@ -120,7 +94,7 @@ def test_the_sweep_raises_an_overdue_visit_clears_it_and_reopens_it(world: World
     ]
     assert len(overdue) == 1
     world.clock.now = later  # type: ignore[attr-defined]
-    _push(world, _visit(world, seen=True, at=later - timedelta(hours=1), seed=3))
+    push(world, visit_at(world, seen=True, at=later - timedelta(hours=1), seed=3))
     assert not [
         d for d in _open(world, world.manager, "visit_overdue") if d["child_id"] == str(child)
     ]
@@ -210,7 +184,7 @@ def test_an_adult_linked_in_another_household_alerts_that_childs_worker(world: W
 def test_nothing_trusts_a_time_after_now_from_the_sweep(world: World) -> None:
     # a past --at replays that day: a visit after it is not yet a fact
     now = world.clock()
-    _push(world, _visit(world, seen=False, at=now - timedelta(days=1)))
+    push(world, visit_at(world, seen=False, at=now - timedelta(days=1)))
     before = datetime(2025, 12, 1, tzinfo=UTC)
     run_checks(db=world.db, now=before)
     assert not _open(world, world.manager, "child_not_seen")
