@@ -158,6 +158,7 @@ def care_found(
     people: Collection[UUID],
     at: datetime,
     ids: Mapping[UUID, UUID] | None = None,
+    carers: Mapping[tuple[UUID, UUID], CarerRole] | None = None,
 ) -> CareFound:
     """The people and links `visit` adds to its children's records.
 
@@ -165,6 +166,7 @@ def care_found(
     people  the ids of the people this organisation already holds
     at      when the visit found them (the visit's start, never after now)
     ids     a device's person id -> the id here, for ids another organisation holds
+    carers  found_carers(visit), when the caller has it already
     """
     here = ids or {}
     existing = {(link.person_id, link.child_id): link for link in links}
@@ -173,7 +175,9 @@ def care_found(
     }
     new_people: dict[UUID, Person] = {}
     changed: list[PersonLink] = []
-    for (device_pid, child_id), role in found_carers(visit).items():
+    if carers is None:
+        carers = found_carers(visit)
+    for (device_pid, child_id), role in carers.items():
         pid = here.get(device_pid, device_pid)
         present = visit.person(device_pid)
         rel = (

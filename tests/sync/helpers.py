@@ -204,3 +204,27 @@ def _child(world: World, child_id: UUID) -> dict[str, Any]:
     t = table_of(ChildRow)
     with world.db.read() as s:
         return dict(s.execute(sa.select(t).where(t.c.child_id == child_id)).one()._mapping)
+
+
+def at_once(work: Any, times: int = 2, timeout: float = 120) -> list[Any]:
+    """`work()` from `times` threads at once; their results, or the first error raised again."""
+    import threading
+
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(work())
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    if errors:
+        raise errors[0]
+    assert len(results) == times, "a thread never finished"
+    return results

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -21,7 +20,7 @@ from sync.server.services.oversight.sweep import run_checks
 from sync.server.tables import FlagEventRow, FlagRow
 from synthetic import synthetic_visit
 from tests.sync.flags_helpers import push, visit_at
-from tests.sync.helpers import World, visit_item
+from tests.sync.helpers import World, at_once, visit_item
 
 
 def _flags(world: World, who: Any) -> dict[UUID, Any]:
@@ -125,21 +124,8 @@ def test_the_sweep_run_twice_and_from_two_threads_at_once_raises_each_flag_once(
     assert first and first[0].changed > 0
     flags = world.count(FlagRow)
     assert run_checks(db=world.db, now=later)[0].changed == 0
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def sweep() -> None:
-        try:
-            results.append(run_checks(db=world.db, now=later + timedelta(days=1)))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors and len(results) == 2
+    results = at_once(lambda: run_checks(db=world.db, now=later + timedelta(days=1)))
+    assert len(results) == 2
     assert world.count(FlagRow) >= flags
     again = world.count(FlagRow)
     run_checks(db=world.db, now=later + timedelta(days=1))

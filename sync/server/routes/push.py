@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks
 from fastapi.responses import Response
 
 from sync import protocol
@@ -13,6 +13,7 @@ from sync.server import services
 from sync.server.routes.answers import ERRORS, answer
 from sync.server.routes.deps import ClockDep, DatabaseDep, RefusalsDep, SettingsDep, SignedIn
 from sync.server.services import Refusal
+from sync.server.services.oversight.pending import drain_quietly
 
 __all__ = ["router"]
 
@@ -28,6 +29,7 @@ def push(
     settings: SettingsDep,
     clock: ClockDep,
     refusals: RefusalsDep,
+    after: BackgroundTasks,
 ) -> Response:
     who, now = auth.actor, clock()
     if body.device_id is not None and body.device_id != who.device_id:
@@ -48,7 +50,10 @@ def push(
         now=now,
         future_allowance=settings.future_allowance,
         held_per_day=settings.held_per_device_per_day,
+        then_check=False,
     )
+    # The flags the push's records raise or clear: checked once the receipts are sent.
+    after.add_task(drain_quietly, db, who.org_id, now=now)
     if auth.retiring_since is not None:
         services.mark_for_review(
             db=db,

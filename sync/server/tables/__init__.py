@@ -4,7 +4,8 @@
     caseload   organisations, teams, practitioners; children, households, people, links
     records    what devices send: revisions, visits, concerns, held items, the change and audit logs
     devices    enrolled devices and enrolment codes
-    oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations
+    oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations,
+               and the children still to be rechecked after a push
     staff      the console's staff accounts and their sessions
 
 The schema itself is made by the Alembic migrations in `migrations/`; a test checks the two never
@@ -42,6 +43,7 @@ from sync.server.tables.oversight import (
     EscalationRow,
     FlagEventRow,
     FlagRow,
+    PendingCheckRow,
     ReporterRow,
     SightingRow,
 )
@@ -76,6 +78,7 @@ __all__ = [
     "HouseholdRow",
     "OrgSeqRow",
     "OrganisationRow",
+    "PendingCheckRow",
     "PersonLinkRow",
     "PersonRow",
     "PractitionerRow",

@@ -7,6 +7,7 @@
   flag        flags the central record raised, their state now; flag_event is their history
   reporter    who reported a concern: a stable identity, so repeat reports are counted together
   escalation  an escalation a practitioner recorded ("phoned my manager at 16:10")
+  pending_check  children a push changed whose flags are still to be brought in line (a queue)
 
 contact and sighting are replaced when an amendment changes the visit; flag_event is append-only.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "EscalationRow",
     "FlagEventRow",
     "FlagRow",
+    "PendingCheckRow",
     "ReporterRow",
     "SightingRow",
 ]
@@ -155,3 +157,15 @@ class EscalationRow(ServerTable, table=True):
     at: datetime = time_field()
     data: dict[str, Any] = json_field()  # models.escalation.Escalation
     received_at: datetime = time_field()
+
+
+class PendingCheckRow(ServerTable, table=True):
+    """A child whose flags a push's records may have changed, to be rechecked just after the
+    push's receipts are sent (services.oversight.pending), or by the sweep. Durable, so a server
+    that stops between the two loses no check."""
+
+    __tablename__ = "pending_check"
+    org_id: str = Field(primary_key=True, foreign_key="organisation.org_id", max_length=64)
+    child_id: UUID = Field(primary_key=True, foreign_key="child.child_id")
+    adults_only: bool  # only the flags an adult seen elsewhere raises (models.oversight)
+    queued_at: datetime = time_field()

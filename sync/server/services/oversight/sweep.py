@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sync.server.db import Database
 from sync.server.services.common import AuditLog, OrgLog
 from sync.server.services.oversight import org_settings, recheck
+from sync.server.services.oversight.pending import clear_pending
 from sync.server.tables import ChildRow, OrganisationRow, table_of
 
 __all__ = ["SweepResult", "run_checks"]
@@ -45,6 +46,7 @@ def run_checks(*, db: Database, now: datetime, org_id: str | None = None) -> lis
             log = OrgLog(s, org)  # the lock, first thing
             audit = AuditLog(s, now)  # the central record itself: no person, no device
             settings = org_settings(s, org)
+            clear_pending(s, org)  # every child is rechecked below, in this transaction
             child = table_of(ChildRow)
             ids = list(
                 s.execute(

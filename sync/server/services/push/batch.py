@@ -23,7 +23,8 @@ from sync import protocol
 from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
-from sync.server.services.oversight import children_of_adults, recheck, write_contacts
+from sync.server.services.oversight import children_of_adults, write_contacts
+from sync.server.services.oversight.pending import drain, queue_checks
 from sync.server.services.oversight.plans import DueDates
 from sync.server.services.push import queries
 from sync.server.services.push.care import CareBook
@@ -122,6 +123,7 @@ class _Batch(Planner):
         cared_for = self.care.flush(self.log, self.audit, self.children)  # people, links found
         # The central record raises and clears flags itself, from the record as it now stands:
         # the children of these visits, and every child linked to an adult recorded at them.
+        # Queued here, checked just after the receipts (oversight.pending).
         org = self.actor.org_id
         write_contacts(self.s, org, self.rechecked)
         self.s.flush()
@@ -129,11 +131,7 @@ class _Batch(Planner):
             self.touched | cared_for | {o.child_id for v in self.rechecked for o in v.children}
         )
         linked = children_of_adults(self.s, org, self.rechecked) - touched
-        for ids, adults_only in ((touched, False), (linked, True)):
-            recheck(
-                self.s, org_id=org, child_ids=ids, now=self.now, log=self.log,
-                audit=self.audit, children=self.children, adults_only=adults_only,
-            )  # fmt: skip
+        queue_checks(self.s, org, full=touched, adults_only=linked, now=self.now)
         self.log.flush()
         self.audit.flush()
 
@@ -275,13 +273,18 @@ def push_items(
     future_allowance: timedelta = protocol.FUTURE_ALLOWANCE,
     held_per_day: int = HELD_PER_DEVICE_PER_DAY,
     oversight: bool = True,
+    then_check: bool = True,
 ) -> PushResponse:
     """Handle one push in one transaction; the receipts are returned only after it commits.
     OutboxItems (from callers in-process) are taken as PushItems sending their body as JSON.
 
     `oversight=False` is for `seen bench` alone, to measure what the central record's own checks
     add to a push (care found, contacts and sightings, due dates from plans, flags): the server
-    never passes it, and a record pushed so is missing them."""
+    never passes it, and a record pushed so is missing them.
+
+    The flags of the children the push touched are checked after the commit (oversight.pending):
+    here, unless `then_check=False`, where the caller drains once the receipts are on their way
+    (the push route, in a background task)."""
     wire = [i if isinstance(i, PushItem) else PushItem(**i.model_dump()) for i in items]
     parsed = [  # no database needed: outside the lock
         parse_item(item, actor, now=now, future_allowance=future_allowance) for item in wire
@@ -301,5 +304,7 @@ def push_items(
             batch.handle(item, parsed) for item, parsed in zip(wire, batch.parsed, strict=True)
         ]
         batch.flush()
+    if then_check and oversight:
+        drain(db, actor.org_id, now=now)
     seqs = [r.server_seq for r in receipts if r.server_seq is not None]
     return PushResponse(receipts=receipts, max_server_seq=max(seqs, default=0))

@@ -49,12 +49,11 @@ class CareBook:
         self.links: dict[UUID, dict[UUID, tuple[int | None, PersonLink]]] = {}  # child -> person
         self.new_people: dict[UUID, dict[str, Any]] = {}
         self.changed: dict[tuple[UUID, UUID], tuple[int | None, PersonLink]] = {}
-        self._load(list(visits))
+        self._load([key for v in visits for key in found_carers(v)])
 
-    def _load(self, visits: list[Visit]) -> None:
-        """What these visits need and the book has not read yet: one query for people, one for
-        links (none when everything is already here)."""
-        found = [key for v in visits for key in found_carers(v)]
+    def _load(self, found: list[tuple[UUID, UUID]]) -> None:
+        """What these (person, child) pairs need and the book has not read yet: one query for
+        people, one for links (none when everything is already here)."""
         ids = {pid for pid, _ in found} - self.asked
         ids |= {person_id_here(self.org, pid) for pid in ids}
         children = {cid for _, cid in found} - set(self.links)
@@ -78,12 +77,9 @@ class CareBook:
 
     def found(self, visit: Visit, *, now: datetime) -> None:
         """An accepted visit (or the visit an amendment results in): its care, in memory."""
-        self._load([visit])
-        ids = {
-            pid: person_id_here(self.org, pid)
-            for pid, _ in found_carers(visit)
-            if pid in self.elsewhere
-        }
+        carers = found_carers(visit)
+        self._load(list(carers))
+        ids = {pid: person_id_here(self.org, pid) for pid, _ in carers if pid in self.elsewhere}
         children = dict.fromkeys(o.child_id for o in visit.children)
         result = care_found(
             visit,
@@ -91,6 +87,7 @@ class CareBook:
             people=self.people.keys(),
             at=min(visit.started_at or visit.created_on_device_at, now),
             ids=ids,
+            carers=carers,
         )
         for person in result.people:
             if person.person_id in self.elsewhere:
