@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from models.caseload import Child
 from models.enums import ConsultationMechanism, YesNo
 from models.receipt import ReceiptStatus
 from models.visit import Visit
@@ -63,15 +64,19 @@ def team_b_manager(world: World) -> Practitioner:
     return who
 
 
-def visit_at(world: World, *, seen: bool, at: datetime, seed: int = 1) -> Visit:
-    """A synthetic face-to-face visit to the worker's first child's household at `at`: every child
-    seen, or the first child not seen."""
-    load = world.worker.load
+def visit_at(
+    world: World, *, seen: bool, at: datetime, seed: int = 1,
+    who: Practitioner | None = None, child: Child | None = None,
+) -> Visit:  # fmt: skip
+    """A synthetic face-to-face visit at `at` to the household of `child` (default: the worker's
+    first child) on `who`'s caseload (default: the worker's): every child seen, or `child` not."""
+    load = (who or world.worker).load
     assert load is not None
+    child = child or load.children[0]
     rng = random.Random(seed)
     for _ in range(500):
-        visit = synthetic_visit(rng, load, load.children[0])
-        first = next(o for o in visit.children if o.child_id == load.children[0].child_id)
+        visit = synthetic_visit(rng, load, child)
+        first = next(o for o in visit.children if o.child_id == child.child_id)
         face = visit.consultation_mechanism == ConsultationMechanism.FACE_TO_FACE
         everyone = all(o.child_seen == YesNo.YES for o in visit.children)
         if face and (everyone if seen else first.child_seen == YesNo.NO):
