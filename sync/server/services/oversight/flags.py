@@ -65,6 +65,10 @@ def flag_data(c: Condition, *, raised_at: datetime, status: FlagStatus) -> dict[
     ).model_dump(mode="json")
 
 
+def _one(org: str, flag_id: UUID) -> Any:
+    return (_FLAG.c.org_id == org) & (_FLAG.c.flag_id == flag_id)
+
+
 def apply_steps(
     s: Session,
     org: str,
@@ -85,7 +89,6 @@ def apply_steps(
             {"org_id": org, "flag_id": step.flag_id, "at": now, "action": step.action,
              "by_practitioner_id": None, "urgency": urgency, "note": ""}
         )  # fmt: skip
-        where = (_FLAG.c.org_id == org) & (_FLAG.c.flag_id == step.flag_id)
         if step.action == FlagAction.RAISED and c is not None:
             data = flag_data(c, raised_at=now, status=FlagStatus.OPEN)
             new_rows.append(
@@ -94,6 +97,7 @@ def apply_steps(
                  "since": c.since, "raised_at": now, "updated_at": now, "data": data}
             )  # fmt: skip
         elif c is not None:  # reopened, or its urgency changed
+            where = _one(org, step.flag_id)
             data = flag_data(c, raised_at=now, status=FlagStatus.OPEN)
             if step.action == FlagAction.URGENCY_CHANGED:  # still open: who acknowledged it stands
                 kept = s.execute(sa.select(_FLAG.c.data, _FLAG.c.raised_at).where(where)).one()
@@ -110,7 +114,7 @@ def apply_steps(
             values: dict[str, Any] = {"condition_active": False, "updated_at": now}
             if step.action == FlagAction.CLEARED:
                 values["status"] = FlagStatus.CLEARED
-            s.execute(sa.update(_FLAG).where(where).values(**values))
+            s.execute(sa.update(_FLAG).where(_one(org, step.flag_id)).values(**values))
             data = None
         child_id = c.child_id if c is not None else (old.child_id if old else None)
         child = children.get(child_id) if child_id is not None else None
