@@ -41,7 +41,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # a Monday: the figures never depend on today
 
 
-def run(report: Report, *, quick: bool) -> None:
+def run(report: Report, *, quick: bool, peer: bool = False) -> None:
     quiet = [logging.getLogger(name) for name in ("mobile", "httpx")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:

@@ -45,7 +45,7 @@ LATER = NOW + timedelta(days=21)  # the sweep's moment: visits due since the pus
 _QUIET = ("httpx", "sync.server", "mobile")
 
 
-def run(report: Report, *, quick: bool) -> None:
+def run(report: Report, *, quick: bool, peer: bool = False) -> None:
     levels = {name: logging.getLogger(name).level for name in _QUIET}
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)

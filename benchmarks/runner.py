@@ -1,6 +1,6 @@
 """`seen bench`: runs each benchmark group and prints one table of figures against their targets.
 
-A group is a module in benchmarks/ with `run(report, *, quick)`; `report(name, value, unit, target)`
+A group is a module in benchmarks/ with `run(report, *, quick, peer)`; `report(name, value, unit, target)`
 records one figure. Benchmarks measure; tests never time anything.
 """
 
@@ -41,7 +41,9 @@ def percentile(samples: Iterable[float], pct: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def run_benchmarks(*, quick: bool, only: tuple[str, ...], json_path: str | None) -> list[Figure]:
+def run_benchmarks(
+    *, quick: bool, only: tuple[str, ...], json_path: str | None, peer: bool = False
+) -> list[Figure]:
     unknown = set(only) - set(GROUPS)
     if unknown:
         raise click.UsageError(f"unknown benchmark group {sorted(unknown)}; choose from {GROUPS}")
@@ -57,9 +59,12 @@ def run_benchmarks(*, quick: bool, only: tuple[str, ...], json_path: str | None)
             click.echo(_row(figure))
 
         click.echo(f"== {group} ==")
-        module.run(report, quick=quick)
+        module.run(report, quick=quick, peer=peer)
     if json_path:
-        meta = {"python": sys.version.split()[0], "machine": platform.machine(), "quick": quick}
+        meta = {
+            "python": sys.version.split()[0], "machine": platform.machine(), "quick": quick,
+            "peer": peer,
+        }  # fmt: skip
         Path(json_path).write_text(
             json.dumps({"meta": meta, "figures": [asdict(f) for f in figures]}, indent=2)
         )

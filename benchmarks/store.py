@@ -44,7 +44,7 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.iterdir() if p.name.startswith("records.db"))
 
 
-def run(report: Report, *, quick: bool) -> None:
+def run(report: Report, *, quick: bool, peer: bool = False) -> None:
     quiet = logging.getLogger("mobile.store")
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # "store set up" lines would interleave with the table

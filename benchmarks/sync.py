@@ -1,17 +1,19 @@
-"""Sync benchmarks: server ingest, push end to end from a device store, initial and empty pulls.
+"""Sync benchmarks, over real sockets: the central record runs as `seen server` (uvicorn, its own
+process) on 127.0.0.1 and devices reach it with httpx, as phones do (benchmarks/live.py). With
+`--peer`, the peer (PouchDB into express-pouchdb, benchmarks/peer.py) runs the same push in the
+same invocation, runs alternating, and each figure is reported beside the peer's, with the ratio.
+SQLite is a file in a temp dir; PostgreSQL is a fresh database on the server named by
+SEEN_BENCH_PG_URL or SEEN_TEST_PG_URL (reported as skipped, with the reason, when neither is set
+or reachable). Data: synthetic only. Times are medians of alternating runs where a run is short.
 
-Everything runs the real central record in-process over fastapi's TestClient (real HTTP requests
-and responses, no sockets; each figure says so), entered the way `seen server` starts it (the app's
-lifespan runs). SQLite is a file in a temp dir; PostgreSQL is a fresh database on the server named
-by SEEN_BENCH_PG_URL or SEEN_TEST_PG_URL (the figure is reported as skipped, with the reason, when
-neither is set or reachable). Data: synthetic only.
-
-- ingest (batches of 100): visits/s the central record stores, from batches the device has
-  already encoded and gzipped (server work only: gunzip, decoding, validation, the recording
-  rules, dedupe, the change log, audit, the commit, the receipts).
-- push 1,000 visits end to end: a real device store (a real file; a small KDF, since unlocking is
-  not what is measured) sends its outbox through SyncService and SyncClient; the central record
-  stores it; the device stores every receipt. From the first outbox read to the last receipt.
+- ingest (batches of 100): visits/s the central record stores, from request bodies the device
+  has already encoded and gzipped, sent one after another on one connection (server work and
+  the wire: gunzip, decoding, validation, the recording rules, dedupe, the change log, audit,
+  the queued checks, the commit, the receipts).
+- push N visits end to end (1,000 on SQLite and PostgreSQL; 5,000 and 10,000 on SQLite): a real
+  device store (a real file; a small KDF, since unlocking is not measured) sends its outbox
+  through SyncService and SyncClient; the central record stores it; the device stores every
+  receipt. From the first outbox read to the last receipt.
 - initial pull, 800 children: a health visitor's caseload (~8,500 records) downloaded into a real
   device store by SyncService, apply_caseload_changes included.
 - empty incremental pull (median): one GET with an up-to-date cursor, through SyncClient.
@@ -34,15 +36,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mobile.services.session import Session
-from mobile.store import KdfParams
+import httpx
+
+from benchmarks.live import LiveCentralRecord, prepare
+from benchmarks.peer import Peer, peer_missing
 from models.enums import PractitionerRole
 from models.lifecycle import submit
 from models.receipt import OutboxItem, RecordKind
 from sync.client import SyncClient
 from sync.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PushItem, PushRequest
 from synthetic import SyntheticCaseload, generate_caseload
-from synthetic.load import load_synthetic_caseload
 
 __all__ = ["run"]
 
@@ -50,40 +53,43 @@ Report = Callable[..., None]
 log = logging.getLogger(__name__)
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
 SERVER = "http://testserver"
-DEVICE_KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)
-PASSPHRASE = "benchmark lantern orbit cobble"  # noqa: S105 - a throwaway store
 _QUIET = ("httpx", "sync.server", "mobile")  # their INFO lines would interleave with the table
 
 
-def run(report: Report, *, quick: bool) -> None:
+def run(report: Report, *, quick: bool, peer: bool = False) -> None:
     levels = {name: logging.getLogger(name).level for name in _QUIET}
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        _run(report, quick=quick)
+        _run(report, quick=quick, peer=peer)
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
 
 
-def _run(report: Report, *, quick: bool) -> None:
+def _run(report: Report, *, quick: bool, peer: bool) -> None:
     databases = list(_databases())
     for name, url in databases:
         if url.startswith("skip:"):
-            report(f"ingest {name}: skipped, {url[5:]}", float("nan"), "visits/s", ">= 2,000/s")
+            report(f"ingest {name}: skipped, {url[5:]}", float("nan"), "visits/s", ">= 2,500/s")
             continue
         _ingest(report, url, name, quick=quick)
-    for name, url in databases:
-        if url.startswith("skip:"):
-            report(
-                f"push 1,000 visits end to end {name}: skipped, {url[5:]}",
-                float("nan"),
-                "s",
-                "<= 1.5 s",
-            )
-            continue
-        with _database(url) as ready:
-            _end_to_end_push(report, ready, name)
+    the_peer = None
+    if peer:
+        missing = peer_missing()
+        if missing:
+            report(f"the peer: skipped, {missing}", float("nan"), "s")
+        else:
+            the_peer = Peer()
+    try:
+        for name, url in databases:
+            if url.startswith("skip:"):
+                report(f"push end to end {name}: skipped, {url[5:]}", float("nan"), "s")
+                continue
+            _push_figures(report, url, name, quick=quick, peer=the_peer)
+    finally:
+        if the_peer is not None:
+            the_peer.close()
     with _database("sqlite") as ready:
         _pull(report, ready, quick=quick)
 
@@ -130,8 +136,9 @@ def _database(url: str) -> Iterator[str]:
 
 
 class _CentralRecord:
-    """A started central record with one practitioner holding `load`, and an enrolled SyncClient
-    device (`client`) to set things up with."""
+    """The central record in-process (over TestClient, its lifespan run as `seen server` runs it),
+    with one practitioner holding `load` and an enrolled SyncClient (`client`): for the figures
+    that are server work alone (benchmarks/oversight.py), at the fixed moment NOW."""
 
     def __init__(self, url: str, load: SyntheticCaseload, role: str) -> None:
         from sync.server import Settings, create_app
@@ -141,58 +148,16 @@ class _CentralRecord:
             warnings.filterwarnings("ignore", message=".*httpx2")
             from fastapi.testclient import TestClient
 
-        self.sv = sv
-        self.load = load
         self.app = create_app(Settings(database_url=url, clock=lambda: NOW))
-        db = self.app.state.db
-        sv.create_organisation(
-            db=db, org_id=load.organisation_id, name="Bench (synthetic)", now=NOW
-        )
-        team = sv.create_team(db=db, org_id=load.organisation_id, name="Bench team", now=NOW)
-        sv.create_practitioner(
-            db=db,
-            org_id=load.organisation_id,
-            display_name="Bench practitioner (synthetic)",
-            role=sv.StaffRole(role),
-            team_id=team,
-            practitioner_id=load.practitioner_id,
-            now=NOW,
-        )
-        load_synthetic_caseload(db=db, load=load, now=NOW)
+        prepare(self.app.state.db, load, role, NOW)
         self.http = TestClient(self.app)
         self.http.__enter__()  # the lifespan: started as `seen server` starts it
-        self.client = self.connect(SERVER, None)
-        self.client.enrol(self.code(), device_id=uuid.uuid4())
-
-    def code(self) -> str:
-        code, _ = self.sv.issue_enrolment_code(
-            db=self.app.state.db,
-            practitioner_id=self.load.practitioner_id,
-            now=NOW,
+        code, _ = sv.issue_enrolment_code(
+            db=self.app.state.db, practitioner_id=load.practitioner_id, now=NOW,
             ttl=timedelta(hours=1),
-        )
-        return code
-
-    def connect(self, url: str, credential: str | None) -> SyncClient:
-        assert url == SERVER
-        return SyncClient(self.http, credential=credential, timeout=None, sleep=lambda _s: None)
-
-    def count(self, table: Any) -> int:
-        import sqlalchemy as sa
-
-        from sync.server.tables import table_of
-
-        with self.app.state.db.read() as s:
-            query = sa.select(sa.func.count()).select_from(table_of(table))
-            return int(s.execute(query).scalar_one())
-
-    def device(self, folder: Path) -> Session:
-        """A device of this practitioner: a real encrypted store in `folder`, enrolled."""
-        session = Session(
-            data_dir=folder, clock=lambda: NOW, connect=self.connect, kdf_params=DEVICE_KDF
-        )
-        session.enrol(server_url=SERVER, code=self.code(), passphrase=PASSPHRASE)
-        return session
+        )  # fmt: skip
+        self.client = SyncClient(self.http, credential=None, timeout=None, sleep=lambda _s: None)
+        self.client.enrol(code, device_id=uuid.uuid4())
 
     def close(self) -> None:
         self.http.__exit__(None, None, None)
@@ -234,8 +199,7 @@ def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
     load = generate_caseload(
         seed=11, children=children, households=children // 2, visits_per_child=10
     )
-    # Server work only: the device's encoding (as SyncClient sends it) and gzip are done before
-    # the clock starts.
+    # The device's encoding (as SyncClient sends it) and gzip are done before the clock starts.
     wire = [PushItem.of(item) for item in _items(load)]
     count = len(wire)
     bodies = [gzip.compress(body) for body in _batch_bodies(wire, 100)]
@@ -243,69 +207,102 @@ def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
     runs = 3
     rates = []
     for _ in range(runs):
-        with _database(url) as ready:
-            central = _CentralRecord(ready, load, "SOCIAL_WORKER")
-            try:
-                headers = {
-                    "Authorization": f"Bearer {central.client.credential}",
-                    "Content-Type": "application/json",
-                    "Content-Encoding": "gzip",
-                    "Accept-Encoding": "gzip",
-                    PROTOCOL_HEADER: str(PROTOCOL_VERSION),
-                }
+        with _database(url) as ready, _live(ready, load, "SOCIAL_WORKER") as central:
+            client = central.client()
+            headers = {
+                "Authorization": f"Bearer {client.credential}",
+                "Content-Type": "application/json",
+                "Content-Encoding": "gzip",
+                "Accept-Encoding": "gzip",
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+            }
+            with httpx.Client(base_url=central.url, timeout=600) as http:
+                http.get("/healthz")  # the connection, before the clock starts
                 _settle()
                 started = time.perf_counter()
                 for body in bodies:
-                    answer = central.http.post("/sync/push", content=body, headers=headers)
-                    assert answer.status_code == 200
+                    answer = http.post("/sync/push", content=body, headers=headers)
+                    assert answer.status_code == 200, answer.text[:300]
                     assert all(r["status"] == "accepted" for r in answer.json()["receipts"])
                 rates.append(count / (time.perf_counter() - started))
-            finally:
-                central.close()
     report(
-        f"ingest {name}, over TestClient ({count:,} visits, batches of up to 100 and 1 MiB, "
+        f"ingest {name}, over sockets ({count:,} visits, batches of up to 100 and 1 MiB, "
         f"median of {runs} runs: {min(rates):,.0f}-{max(rates):,.0f})",
         statistics.median(rates),
         "visits/s",
-        ">= 2,000/s",
+        ">= 3,000/s" if name == "SQLite" else ">= 2,500/s",
     )
 
 
-def _end_to_end_push(report: Report, url: str, name: str) -> None:
+@contextmanager
+def _live(url: str, load: SyntheticCaseload, role: str) -> Iterator[LiveCentralRecord]:
+    with tempfile.TemporaryDirectory(prefix="seen-bench-server-") as folder:
+        central = LiveCentralRecord(url, load, role, folder=Path(folder))
+        try:
+            yield central
+        finally:
+            central.close()
+
+
+def _push_once(url: str, visits: int) -> float:
+    """Seconds for a device to push `visits` recorded visits to a fresh central record."""
     from models.receipt import SyncState
     from sync.server.tables import VisitRevisionRow
 
-    load = generate_caseload(seed=13, children=100, households=50, visits_per_child=10)
-    central = _CentralRecord(url, load, "SOCIAL_WORKER")
-    try:
-        with tempfile.TemporaryDirectory(prefix="seen-bench-device-") as folder:
-            device = central.device(Path(folder))
-            try:
-                services = device.services()
-                services.sync.sync_now()  # the caseload, so visits can be recorded
-                for visit in load.visits:  # recorded and submitted on the device: the outbox
-                    services.visits.save_draft(visit)
-                    services.visits.submit(visit.visit_id)
-                waiting = services.sync.progress().pending
-                _settle()
-                started = time.perf_counter()
-                progress = services.sync.push_now()
-                elapsed = time.perf_counter() - started
-                assert progress.last_error == "", progress.last_error
-                assert (waiting, progress.pending, progress.acknowledged) == (1000, 0, 1000)
-                records = services.sync.records()
-                assert all(r.status == SyncState.ACKNOWLEDGED for r in records)
-                assert central.count(VisitRevisionRow) == 1000
-            finally:
-                device.close()
-    finally:
-        central.close()
-    report(
-        f"push 1,000 visits end to end {name}, over TestClient",
-        elapsed,
-        "s",
-        "<= 1.5 s",
+    children = max(10, visits // 10)
+    load = generate_caseload(
+        seed=13, children=children, households=children // 2, visits_per_child=10
     )
+    with (
+        _database(url) as ready,
+        _live(ready, load, "SOCIAL_WORKER") as central,
+        tempfile.TemporaryDirectory(prefix="seen-bench-device-") as folder,
+    ):
+        device = central.device(Path(folder))
+        try:
+            services = device.services()
+            services.sync.sync_now()  # the caseload, so visits can be recorded
+            for visit in load.visits[:visits]:  # recorded and submitted here: the outbox
+                services.visits.save_draft(visit)
+                services.visits.submit(visit.visit_id)
+            waiting = services.sync.progress().pending
+            _settle()
+            started = time.perf_counter()
+            progress = services.sync.push_now()
+            elapsed = time.perf_counter() - started
+            assert progress.last_error == "", progress.last_error
+            assert (waiting, progress.pending, progress.acknowledged) == (visits, 0, visits)
+            assert all(r.status == SyncState.ACKNOWLEDGED for r in services.sync.records())
+            assert central.count(VisitRevisionRow) == visits
+        finally:
+            device.close()
+    return elapsed
+
+
+def _push_figures(report: Report, url: str, name: str, *, quick: bool, peer: Any) -> None:
+    sizes = [1000] if quick or name != "SQLite" else [1000, 5000, 10000]
+    targets = {"SQLite": 1.0, "PostgreSQL": 1.3}
+    for visits in sizes:
+        runs = 3 if visits == 1000 and not quick else 1
+        ours: list[float] = []
+        theirs: list[float] = []
+        for run in range(runs):  # alternating, so a slow spell of the machine hits both
+            if peer is not None and run % 2 == 1:
+                theirs.append(peer.push(visits))
+            ours.append(_push_once(url, visits))
+            if peer is not None and run % 2 == 0:
+                theirs.append(peer.push(visits))
+        label = f"push {visits:,} visits end to end {name}, over sockets"
+        spread = f"median of {runs}: {min(ours):.2f}-{max(ours):.2f}" if runs > 1 else "1 run"
+        mine = statistics.median(ours)
+        report(f"{label} ({spread})", mine, "s", "<= 1.5 s" if visits == 1000 else "")
+        report(f"  per visit at {visits:,}", mine / visits * 1000, "ms/visit")
+        if peer is None:
+            continue
+        other = statistics.median(theirs)
+        report(f"  the peer, {visits:,} documents (PouchDB, in memory)", other, "s")
+        target = f"<= {targets[name]:.1f}x" if visits == 1000 else ""
+        report(f"  ratio to the peer, {visits:,} {name}", mine / other, "x", target)
 
 
 def _pull(report: Report, url: str, *, quick: bool) -> None:
@@ -316,14 +313,14 @@ def _pull(report: Report, url: str, *, quick: bool) -> None:
         visits_per_child=5,  # their "seen" and flag rows bring the caseload to ~8,500 records
         practitioner_role=PractitionerRole.HEALTH_VISITOR,
     )
-    central = _CentralRecord(url, load, "HEALTH_VISITOR")
-    try:
+    with _live(url, load, "HEALTH_VISITOR") as central:
+        client = central.client()
         items = _items(load)
         for start in range(0, len(items), 100):  # visits from another device: "seen" rows
-            central.client.push(items[start : start + 100])
+            client.push(items[start : start + 100])
         del items
         records, cursor = 0, None
-        for page in central.client.iter_changes(None, limit=1000):
+        for page in client.iter_changes(None, limit=1000):
             records, cursor = records + len(page.changes), page.cursor
         with tempfile.TemporaryDirectory(prefix="seen-bench-device-") as folder:
             device = central.device(Path(folder))
@@ -344,16 +341,12 @@ def _pull(report: Report, url: str, *, quick: bool) -> None:
                 samples = []
                 for _ in range(20 if quick else 100):
                     t = time.perf_counter()
-                    empty = central.client.changes(cursor)
+                    empty = client.changes(cursor)
                     samples.append((time.perf_counter() - t) * 1000)
                     assert not empty.changes
             finally:
                 device.close()
         report(
-            "empty incremental pull, over TestClient (median)",
-            statistics.median(samples),
-            "ms",
+            "empty incremental pull, over sockets (median)", statistics.median(samples), "ms",
             "<= 20 ms",
-        )
-    finally:
-        central.close()
+        )  # fmt: skip

@@ -118,11 +118,16 @@ def admin() -> None:
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False), help="Also write results here."
 )
-def bench(quick: bool, only: tuple[str, ...], json_path: str | None) -> None:
+@click.option(
+    "--peer",
+    is_flag=True,
+    help="Run the peer (PouchDB, needs Node.js) beside each sync push figure, with the ratio.",
+)
+def bench(quick: bool, only: tuple[str, ...], json_path: str | None, peer: bool) -> None:
     """Measure the figures the issues set targets for, and print them."""
     from benchmarks.runner import run_benchmarks
 
-    run_benchmarks(quick=quick, only=only, json_path=json_path)
+    run_benchmarks(quick=quick, only=only, json_path=json_path, peer=peer)
 
 
 @cli.command()
