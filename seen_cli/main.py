@@ -77,6 +77,13 @@ def demo(data_dir: str, port: int, server_port: int, fresh: bool) -> None:
     default=None,
     help="Seconds for a request's headers, and again for its body, to arrive (default 10 and 30).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (use PostgreSQL for more than one).",
+)
 def server(
     db: str | None,
     data_dir: str,
@@ -84,13 +91,14 @@ def server(
     port: int,
     trusted_proxies: tuple[str, ...],
     request_timeout: float | None,
+    workers: int,
 ) -> None:
     """Run the central-record API."""
     from seen_cli.server import run_server
 
     run_server(
         db=db, data_dir=data_dir, host=host, port=port, trusted_proxies=trusted_proxies,
-        request_timeout=request_timeout,
+        request_timeout=request_timeout, workers=workers,
     )  # fmt: skip
 
 

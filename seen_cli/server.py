@@ -1,13 +1,15 @@
-"""`seen server`: the central-record API under uvicorn (SQLite in --data-dir, or --db URL)."""
+"""`seen server`: the central-record API under uvicorn (SQLite in --data-dir, or --db URL), in one
+process or `--workers N`."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 from typing import Any
 
-__all__ = ["header_deadline", "run_server"]
+__all__ = ["header_deadline", "run_server", "worker_app"]
 
 log = logging.getLogger(__name__)
 
@@ -20,24 +22,69 @@ def run_server(
     port: int,
     trusted_proxies: tuple[str, ...] = (),
     request_timeout: float | None = None,
+    workers: int = 1,
 ) -> None:
+    """One process, or `workers` processes sharing the port (uvicorn's supervisor). Every piece
+    of shared state is in the database (devices, credentials, the enrolment limiter, the change
+    log and the oversight locks), so any number of processes on any number of hosts can serve
+    one database; the schema is migrated once, here, before the workers start."""
     import uvicorn
 
-    from sync.server import Settings, create_app
+    from sync.server import create_app
+    from sync.server.db import Database, migrate
 
-    timeouts: dict[str, Any] = {}
-    if request_timeout is not None:
-        timeouts = {"header_timeout": request_timeout, "body_timeout": request_timeout}
-    settings = Settings.for_data_dir(data_dir, db=db, trusted_proxies=trusted_proxies, **timeouts)
-    app = create_app(settings)  # runs the migrations
+    config = {
+        "db": db, "data_dir": data_dir, "trusted_proxies": list(trusted_proxies),
+        "request_timeout": request_timeout,
+    }  # fmt: skip
+    settings = _settings(config)
     where = "PostgreSQL" if db and db.startswith("postgresql") else "SQLite"
     log.info("central record (%s) listening on http://%s:%d", where, host, port)
     # uvicorn's access log prints paths (which hold record ids): ours logs routes only. Its proxy
     # handling believes X-Forwarded-For from any local peer: off, the app decides (trusted_proxies).
+    quiet: dict[str, Any] = {"access_log": False, "log_level": "info", "proxy_headers": False}
+    if workers <= 1:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, http=header_deadline(settings.header_timeout),
+            **quiet,
+        )  # fmt: skip
+        return
+    database = Database(settings.database_url)
+    migrate(database)
+    database.dispose()
+    os.environ[_CONFIG] = json.dumps(config)  # what each worker builds its app from
     uvicorn.run(
-        app, host=host, port=port, access_log=False, log_level="info", proxy_headers=False,
-        http=header_deadline(settings.header_timeout),
+        "seen_cli.server:worker_app", factory=True, workers=workers, host=host, port=port,
+        http="seen_cli.server:WorkerHeaderDeadline", **quiet,
     )  # fmt: skip
+
+
+_CONFIG = "SEEN_SERVER_WORKER_CONFIG"
+
+
+def _settings(config: dict[str, Any], **more: Any) -> Any:
+    from sync.server import Settings
+
+    timeout = config.get("request_timeout")
+    timeouts = {} if timeout is None else {"header_timeout": timeout, "body_timeout": timeout}
+    return Settings.for_data_dir(
+        config["data_dir"], db=config.get("db"),
+        trusted_proxies=tuple(config.get("trusted_proxies") or ()), **timeouts, **more,
+    )  # fmt: skip
+
+
+def worker_app() -> Any:
+    """A worker's app (`seen server --workers N`), from the settings its parent set out."""
+    from sync.server import create_app
+
+    return create_app(_settings(json.loads(os.environ[_CONFIG]), migrate_on_start=False))
+
+
+def __getattr__(name: str) -> Any:
+    # uvicorn imports a worker's HTTP protocol by name: built on first use, from the settings.
+    if name == "WorkerHeaderDeadline":
+        return header_deadline(_settings(json.loads(os.environ[_CONFIG])).header_timeout)
+    raise AttributeError(name)
 
 
 def header_deadline(seconds: float) -> type[asyncio.Protocol]:

@@ -1,5 +1,5 @@
 """create_app(settings): the central-record API, wired. Everything is built here, never at import:
-the database (migrated), the enrolment limiter and the refusal audit, kept on app.state for
+the database (migrated), the enrolment limiter (in the database) and the refusal audit, kept on app.state for
 routes/deps.py to hand to the routes (routes/), the error handlers (handlers.py) and the
 middleware (middleware.py)."""
 
@@ -47,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.enrol_limiter = EnrolLimiter(settings.enrol_failures_per_minute)
+    app.state.enrol_limiter = EnrolLimiter(db, settings.enrol_failures_per_minute, settings.clock)
     app.state.refusals = services.RefusalAudit(db, settings.clock)
     install_handlers(app)
     for router in ROUTERS:

@@ -12,7 +12,7 @@ from sync import protocol
 from sync.client import AuthRefused, DeviceRevoked, ProtocolMismatch, ServerRejected
 from sync.server import services as sv
 from sync.server.tables import DeviceRow, EnrolmentCodeRow
-from tests.sync.helpers import World
+from tests.sync.helpers import TestClient, World
 
 
 def test_enrolment_returns_a_credential_once_and_stores_only_hashes(world: World) -> None:
@@ -64,6 +64,29 @@ def test_repeated_wrong_codes_are_rate_limited(world: World) -> None:
     )
     assert (answer.status_code, answer.json()["code"]) == (429, protocol.RATE_LIMITED)
     assert int(answer.headers["Retry-After"]) > 0
+
+
+def test_every_server_process_counts_the_same_wrong_codes_and_the_minute_ends(
+    world: World,
+) -> None:
+    from sync.server import create_app
+    from sync.server.tables import EnrolFailureRow
+
+    second = TestClient(create_app(world.settings))  # another process on the same database
+    wrong = {"code": "AAAA-BBBB-CCCC"}
+    for n in range(world.settings.enrol_failures_per_minute):
+        either = (world.http, second)[n % 2]
+        answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+        assert answer.json()["code"] == protocol.ENROL_CODE_INVALID
+    for either in (world.http, second):
+        answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+        assert (answer.status_code, answer.json()["code"]) == (429, protocol.RATE_LIMITED)
+    assert world.count(EnrolFailureRow) == world.settings.enrol_failures_per_minute
+    assert world.count(EnrolFailureRow, client_key="testclient") == 0  # the address: hashed
+    world.clock.advance(timedelta(seconds=61))
+    answer = second.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+    assert answer.json()["code"] == protocol.ENROL_CODE_INVALID  # counted afresh
+    assert world.count(EnrolFailureRow) == 1  # the old minute's rows are gone
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from models.receipt import ReceiptStatus
+from sync import protocol
 from sync.client import SyncClient, TransportFailed
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow
 from tests.sync.helpers import FakeClock, World, make_world, visit_items
@@ -127,3 +128,60 @@ def test_two_devices_pushing_at_once_leave_one_copy_each(live: tuple[World, Live
     accepted = [r for rs in results.values() for r in rs if r.status == ReceiptStatus.ACCEPTED]
     assert len(accepted) == len(items)
     assert world.count(RecordRevisionRow) == len(items)
+
+
+def test_two_server_processes_on_postgresql_serve_two_devices_one_copy_each(
+    pg_database: str, tmp_path: Path
+) -> None:
+    """`seen server --workers 2`: two processes share the port and the database; each device's
+    visits are stored once, and a wrong enrolment code counts in both."""
+    clock = FakeClock(datetime.now(UTC))  # the server runs on real time
+    world = make_world(pg_database, clock)
+    server = LiveServer(
+        tmp_path / "server", log_path=tmp_path / "server.log",
+        args=["--db", pg_database, "--workers", "2"],
+    )  # fmt: skip
+    server.start(timeout=60)
+    try:
+        workers = _children(server)
+        assert len(workers) == 2, workers
+        items = visit_items(world.worker.load)
+        devices = [_device(world, server.url), _device(world, server.url)]
+        halves = [items[: len(items) // 2], items[len(items) // 2 :]]
+        receipts = [
+            r for d, half in zip(devices, halves, strict=True) for r in d.push(half).receipts
+        ]
+        assert _acknowledged(receipts) and len(receipts) == len(items)
+        assert world.count(RecordRevisionRow) == len(items)
+        wrong = {"code": "AAAA-BBBB-CCCC"}
+        codes = []
+        with httpx.Client(base_url=server.url) as http:  # new connections: either process
+            for _ in range(world.settings.enrol_failures_per_minute + 1):
+                answer = http.post(
+                    "/enrol", json=wrong | {"device_id": str(uuid.uuid4())},
+                    headers={"Connection": "close"},
+                )  # fmt: skip
+                codes.append(answer.json()["code"])
+        assert codes[-1] == protocol.RATE_LIMITED, codes
+    finally:
+        server.stop()
+        for http in _OPEN:
+            http.close()
+        _OPEN.clear()
+        world.db.dispose()
+
+
+def _children(server: LiveServer) -> list[int]:
+    """The process ids of the server's worker processes (Linux /proc; uvicorn spawns them)."""
+    assert server.process is not None
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+        command = (status.parent / "cmdline").read_bytes() if status.parent.exists() else b""
+        if fields.get("PPid", "").strip() == str(server.process.pid) and b"spawn_main" in command:
+            found.append(int(status.parent.name))  # a worker, not multiprocessing's tracker
+    return found

@@ -3,7 +3,7 @@
     base       ServerTable (their own registry and metadata) and table_of
     caseload   organisations, teams, practitioners; children, households, people, links
     records    what devices send: revisions, visits, concerns, held items, the change and audit logs
-    devices    enrolled devices and enrolment codes
+    devices    enrolled devices, enrolment codes, wrong codes tried
     oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations,
                and the children still to be rechecked after a push
     staff      the console's staff accounts and their sessions
@@ -34,6 +34,7 @@ from sync.server.tables.caseload import (
 )
 from sync.server.tables.devices import (
     DeviceRow,
+    EnrolFailureRow,
     EnrolmentCodeRow,
 )
 from sync.server.tables.oversight import (
@@ -71,6 +72,7 @@ __all__ = [
     "ContactRow",
     "DecisionRow",
     "DeviceRow",
+    "EnrolFailureRow",
     "EnrolmentCodeRow",
     "EscalationRow",
     "FlagEventRow",

@@ -1,16 +1,17 @@
-"""Enrolled devices and the one-use codes that enrol them."""
+"""Enrolled devices, the one-use codes that enrol them, and wrong codes tried (the limiter's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlmodel import Field
 
 from sync.server.columns import time_field
 from sync.server.tables.base import ServerTable
 
-__all__ = ["DeviceRow", "EnrolmentCodeRow"]
+__all__ = ["DeviceRow", "EnrolFailureRow", "EnrolmentCodeRow"]
 
 
 class DeviceRow(ServerTable, table=True):
@@ -50,3 +51,16 @@ class EnrolmentCodeRow(ServerTable, table=True):
     used_at: datetime | None = time_field(nullable=True)
     used_by_device_id: UUID | None = None
     attempt_hash: str | None = Field(default=None, max_length=64)  # sha256 of the first attempt
+
+
+class EnrolFailureRow(ServerTable, table=True):
+    """A wrong enrolment code tried, by a client address's hash (never the address itself): every
+    server process counts the same attempts (sync/server/limiter.py). Kept a minute."""
+
+    __tablename__ = "enrol_failure"
+    __table_args__ = (sa.Index("ix_enrol_failure_client_at", "client_key", "at"),)
+    failure_id: int | None = Field(
+        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    )
+    client_key: str = Field(max_length=64)
+    at: datetime = time_field()
