@@ -24,7 +24,7 @@ from models.oversight import DecisionKind, FlagAction, Urgency
 from models.visit import ChildOutcome, Visit
 from sync.protocol_oversight import FlagData
 from sync.server.services.chronology.shapes import Change, Entry, EntryKind, Event, Line
-from sync.server.services.chronology.words import code_label, label, path_words
+from sync.server.services.chronology.words import code_label, day, label, path_words
 from sync.server.services.concerns.reads import concern_views
 from sync.server.services.oversight.reads import histories
 from sync.server.tables import (
@@ -168,12 +168,12 @@ def _amendment_entries(
         )
         if not changes:
             continue  # a correction to a brother's or sister's part of the visit
-        day = before.started_at or before.created_on_device_at
+        when = before.started_at or before.created_on_device_at
         out.append(
             Entry(
                 kind=EntryKind.AMENDMENT,
                 at=amendment.at,
-                title=f"Correction to the visit of {day:%d %B %Y}",
+                title=f"Correction to the visit of {day(when.date())}",
                 record_id=amendment.amendment_id,
                 by=_name(names, amendment.author_id),
                 changes=changes,
@@ -287,7 +287,7 @@ def flag_entries(s: Session, org: str, child_id: UUID, names: Names) -> list[Ent
                     ("Now", {"open": "Open", "cleared": "Cleared", "closed": "Closed"}.get(r.status, r.status)),
                     ("Why", data.why if data else ""),
                     ("What would clear it", data.clears if data else ""),
-                    ("Due", f"{data.due:%d %B %Y}" if data and data.due else ""),
+                    ("Due", day(data.due) if data and data.due else ""),
                 ),
                 events=events,
                 open=r.status == "open",
@@ -306,9 +306,7 @@ def decision_entries(s: Session, org: str, child_id: UUID, names: Names) -> list
             title=f"Decision: {code_label(DecisionKind, r.kind)}",
             record_id=r.decision_id,
             by=_name(names, r.recorded_by),
-            lines=_lines(
-                ("Made on", f"{r.made_on:%d %B %Y}"), ("Outcome", r.outcome), ("Reason", r.reason)
-            ),
+            lines=_lines(("Made on", day(r.made_on)), ("Outcome", r.outcome), ("Reason", r.reason)),
         )
         for r in rows
     ]

@@ -19,7 +19,7 @@ from sync.server.services.chronology.shapes import (
     PersonLine,
     PlanSummary,
 )
-from sync.server.services.chronology.words import label
+from sync.server.services.chronology.words import day, label
 from sync.server.services.common import Refusal
 from sync.server.services.oversight import org_settings
 from sync.server.services.oversight.plans import plan_answer
@@ -106,7 +106,7 @@ def people_of(
     def restriction_words(person_id: UUID, child_id: UUID) -> list[str]:
         return [
             f"{label(r.restriction_type)} ({r.source}"
-            + (f", until {r.expires_on:%d %B %Y})" if r.expires_on else ")")
+            + (f", until {day(r.expires_on)})" if r.expires_on else ")")
             for r in restrictions
             if r.person_id == person_id and r.child_id == child_id
         ]

@@ -8,6 +8,7 @@ equal (Relationship.MOTHER and ParentalResponsibility.MOTHER).
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 
 from models.enums import (
@@ -21,15 +22,24 @@ from models.enums import (
     ReasonNotSeenAlone,
     Relationship,
     SafeguardingConcernNow,
+    ServiceContext,
     VisitOutcome,
 )
 from models.escalation import EscalationMethod
 from models.flags import FlagKind
 from models.oversight import DecisionKind, FlagAction
 
-__all__ = ["code_label", "label", "path_words"]
+__all__ = ["code_label", "day", "label", "path_words"]
 
 _WORDS_LIST: list[tuple[Enum, str]] = [
+    (ServiceContext.CP_PLAN, "Child protection plan"),
+    (ServiceContext.CIN_PLAN, "Child in need plan"),
+    (ServiceContext.CLA, "Looked after child"),
+    (ServiceContext.ASSESSMENT_S17, "Assessment (section 17)"),
+    (ServiceContext.S47_ENQUIRY, "Section 47 enquiry"),
+    (ServiceContext.HCP_UNIVERSAL, "Health visiting: universal"),
+    (ServiceContext.HCP_UNIVERSAL_PLUS, "Health visiting: universal plus"),
+    (ServiceContext.HCP_PARTNERSHIP_PLUS, "Health visiting: partnership plus"),
     (ConsultationMechanism.FACE_TO_FACE, "Face to face"),
     (ConsultationMechanism.TELEPHONE, "Telephone"),
     (ConsultationMechanism.TEXT, "Text message"),
@@ -104,6 +114,11 @@ def label(value: Enum | None, *, empty: str = "") -> str:
         return words
     name = value.name.replace("_", " ").lower()
     return name[:1].upper() + name[1:]
+
+
+def day(value: date) -> str:
+    """A day as the pages say it: "6 February 2026"."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def code_label(enum: type[Enum], code: str | None, *, empty: str = "") -> str:
