@@ -15,6 +15,9 @@ def when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        local = value.astimezone(UK)
+        try:
+            local = value.astimezone(UK)
+        except (OverflowError, ValueError):  # a time at the edge of the calendar: as it is
+            return value.isoformat()
         return f"{local.day} {local:%B %Y, %H:%M}"
     return f"{value.day} {value:%B %Y}"

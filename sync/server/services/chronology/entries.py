@@ -42,7 +42,8 @@ from sync.server.tables import (
 __all__ = ["Names", "child_entries"]
 
 Names = Mapping[UUID, str]  # practitioner id -> display name
-_PER_CHILD = ("children", "care_arrangements")  # visit fields held per child, by list index
+_PER_CHILD = ("children", "care_arrangements")
+_UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)  # a concern loaded with no time: sorts last  # visit fields held per child, by list index
 
 
 def _name(names: Names, who: UUID | None) -> str:
@@ -234,7 +235,7 @@ def concern_entries(
         out.append(
             Entry(
                 kind=EntryKind.CONCERN,
-                at=c.received_at or row.received_at or datetime.min.replace(tzinfo=UTC),
+                at=c.received_at or row.received_at or _UNKNOWN,
                 title="Concern received" + (f" from a {relationship.lower()}" if relationship else ""),
                 record_id=c.concern_id,
                 by=_name(names, c.received_by) if c.received_by else "",
