@@ -71,6 +71,14 @@ def test_a_court_bundle_json_keeps_originals_and_redacts_the_reporter(console: C
     ]  # fmt: skip
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
     assert len(console.world.audit(action="console.child.export.court_bundle")) == 1
+    # Children in other households an adult is linked to are third parties: not named.
+    load = console.world.worker.load
+    assert load is not None
+    home = next(c.household_id for c in load.children if c.child_id == s.child_id)
+    elsewhere = [c.name for c in load.children if c.household_id != home]
+    linked = [o for p in document["child"]["people"] for o in p["other_children"]]
+    assert linked and all(o["name"] == "Another child (not named in an export)" for o in linked)
+    assert not [name for name in elsewhere if name in raw]
 
 
 def test_another_reason_needs_words_and_they_go_into_the_document(console: Console) -> None:

@@ -43,7 +43,9 @@ __all__ = ["Names", "child_entries"]
 
 Names = Mapping[UUID, str]  # practitioner id -> display name
 _PER_CHILD = ("children", "care_arrangements")
-_UNKNOWN = datetime(1970, 1, 1, tzinfo=UTC)  # a concern loaded with no time: sorts last  # visit fields held per child, by list index
+_UNKNOWN = datetime(
+    1970, 1, 1, tzinfo=UTC
+)  # a concern loaded with no time: sorts last  # visit fields held per child, by list index
 
 
 def _name(names: Names, who: UUID | None) -> str:

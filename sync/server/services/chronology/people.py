@@ -64,10 +64,11 @@ def plan_of(s: Session, child: ChildRow, now: datetime) -> tuple[PlanSummary | N
 
 
 def people_of(
-    s: Session, child: ChildRow, may_see: Callable[[ChildRow], bool]
+    s: Session, child: ChildRow, may_see: Callable[[ChildRow], bool], *, unnamed: str
 ) -> tuple[PersonLine, ...]:
     """The people linked to the child, in the order they were linked. Another child is named
-    only when `may_see` them; a restriction on the adult about them is always said."""
+    only when `may_see` them (else called `unnamed`); a restriction on the adult about them is
+    always said."""
     org = child.org_id
     lt, rt = table_of(PersonLinkRow), table_of(RestrictionRow)
     links = [
@@ -118,7 +119,7 @@ def people_of(
         shown = may_see(row)
         return LinkedChild(
             child_id=row.child_id if shown else None,
-            name=str(row.data.get("name", "")) if shown else "A child held by another team",
+            name=str(row.data.get("name", "")) if shown else unnamed,
             relationship=label(link.relationship),
             restriction="; ".join(restriction_words(link.person_id, link.child_id)),
         )

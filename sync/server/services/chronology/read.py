@@ -6,7 +6,9 @@ every export and every refusal is audited (ids and codes only: the purpose of an
 code in the action, never the words typed with it).
 
 A confidential reporter's identity: on the page, only to a manager of the child's team (the
-allocated worker's manager, as concerns/reads.py allows); in an export, never.
+allocated worker's manager, as concerns/reads.py allows); in an export, never. Nor, in an
+export, the names of children in other households an adult is linked to (their restrictions
+are said).
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ def _read(
         plan, problem = plan_of(s, child, now)
         team = s.get(TeamRow, child.team_id) if child.team_id else None
         birth = child.data.get("date_of_birth")
+        if redact_all:  # another household's child is a third party to this child's record
+            people = people_of(s, child, lambda _other: False, unnamed="Another child (not named in an export)")  # fmt: skip
+        else:
+            people = people_of(s, child, lambda other: may_see(viewer, other), unnamed="A child held by another team")  # fmt: skip
         counts = {k: sum(1 for e in entries if e.kind == k) for k in EntryKind}
         wanted = tuple(k for k in EntryKind if k in kinds) or tuple(EntryKind)
         return Chronology(
@@ -105,7 +111,7 @@ def _read(
             last_seen_at=child.last_seen_at,
             plan=plan,
             plan_problem=problem,
-            people=people_of(s, child, lambda other: may_see(viewer, other)),
+            people=people,
             entries=tuple(e for e in entries if e.kind in wanted),
             kinds=wanted,
             counts=counts,
