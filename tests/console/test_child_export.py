@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from tests.console.child_helpers import CORRECTED, GRANDMOTHER, PHONE, REASON, SIBLING, story
@@ -152,3 +154,15 @@ def test_the_pdf_draws_a_childs_words_in_other_scripts(console: Console) -> None
     text = _pdf_text(body)
     assert "Zoë" in text and "Ελένη" in text and "Олена" in text
     assert "学" in text and "校" in text
+
+
+def test_a_server_without_the_fonts_says_so_and_records_no_export(
+    console: Console, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sync.server.console import export_pdf
+
+    s = story(console)
+    monkeypatch.setattr(export_pdf, "FONTS", tmp_path)  # an install without assets/
+    answer = _export(console.signed_in(), s.child_id, purpose="court_bundle", format="pdf")
+    assert answer.status_code == 503 and "Download the JSON" in answer.text  # type: ignore[attr-defined]
+    assert console.world.audit(action="console.child.export.court_bundle") == []

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sync import protocol
-from sync.server.console.export_pdf import render_pdf
+from sync.server.console.export_pdf import pdf_available, render_pdf
 from sync.server.console.router import (
     _db,
     _error,
@@ -172,6 +172,12 @@ async def export(request: Request, child_id: str) -> Response:
             request, staff, found, errors=errors, purpose=purpose_code, purpose_text=text,
             status=400,
         )  # fmt: skip
+    if fmt == "pdf" and not pdf_available():  # before the export is read and audited
+        text = (
+            "This server cannot make PDFs: its fonts are not installed. Download the JSON "
+            "document instead, and tell your administrator."
+        )
+        return _error(request, 503, "The PDF cannot be made here", text, staff)
     now = _now(request)
     try:
         chronology = export_chronology(

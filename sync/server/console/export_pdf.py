@@ -20,7 +20,7 @@ from fpdf.fonts import FontFace
 from sync.server.console.when import when
 from sync.server.services.chronology import Chronology, Entry, ExportPurpose
 
-__all__ = ["FONTS", "render_pdf"]
+__all__ = ["FONTS", "pdf_available", "render_pdf"]
 
 FONTS = Path(__file__).resolve().parents[3] / "assets" / "fonts"
 _FALLBACKS = {
@@ -33,6 +33,12 @@ _FALLBACKS = {
     "Seen Chinese": "NotoSansCJKsc-Common.otf",
 }
 _GREY = (80, 80, 80)
+
+
+def pdf_available() -> bool:
+    """Whether this server holds the fonts (a checkout does; an install without assets/ not)."""
+    names = ["NotoSans-Regular.ttf", "NotoSans-Bold.ttf", *_FALLBACKS.values()]
+    return all((FONTS / name).is_file() for name in names)
 
 
 class _Record(FPDF):
