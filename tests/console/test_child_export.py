@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from pypdf import PdfReader
 
@@ -17,7 +18,7 @@ from tests.console.helpers import Console, token
 from tests.sync.helpers import TestClient
 
 
-def _export(client: TestClient, child_id: object, **data: str) -> object:
+def _export(client: TestClient, child_id: object, **data: str) -> httpx.Response:
     form = client.get(f"/console/children/{child_id}/export")
     assert form.status_code == 200
     return client.post(
@@ -35,10 +36,10 @@ def test_a_subject_access_pdf_has_the_chronology_and_no_confidential_reporter(
     s = story(console)
     client = console.signed_in()  # the manager, who may see the reporter on the page
     answer = _export(client, s.child_id, purpose="subject_access", format="pdf")
-    assert answer.status_code == 200  # type: ignore[attr-defined]
-    assert answer.headers["content-type"] == "application/pdf"  # type: ignore[attr-defined]
-    assert "attachment" in answer.headers["content-disposition"]  # type: ignore[attr-defined]
-    text = " ".join(_pdf_text(answer.content).split())  # type: ignore[attr-defined]
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert "attachment" in answer.headers["content-disposition"]
+    text = " ".join(_pdf_text(answer.content).split())
     assert "redacted" in text.lower()
     assert "Nanna" not in text and "Testwell" not in text and "07700" not in text
     assert "Correction to the visit" in text and CORRECTED in text and REASON in text
@@ -56,8 +57,8 @@ def test_a_subject_access_pdf_has_the_chronology_and_no_confidential_reporter(
 def test_a_court_bundle_json_keeps_originals_and_redacts_the_reporter(console: Console) -> None:
     s = story(console)
     answer = _export(console.signed_in("duty"), s.child_id, purpose="court_bundle", format="json")
-    assert answer.status_code == 200  # type: ignore[attr-defined]
-    raw = answer.text  # type: ignore[attr-defined]
+    assert answer.status_code == 200
+    raw = answer.text
     assert GRANDMOTHER not in raw and PHONE not in raw
     document = json.loads(raw)
     assert document["exported"]["purpose"] == "court_bundle"
@@ -87,11 +88,11 @@ def test_another_reason_needs_words_and_they_go_into_the_document(console: Conso
     s = story(console)
     client = console.signed_in()
     missing = _export(client, s.child_id, purpose="other", purpose_text="  ", format="json")
-    assert missing.status_code == 400 and "Say why" in missing.text  # type: ignore[attr-defined]
+    assert missing.status_code == 400 and "Say why" in missing.text
     nothing = _export(client, s.child_id, format="pdf")
-    assert nothing.status_code == 400 and "Choose why" in nothing.text  # type: ignore[attr-defined]
+    assert nothing.status_code == 400 and "Choose why" in nothing.text
     hostile = _export(client, s.child_id, purpose="other", purpose_text="a\x00b", format="json")
-    assert hostile.status_code == 400  # type: ignore[attr-defined]
+    assert hostile.status_code == 400
     form = client.get(f"/console/children/{s.child_id}/export")
     surrogate = client.post(  # a lone surrogate, UTF-8 encoded, as a hostile browser sends it
         f"/console/children/{s.child_id}/export",
@@ -102,16 +103,16 @@ def test_another_reason_needs_words_and_they_go_into_the_document(console: Conso
     if surrogate.status_code == 200:  # read as the replacement character: valid text
         surrogate.content.decode("utf-8")
     huge = _export(client, s.child_id, purpose="other", purpose_text="x" * 5000, format="json")
-    assert huge.status_code == 400  # type: ignore[attr-defined]
+    assert huge.status_code == 400
     odd = _export(client, s.child_id, purpose="subject_access", format="exe")
-    assert odd.status_code == 400  # type: ignore[attr-defined]
+    assert odd.status_code == 400
     before = len(console.world.audit(action="console.child.export.other"))
     ok = _export(
         client, s.child_id, purpose="other", purpose_text="Ombudsman asked (synthetic).",
         format="json",
     )  # fmt: skip
-    assert ok.status_code == 200  # type: ignore[attr-defined]
-    assert json.loads(ok.text)["exported"]["purpose_text"] == "Ombudsman asked (synthetic)."  # type: ignore[attr-defined]
+    assert ok.status_code == 200
+    assert json.loads(ok.text)["exported"]["purpose_text"] == "Ombudsman asked (synthetic)."
     assert len(console.world.audit(action="console.child.export.other")) == before + 1
 
 
@@ -131,7 +132,7 @@ def test_another_teams_child_cannot_be_exported_and_the_attempt_is_audited(
 ) -> None:
     theirs = console.child_of_team(console.world.team_b)
     answer = _export(console.signed_in(), theirs, purpose="court_bundle", format="pdf")
-    assert answer.status_code == 403  # type: ignore[attr-defined]
+    assert answer.status_code == 403
     refused = console.world.audit(action="console.child.export.court_bundle")
     assert [(r["child_id"], r["outcome"]) for r in refused] == [(theirs, "forbidden")]
 
@@ -164,5 +165,5 @@ def test_a_server_without_the_fonts_says_so_and_records_no_export(
     s = story(console)
     monkeypatch.setattr(export_pdf, "FONTS", tmp_path)  # an install without assets/
     answer = _export(console.signed_in(), s.child_id, purpose="court_bundle", format="pdf")
-    assert answer.status_code == 503 and "Download the JSON" in answer.text  # type: ignore[attr-defined]
+    assert answer.status_code == 503 and "Download the JSON" in answer.text
     assert console.world.audit(action="console.child.export.court_bundle") == []
