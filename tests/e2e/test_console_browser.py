@@ -141,6 +141,8 @@ def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
         assert page.get_by_role("table", name="What was corrected").count() == 1
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-child.png"), full_page=True)
+        box = page.get_by_role("checkbox", name="Concerns (1)").bounding_box()
+        assert box is not None and box["width"] >= 48 and box["height"] >= 48  # a tap target
         # The filter by keyboard alone: tick "Concerns", then Show.
         page.get_by_role("checkbox", name="Concerns (1)").focus()
         page.keyboard.press("Space")
@@ -156,6 +158,7 @@ def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
         page.get_by_role("button", name="Download a PDF").click()  # no reason chosen
         page.get_by_role("heading", name="There is a problem").wait_for()
         assert _axe(page) == []
+        assert page.get_by_label("For another reason: say what it is").is_visible()
         page.get_by_role("radio", name="A subject access request").check()
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-export.png"), full_page=True)
