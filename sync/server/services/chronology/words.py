@@ -1,4 +1,4 @@
-"""Plain words for the codes a child's chronology shows, at the central record.
+"""Plain words for the codes the console shows (a child's chronology, the open flags).
 
 The app has its own list (mobile/ui/viewmodels/labels.py), which the central record may not
 import; a code without an entry here falls back to its name in sentence case, as the app's does.
@@ -95,6 +95,7 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (FlagKind.UNASSESSED_CARE, "Care arrangement not assessed"),
     (FlagKind.LINKED_ADULT_SEEN, "A linked adult was seen elsewhere"),
     (FlagKind.BABY_NOT_SEEN_AWAKE, "Baby not yet seen awake"),
+    (FlagKind.CONCERN_UNACKNOWLEDGED, "Concern not acknowledged"),
     (FlagAction.URGENCY_CHANGED, "Urgency changed"),
     (FlagAction.CONDITION_ENDED, "What raised it has ended"),
     (FlagAction.SEEN, "Opened by a person"),
