@@ -102,3 +102,71 @@ def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
         assert page.url.endswith("/console/sign-in")
         browser.close()
     assert len(console.world.audit(action="console.sign_out")) == 1
+
+
+def _signed_in(page: Any, url: str, username: str = "manager.a") -> None:
+    page.goto(f"{url}/console/sign-in")
+    page.get_by_label("Organisation").fill(ORG)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/console/")
+
+
+def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
+    served: tuple[str, Console],
+) -> None:
+    if not AXE.exists() or not STYLES.exists():
+        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
+    import io
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from tests.console.child_helpers import CORRECTED, story
+
+    url, console = served
+    s = story(console)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(
+            viewport={"width": 1024, "height": 768}, bypass_csp=True, accept_downloads=True
+        )
+        page.set_default_timeout(20_000)
+        _signed_in(page, url)
+        page.goto(f"{url}/console/children/{s.child_id}")
+        main = page.inner_text("main")
+        assert "Chronology, newest first" in main and CORRECTED in main
+        assert page.get_by_role("table", name="What was corrected").count() == 1
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-child.png"), full_page=True)
+        box = page.get_by_role("checkbox", name="Concerns (1)").bounding_box()
+        assert box is not None and box["width"] >= 48 and box["height"] >= 48  # a tap target
+        # The filter by keyboard alone: tick "Concerns", then Show.
+        page.get_by_role("checkbox", name="Concerns (1)").focus()
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Show").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**kind=concern**")
+        main = page.inner_text("main")
+        assert "Concern received" in main and "Visit: seen" not in main
+        assert page.get_by_role("checkbox", name="Concerns (1)").is_checked()
+        assert _axe(page) == []
+        page.get_by_role("link", name="Export this record").click()
+        page.get_by_role("heading", name="Export this child's record").wait_for()
+        page.get_by_role("button", name="Download a PDF").click()  # no reason chosen
+        page.get_by_role("heading", name="There is a problem").wait_for()
+        assert _axe(page) == []
+        assert page.get_by_label("For another reason: say what it is").is_visible()
+        page.get_by_role("radio", name="A subject access request").check()
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-export.png"), full_page=True)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download a PDF").click()
+        body = Path(download.value.path()).read_bytes()
+        browser.close()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert "redacted" in text and "Testwell" not in text
+    assert len(console.world.audit(action="console.child.export.subject_access")) == 1
+    assert len(console.world.audit(action="console.child.read")) == 2

@@ -16,26 +16,11 @@ from models.flags import FlagKind
 from models.oversight.shapes import Urgency
 from sync.server.console.sessions import Staff
 from sync.server.db import Database
+from sync.server.services.chronology.words import code_label
 from sync.server.services.common import AuditLog, StaffRole
 from sync.server.tables import ChildRow, FlagRow, table_of
 
 __all__ = ["FlagLine", "open_flags"]
-
-_WHAT = {
-    FlagKind.CHILD_NOT_SEEN: "Child not seen at a visit",
-    FlagKind.PREVENTED_FROM_SEEING_ALONE: "Prevented from seeing the child alone",
-    FlagKind.SAFEGUARDING_CONCERN_NOW: "Safeguarding concern now",
-    FlagKind.RESTRICTED_ADULT_CARING: "A restricted adult is caring for the child",
-    FlagKind.NOT_SEEN_ALONE: "Not seen alone",
-    FlagKind.VISIT_OVERDUE: "Visit overdue",
-    FlagKind.NOT_SEEN_OVERDUE: "Not seen for too long",
-    FlagKind.DECISION_DEADLINE_MISSED: "Decision deadline missed",
-    FlagKind.ASSESSMENT_NEARING_LIMIT: "Assessment nearing its limit",
-    FlagKind.ASSESSMENT_PAST_LIMIT: "Assessment past its limit",
-    FlagKind.UNASSESSED_CARE: "Care arrangement not assessed",
-    FlagKind.CONCERN_UNACKNOWLEDGED: "Concern not acknowledged",
-    FlagKind.LINKED_ADULT_SEEN: "A linked adult was seen",
-}
 
 
 @dataclass(frozen=True)
@@ -87,9 +72,7 @@ def open_flags(db: Database, staff: Staff, *, now: datetime) -> list[FlagLine]:
             flag_id=r.flag_id,
             child_id=r.child_id,
             child_name=str((r.data or {}).get("name", "")) or "(no name)",
-            what=_WHAT.get(FlagKind(r.kind), r.kind)
-            if r.kind in FlagKind._value2member_map_
-            else r.kind,
+            what=code_label(FlagKind, r.kind),
             urgency=r.urgency,
             since=r.since,
         )

@@ -64,6 +64,11 @@ def mount_console(app: FastAPI) -> None:
     """The console's pages and its static files (from disk, never a CDN)."""
     # The files first: the pages' catch-all (the not-found page) would shadow them.
     app.mount("/console/static", StaticFiles(directory=STATIC, check_dir=False), name="console")
+    # Imported here: each page module uses this module's plumbing. Each before `router`, whose
+    # catch-all (the not-found page) would shadow it.
+    from sync.server.console import children
+
+    app.include_router(children.router)
     app.include_router(router)
 
 

@@ -5,7 +5,7 @@ worker and manager, and never reaches a log or an audit row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -20,7 +20,14 @@ from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, Refusal, child_in_scope
 from sync.server.tables import ChildRow, ConcernChildRow, ConcernRow, ReporterRow
 
-__all__ = ["concern_children", "concerns_of_child", "concerns_of_reporter", "refused", "views"]
+__all__ = [
+    "concern_children",
+    "concern_views",
+    "concerns_of_child",
+    "concerns_of_reporter",
+    "refused",
+    "views",
+]
 
 
 def refused(
@@ -70,7 +77,21 @@ def views(
     children: dict[UUID, list[ChildRow]],
 ) -> list[ConcernView]:
     """Each concern with its reporter's reports counted over all the organisation's concerns
-    (a count says nothing about whom the others were about)."""
+    (a count says nothing about whom the others were about); a confidential reporter's identity
+    shown only to the allocated worker or manager of a child it concerns."""
+    return concern_views(
+        s,
+        actor.org_id,
+        rows,
+        reveal=lambda row: any(child_in_scope(actor, c) for c in children[row.concern_id]),
+    )
+
+
+def concern_views(
+    s: Session, org_id: str, rows: Sequence[ConcernRow], *, reveal: Callable[[ConcernRow], bool]
+) -> list[ConcernView]:
+    """`views` for any caller: `reveal(row)` says whether this caller may see a confidential
+    reporter's identity (an export never may). What counts as confidential is decided here."""
     reporter_ids = {r.reporter_id for r in rows if r.reporter_id is not None}
     times: dict[UUID, list[datetime]] = {i: [] for i in reporter_ids}
     confidential: set[UUID] = set()
@@ -78,7 +99,7 @@ def views(
         t = ConcernRow
         for reporter_id, at in s.execute(
             sa.select(col(t.reporter_id), col(t.received_at)).where(
-                col(t.org_id) == actor.org_id, col(t.reporter_id).in_(reporter_ids)
+                col(t.org_id) == org_id, col(t.reporter_id).in_(reporter_ids)
             )
         ):
             if at is not None:
@@ -86,7 +107,7 @@ def views(
         confidential = set(
             s.exec(
                 select(ReporterRow.reporter_id).where(
-                    ReporterRow.org_id == actor.org_id,
+                    ReporterRow.org_id == org_id,
                     col(ReporterRow.reporter_id).in_(reporter_ids),
                     col(ReporterRow.confidential).is_(True),
                 )
@@ -96,7 +117,7 @@ def views(
     for row in rows:
         shape = ConcernReceived.model_validate(row.data)
         secret = row.reporter_id in confidential or shape.reporter.confidential_identity
-        hidden = secret and not any(child_in_scope(actor, c) for c in children[row.concern_id])
+        hidden = secret and not reveal(row)
         if hidden:
             shape.reporter = shape.reporter.model_copy(
                 update={"name": "", "contact": "", "relationship_notes": ""}

@@ -44,7 +44,7 @@ from sync.server.tables import (
 )
 
 __all__ = ["DueDates", "apply_plan", "audited", "child_plan", "context_of", "facts",
-           "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
+           "plan_answer", "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
 
 _RULE_CODE = re.compile(RULE_CODE_PATTERN)
 _CLA_RULES = frozenset(v.value for v in CLAVariant)
@@ -252,7 +252,7 @@ def apply_plan(
     )
 
 
-def _plan_answer(
+def plan_answer(
     s: Session, child: ChildRow, plan: ChildPlanRow, settings: OrgSettings, now: datetime
 ) -> PlanAnswer:
     contacts, decisions = facts(s, child.org_id, child.child_id)
@@ -343,7 +343,7 @@ def set_plan(
         )
         log.flush()
         audit.flush()
-        return _plan_answer(s, child, plan, settings, now)
+        return plan_answer(s, child, plan, settings, now)
 
 
 def child_plan(*, db: Database, actor: Actor | None, child_id: UUID, now: datetime) -> PlanAnswer:
@@ -353,7 +353,7 @@ def child_plan(*, db: Database, actor: Actor | None, child_id: UUID, now: dateti
         plan = s.get(ChildPlanRow, (child.org_id, child_id))
         if plan is None:
             raise Refusal(protocol.NOT_FOUND, "No plan is set for this child yet.")
-        answer = _plan_answer(s, child, plan, org_settings(s, child.org_id), now)
+        answer = plan_answer(s, child, plan, org_settings(s, child.org_id), now)
         audit = AuditLog(s, now, actor)
         audit.add("plan.read", child_id=child_id, org_id=child.org_id)
         audit.flush()
