@@ -265,6 +265,8 @@ class AppViewModel(Observable):
             recorder.day = resume.day
         if resume.page in recorder.pages:
             recorder.page = resume.page
+        if recorder.page.is_review:  # reopened at the review: check again, never a blank page
+            recorder.run_check()
         self.notify()
         return True
 

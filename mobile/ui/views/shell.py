@@ -124,7 +124,9 @@ class Shell:
         if screen == Screen.CHILD and app.child is not None:
             return ChildView(app.child, on_back=app.go_caseload), app.child
         if screen == Screen.VISIT and app.recorder is not None:
-            return VisitView(app.recorder, on_close=app.go_caseload), app.recorder
+            return VisitView(
+                app.recorder, on_close=app.go_caseload, run_task=self.page.run_task
+            ), app.recorder
         if screen == Screen.SYNC and app.sync is not None:
             return SyncView(
                 app.sync, run_in_background=self._background, on_new_code=app.enter_new_code
