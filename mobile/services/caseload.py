@@ -7,8 +7,9 @@ The workflows, each one transaction over the device's unit of work:
                             purges that child's caseload and synced visits, never an unsynced one
     reset_caseload          the central record's "start over": cursor and downloaded rows go;
                             visits, drafts, the outbox and unsynced local changes stay
-    acknowledge_concern     the concern shows it at once; the acknowledgement goes out through
-                            the outbox as the concern's next revision
+    acknowledge_concern     what was done is required (the central record refuses an empty
+                            one); the concern shows it at once; the acknowledgement goes out
+                            through the outbox as the concern's next revision
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from mobile import codes
 from mobile.services.caseload_rows import build_rows
-from mobile.services.errors import app_errors
+from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
@@ -28,20 +30,29 @@ from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFou
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
 from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
+from models.base import storable_problem
 from models.caseload import ContactRestriction, Household, Person, PersonLink, SeenData
-from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
+from models.concern import (
+    ACKNOWLEDGED_REVISION,
+    Acknowledgement,
+    ConcernReceived,
+    acknowledgement_problem,
+)
 from models.ids import new_id
 from models.oversight import Condition
 from models.receipt import CaseloadChange, RecordKind
 from models.timescales import TimescaleRules, default_rules
 from models.timescales.calendar import WorkingCalendar
+from sync.protocol_concerns import MAX_CONCERN_TEXT
 
 __all__ = [
     "CURSOR_KEY",
+    "AcknowledgedConcern",
     "CaseloadService",
     "ChildDetail",
     "LinkedPerson",
     "acknowledge_concern",
+    "action_problem",
     "apply_caseload_changes",
     "caseload_summary",
     "concerns",
@@ -133,13 +144,17 @@ def reset_caseload(*, uow: UnitOfWork) -> None:
 def acknowledge_concern(
     *, uow: UnitOfWork, concern_id: UUID, by: UUID, at: datetime, action_taken: str = ""
 ) -> ConcernReceived:
-    """A named person acknowledges a concern from the caseload."""
+    """A named person acknowledges a concern from the caseload, saying what they did."""
     with uow:
         concern = uow.caseload.get("concern", concern_id, ConcernReceived)
         if concern is None:
             raise RecordNotFound("concern", concern_id)
         if concern.acknowledgement is not None:
             raise AlreadyAcknowledged(concern_id)
+        action_taken = action_taken.strip()
+        refused = action_problem(concern, action_taken)
+        if refused is not None:
+            raise AppError(refused, code=codes.CONCERN_ACTION_NEEDED)
         ack = Acknowledgement(by_practitioner_id=by, at=at, action_taken=action_taken)
         updated = concern.model_copy(update={"acknowledgement": ack})
         uow.caseload.put_local("concern", concern_id, updated)
@@ -162,6 +177,18 @@ def acknowledge_concern(
         )
         uow.commit()
     return updated
+
+
+def action_problem(concern: ConcernReceived, action_taken: str) -> str | None:
+    """Why `action_taken` cannot acknowledge `concern`, in words, or None: the domain's rule,
+    then what the central record would refuse (too long, unstorable characters)."""
+    problem = acknowledgement_problem(concern, action_taken)
+    if problem is not None:
+        return problem
+    if len(action_taken) > MAX_CONCERN_TEXT:
+        return f"What you did is too long: keep it under {MAX_CONCERN_TEXT:,} characters."
+    unstorable = storable_problem(action_taken)
+    return f"What you did: {unstorable}." if unstorable else None
 
 
 # Reads (inside `with uow`) ------------------------------------------------------------------------
@@ -212,6 +239,15 @@ class LinkedPerson:
 
 
 @dataclass(frozen=True)
+class AcknowledgedConcern:
+    """A concern a named person has acknowledged: it stays in the child's history."""
+
+    concern: ConcernReceived
+    ack: Acknowledgement
+    by_me: bool  # this device's practitioner; anyone else is "a colleague" (no names held here)
+
+
+@dataclass(frozen=True)
 class ChildDetail:
     child_id: UUID
     name: str
@@ -220,6 +256,7 @@ class ChildDetail:
     people: tuple[LinkedPerson, ...]
     concerns_awaiting: tuple[ConcernReceived, ...]
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
+    concerns_acknowledged: tuple[AcknowledgedConcern, ...] = ()  # newest first
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -269,7 +306,7 @@ class CaseloadService:
             child = get_child(uow, child_id)
             households = {h.household_id: h for h in uow.caseload.rows("household", Household)}
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
-            awaiting = concerns(uow, awaiting_acknowledgement=True)
+            found = concerns(uow)
             flags, _ = open_flags(uow)
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
@@ -281,9 +318,23 @@ class CaseloadService:
                 LinkedPerson(names.get(link.person_id, "Name not on this device"), link)
                 for link in child.links
             ),
-            concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
+            concerns_awaiting=tuple(
+                c for c in found if c.awaiting_acknowledgement and child_id in c.children_concerned
+            ),
             flags=tuple(flags.get(child_id, ())),
+            concerns_acknowledged=self._acknowledged(list(found), child_id),
         )
+
+    def _acknowledged(
+        self, found: Sequence[ConcernReceived], child_id: UUID
+    ) -> tuple[AcknowledgedConcern, ...]:
+        me = self._practitioner_id
+        out = [
+            AcknowledgedConcern(c, c.acknowledgement, c.acknowledgement.by_practitioner_id == me)
+            for c in found
+            if c.acknowledgement is not None and child_id in c.children_concerned
+        ]
+        return tuple(sorted(out, key=lambda a: a.ack.at, reverse=True))
 
     def offline_conditions(self) -> dict[UUID, list[Condition]]:
         """Each child's flags as this device estimates them now, with no signal (oversight.py)."""

@@ -15,7 +15,7 @@ from mobile.ui.viewmodels.caseload import (
     CaseloadViewModel,
     row_text,
 )
-from mobile.ui.viewmodels.child import ChildViewModel, FlagLine
+from mobile.ui.viewmodels.child import ChildViewModel, ConcernLine, FlagLine
 from mobile.ui.viewmodels.escalation import DueLine
 from mobile.ui.views.widgets import (
     action_button,
@@ -100,6 +100,47 @@ def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
         ),
         on_click=lambda _e: on_open(row.child_id),
     )
+
+
+def concern_to_acknowledge(vm: ChildViewModel, line: ConcernLine) -> list[ft.Control]:
+    """A concern waiting: what was done (required), then a confirmation before it is sent."""
+    cid = line.concern_id
+    out: list[ft.Control] = [
+        heading("Concern to acknowledge", level=2),
+        ft.Text(line.text),
+        text_field(
+            "What you did about it",
+            vm.action_taken.get(cid, ""),
+            _typed(vm.set_action_taken, cid),
+            multiline=True,
+            error=vm.action_errors.get(cid),
+            help_text="Required: for example who you phoned and when.",
+        ),
+    ]
+    if vm.confirming != cid:
+        out.append(primary_button("Acknowledge concern", _call(vm.ask_acknowledge, cid)))
+        return out
+    out.append(
+        ft.Semantics(
+            live_region=True,
+            container=True,
+            label="Acknowledge this concern? It is recorded as acknowledged by you, now.",
+            content=ft.Text(
+                "Acknowledge this concern? It is recorded as acknowledged by you, now.",
+                weight=ft.FontWeight.BOLD,
+            ),
+        )
+    )
+    out.append(
+        ft.Row(
+            [
+                primary_button("Yes, acknowledge", _call(vm.acknowledge, cid)),
+                action_button("Not yet", lambda _e: vm.cancel_acknowledge()),
+            ],
+            wrap=True,
+        )
+    )
+    return out
 
 
 class CaseloadView:
@@ -204,15 +245,17 @@ class ChildView:
             body.append(heading("People on record", level=2))
             body += [ft.ListTile(title=p.name, subtitle=p.detail or None) for p in people]
         for line in vm.concerns():
+            body += concern_to_acknowledge(vm, line)
+        done = vm.concerns_acknowledged()
+        if done:
+            body.append(heading("Concerns acknowledged", level=2))
             body += [
-                heading("Concern to acknowledge", level=2),
-                ft.Text(line.text),
-                text_field(
-                    "Action taken (optional)",
-                    vm.action_taken.get(line.concern_id, ""),
-                    _typed(vm.set_action_taken, line.concern_id),
-                ),
-                primary_button("Acknowledge concern", _call(vm.acknowledge, line.concern_id)),
+                ft.Semantics(
+                    container=True,
+                    label=f"{line.text} {line.acknowledged}",
+                    content=ft.Column([ft.Text(line.text), hint(line.acknowledged)], spacing=2),
+                )
+                for line in done
             ]
         body.append(heading("Record a visit", level=2))
         if len(vm.household) > 1:
