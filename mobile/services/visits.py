@@ -287,6 +287,11 @@ class VisitService:
         with self._uow as uow:
             return list(uow.visits.drafts())
 
+    def discard_draft(self, visit_id: UUID) -> None:
+        """The practitioner asked (and confirmed): the draft is deleted from this device."""
+        with app_errors():
+            delete_draft(uow=self._uow, visit_id=visit_id)
+
     def submitted(self) -> list[Visit]:
         with self._uow as uow:
             return [v for v in submitted_visits(uow) if v.status != RecordStatus.DRAFT]

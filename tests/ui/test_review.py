@@ -7,7 +7,6 @@ from __future__ import annotations
 import flet as ft
 import pytest
 
-from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.viewmodels.fields import REVIEW, FieldKind, FieldSpec, Page
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
@@ -15,7 +14,7 @@ from mobile.ui.viewmodels.visit.review import landing_field
 from mobile.ui.views.shell import Shell
 from models.rules import Problem, Step
 from synthetic import SyntheticCaseload
-from tests.ui.conftest import PASSPHRASE, Clock
+from tests.ui.conftest import PASSPHRASE
 from tests.ui.flet_harness import Harness
 from tests.ui.journey import fill_people, household_of_two, record_complete_visit
 
@@ -141,16 +140,10 @@ def test_reopened_at_the_review_after_locking_it_is_checked_again(
 
 # The view ------------------------------------------------------------------------------------
 @pytest.fixture
-def ui(session: Session, clock: Clock, load: SyntheticCaseload):
-    h = Harness()
-    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
-    shell.start()
-    h.type(h.field("PIN or passphrase"), PASSPHRASE)
-    h.click(h.button("Unlock"))
-    app.start_visit(household_of_two(load))
-    yield h, shell
-    h.close()
+def ui(unlocked_ui: tuple[Harness, Shell], load: SyntheticCaseload):
+    h, shell = unlocked_ui
+    shell.app.start_visit(household_of_two(load))
+    return h, shell
 
 
 def test_review_page_shows_groups_summary_and_links_that_land_on_the_field(ui) -> None:

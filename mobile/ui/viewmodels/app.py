@@ -19,6 +19,7 @@ from mobile.services.shapes import CaseloadRow, RecordSyncState, SyncProgress
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
+from mobile.ui.viewmodels.drafts import DraftsViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
 from mobile.ui.viewmodels.escalation import DueLine, EscalationViewModel, due_lines
 from mobile.ui.viewmodels.fields import Page, PageContext
@@ -85,7 +86,7 @@ class AppViewModel(Observable):
         self.settings: SettingsViewModel | None = None
         self.amend: AmendViewModel | None = None
         self.escalation: EscalationViewModel | None = None
-        self.drafts: list[Visit] = []
+        self.drafts_vm: DraftsViewModel | None = None
         self.escalations_due: list[DueLine] = []  # the caseload's prompts to record one
         self._resume: _Resume | None = None
 
@@ -109,6 +110,10 @@ class AppViewModel(Observable):
         self.sync = SyncViewModel(sync=services.sync, describe=self.describe_record)
         self.sync.refresh()
         self.settings = SettingsViewModel(session=self.session, on_lock=self.lock)
+        self.drafts_vm = DraftsViewModel(
+            visits=services.visits, names=self.names, households=self._households
+        )
+        self.drafts_vm.subscribe(self._drafts_changed)
         self._load_drafts()
         self.message = ""
         if self._auto_sync_s is not None:
@@ -120,6 +125,14 @@ class AppViewModel(Observable):
         if resume is not None and self._reopen(resume):
             return
         self._show(Screen.CASELOAD)
+
+    def _drafts_changed(self) -> None:
+        """The caseload's list of drafts and a child's offer redraw; not mid-way to another
+        screen (a redraw then would draw a screen whose view-model is gone)."""
+        if (self.screen == Screen.CASELOAD and self.caseload is not None) or (
+            self.screen == Screen.CHILD and self.child is not None
+        ):
+            self.notify()
 
     def _sync_changed(self, _progress: SyncProgress) -> None:
         """From the auto-sync thread: refresh the sync and caseload screens' data. Each tells
@@ -134,7 +147,8 @@ class AppViewModel(Observable):
         if self.services is None:
             return
         try:
-            self.drafts = list(self.services.visits.drafts())
+            if self.drafts_vm is not None:
+                self.drafts_vm.load()
             escalations = self.services.escalations
             self.escalations_due = due_lines(escalations, escalations.now())
         except Exception as exc:
@@ -178,7 +192,7 @@ class AppViewModel(Observable):
         self.services = None
         self.caseload = self.child = self.recorder = self.sync = self.settings = self.amend = None
         self.escalation = None
-        self.drafts, self.escalations_due = [], []
+        self.drafts_vm, self.escalations_due = None, []
         self.unlock = UnlockViewModel(
             session=self.session, on_unlocked=self._unlocked, clock=self._clock
         )
@@ -235,9 +249,20 @@ class AppViewModel(Observable):
         else:
             self.go_caseload()
 
-    def start_visit(self, child_ids: list[UUID]) -> None:
+    @property
+    def drafts(self) -> list[Visit]:
+        return list(self.drafts_vm.drafts) if self.drafts_vm is not None else []
+
+    def start_visit(self, child_ids: list[UUID], *, another: bool = False) -> None:
+        """A new visit; where the household has a draft, it is offered instead (resume or
+        discard), unless the practitioner asked for another."""
         if self.services is None:
             return
+        drafts = self.drafts_vm
+        if drafts is not None:
+            if not another and drafts.offer_for(child_ids) is not None:
+                return
+            drafts.clear_offer()
         try:
             visit = self.services.visits.start(child_ids=child_ids)
         except Exception as exc:
@@ -247,7 +272,35 @@ class AppViewModel(Observable):
         self._open_recorder(visit)
 
     def open_draft(self, visit_id: UUID) -> None:
+        if self.drafts_vm is not None:
+            self.drafts_vm.clear_offer()
         self._reopen(_Resume(visit_id, Page("visit")))
+
+    def resume_offered(self) -> None:
+        offer = self.drafts_vm.offer if self.drafts_vm is not None else None
+        if offer is not None:
+            self.open_draft(offer.draft.visit_id)
+
+    def discard_offered(self) -> None:
+        """Discard the offered draft (confirmed first) and start the new visit."""
+        drafts = self.drafts_vm
+        offer = drafts.offer if drafts is not None else None
+        if drafts is None or offer is None:
+            return
+        if drafts.discard(offer.draft.visit_id):
+            self.start_visit(list(offer.child_ids), another=True)
+
+    def start_another(self) -> None:
+        """A second draft for the household, asked for in so many words."""
+        offer = self.drafts_vm.offer if self.drafts_vm is not None else None
+        if offer is not None:
+            self.start_visit(list(offer.child_ids), another=True)
+
+    def discard_draft(self, visit_id: UUID) -> None:
+        """From the list of drafts: confirmed first; the caseload's counts follow."""
+        discarded = self.drafts_vm is not None and self.drafts_vm.discard(visit_id)
+        if discarded and self.caseload is not None:
+            self.caseload.load()
 
     def _reopen(self, resume: _Resume) -> bool:
         if self.services is None:
@@ -309,13 +362,12 @@ class AppViewModel(Observable):
         people = tuple((k.person_id, k.name) for k in known)
         return PageContext(child_names=names, known_people=people, households=households)
 
+    def _households(self) -> dict[UUID, UUID | None]:
+        return {r.child_id: r.household_id for r in self._rows()}
+
     def draft_lines(self) -> list[tuple[UUID, str]]:
-        names = self.names()
-        out = []
-        for d in self.drafts:
-            kids = ", ".join(names.get(c.child_id, "a child") for c in d.children)
-            out.append((d.visit_id, f"Draft from {d.created_on_device_at:%d %b %H:%M}: {kids}"))
-        return out
+        lines = self.drafts_vm.lines() if self.drafts_vm is not None else []
+        return [(line.visit_id, line.text) for line in lines]
 
     def describe_record(self, state: RecordSyncState) -> str:
         """A record on the sync screen in words the practitioner recognises: which visit, whom."""

@@ -149,8 +149,7 @@ class CaseloadView:
         vm: CaseloadViewModel,
         *,
         on_open: Callable[[UUID], None],
-        drafts: Callable[[], list[tuple[UUID, str]]],
-        on_draft: Callable[[UUID], None],
+        drafts: Callable[[], list[ft.Control]],
         escalations: Callable[[], list[DueLine]] = list,
         on_escalate: Callable[[UUID], None] = lambda _v: None,
     ) -> None:
@@ -159,7 +158,6 @@ class CaseloadView:
         self._on_escalate = on_escalate
         self._on_open = on_open
         self._drafts = drafts
-        self._on_draft = on_draft
         self.search = text_field(
             "Search by name", vm.query, lambda e: vm.set_query(e.control.value or "")
         )
@@ -207,19 +205,21 @@ class CaseloadView:
         self.rows.controls = tiles
         self.error.controls = [error_text(vm.error)] if vm.error else []
         self.prompts.controls = prompts(self._escalations(), self._on_escalate)
-        drafts = self._drafts()
-        self.drafts_box.controls = (
-            [heading("Carry on recording", level=2)]
-            + [action_button(words, _call(self._on_draft, visit_id)) for visit_id, words in drafts]
-            if drafts
-            else []
-        )
+        self.drafts_box.controls = self._drafts()
 
 
 class ChildView:
-    def __init__(self, vm: ChildViewModel, *, on_back: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        vm: ChildViewModel,
+        *,
+        on_back: Callable[[], None],
+        draft_offer: Callable[[], list[ft.Control]] = list,
+    ) -> None:
+        """`draft_offer`: where starting a visit found the household's draft, what to do."""
         self.vm = vm
         self._on_back = on_back
+        self._draft_offer = draft_offer
         self.root = screen()
         self.refresh()
 
@@ -268,8 +268,9 @@ class ChildView:
                 )
                 for r in vm.household
             ]
+        offer = self._draft_offer()
+        body += offer or [primary_button("Start visit", lambda _e: vm.start_visit())]
         body += [
-            primary_button("Start visit", lambda _e: vm.start_visit()),
             ft.TextButton(content="Back to caseload", on_click=self._back, height=48),
             error_text(vm.error),
         ]

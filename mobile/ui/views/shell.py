@@ -18,6 +18,7 @@ from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
 from mobile.ui.views.caseload import CaseloadView, ChildView
+from mobile.ui.views.drafts import draft_list, draft_offer
 from mobile.ui.views.escalation import EscalationView
 from mobile.ui.views.session import EnrolView, UnlockView
 from mobile.ui.views.settings import AmendView, SettingsView
@@ -116,13 +117,23 @@ class Shell:
             return CaseloadView(
                 app.caseload,
                 on_open=app.open_child,
-                drafts=app.draft_lines,
-                on_draft=app.open_draft,
+                drafts=lambda: draft_list(
+                    app.drafts_vm, on_open=app.open_draft, on_discard=app.discard_draft
+                ),
                 escalations=lambda: app.escalations_due,
                 on_escalate=app.open_escalation,
             ), app.caseload
         if screen == Screen.CHILD and app.child is not None:
-            return ChildView(app.child, on_back=app.go_caseload), app.child
+            return ChildView(
+                app.child,
+                on_back=app.go_caseload,
+                draft_offer=lambda: draft_offer(
+                    app.drafts_vm,
+                    on_resume=app.resume_offered,
+                    on_discard=app.discard_offered,
+                    on_another=app.start_another,
+                ),
+            ), app.child
         if screen == Screen.VISIT and app.recorder is not None:
             return VisitView(
                 app.recorder, on_close=app.go_caseload, run_task=self.page.run_task
