@@ -71,7 +71,7 @@ def test_starting_a_visit_where_a_draft_exists_offers_it_and_starts_nothing(
     assert app.drafts_vm is not None and app.drafts_vm.offer is not None
     assert app.drafts_vm.offer.draft.visit_id == draft_id
     assert "Draft from " in app.drafts_vm.offer.draft.text
-    app.resume_offered()
+    app.drafts_vm.resume_offered()
     assert app.screen == Screen.VISIT and app.recorder is not None
     assert app.recorder.visit.visit_id == draft_id
     assert app.drafts_vm.offer is None
@@ -83,13 +83,13 @@ def test_discarding_the_offered_draft_is_confirmed_then_a_new_visit_starts(
     [draft_id] = _stored_drafts(app)
     assert app.child is not None and app.drafts_vm is not None
     app.child.start_visit()
-    app.discard_offered()  # asks first
+    app.drafts_vm.discard_offered()  # asks first
     assert app.drafts_vm.confirming_discard == draft_id
     assert _stored_drafts(app) == [draft_id] and app.screen == Screen.CHILD
     app.drafts_vm.cancel_discard()
     assert _stored_drafts(app) == [draft_id]
-    app.discard_offered()
-    app.discard_offered()  # confirmed
+    app.drafts_vm.discard_offered()
+    app.drafts_vm.discard_offered()  # confirmed
     assert app.screen == Screen.VISIT and app.recorder is not None
     [new] = _stored_drafts(app)
     assert new != draft_id and new == app.recorder.visit.visit_id
@@ -100,7 +100,7 @@ def test_another_draft_for_the_household_only_when_asked(
 ) -> None:
     assert app.child is not None
     app.child.start_visit()
-    app.start_another()
+    app.drafts_vm.start_another()
     assert app.screen == Screen.VISIT
     assert len(_stored_drafts(app)) == 2
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -27,6 +27,8 @@ from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
 from mobile.ui.viewmodels.visit.amend import AmendViewModel, visit_summary
+from mobile.ui.viewmodels.visit.amending import AmendRecorder
+from mobile.ui.viewmodels.visit.context import page_context
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.visit import Visit
 
@@ -58,6 +60,8 @@ class _Resume:
     page: Page
     raw: dict[str, str] = field(default_factory=dict)
     day: date | None = None
+    amending: Visit | None = None  # an amendment's working copy, kept in memory, never stored
+    reason: str = ""
 
 
 class AppViewModel(Observable):
@@ -111,7 +115,11 @@ class AppViewModel(Observable):
         self.sync.refresh()
         self.settings = SettingsViewModel(session=self.session, on_lock=self.lock)
         self.drafts_vm = DraftsViewModel(
-            visits=services.visits, names=self.names, households=self._households
+            visits=services.visits,
+            names=self.names,
+            households=self._households,
+            on_resume=self.open_draft,
+            on_start=lambda ids: self.start_visit(ids, another=True),
         )
         self.drafts_vm.subscribe(self._drafts_changed)
         self._load_drafts()
@@ -179,8 +187,14 @@ class AppViewModel(Observable):
     def _after_lock(self, *, flushed: bool) -> None:
         recorder = self.recorder
         if recorder is not None and not recorder.locked:
+            amending = isinstance(recorder, AmendRecorder)
             self._resume = _Resume(
-                recorder.visit.visit_id, recorder.page, dict(recorder.raw), recorder.day
+                recorder.visit.visit_id,
+                recorder.page,
+                dict(recorder.raw),
+                recorder.day,
+                recorder.visit if amending else None,
+                recorder.reason if isinstance(recorder, AmendRecorder) else "",
             )
             if not flushed and recorder.dirty:
                 log.warning("draft changes were pending when the app locked")
@@ -276,26 +290,6 @@ class AppViewModel(Observable):
             self.drafts_vm.clear_offer()
         self._reopen(_Resume(visit_id, Page("visit")))
 
-    def resume_offered(self) -> None:
-        offer = self.drafts_vm.offer if self.drafts_vm is not None else None
-        if offer is not None:
-            self.open_draft(offer.draft.visit_id)
-
-    def discard_offered(self) -> None:
-        """Discard the offered draft (confirmed first) and start the new visit."""
-        drafts = self.drafts_vm
-        offer = drafts.offer if drafts is not None else None
-        if drafts is None or offer is None:
-            return
-        if drafts.discard(offer.draft.visit_id):
-            self.start_visit(list(offer.child_ids), another=True)
-
-    def start_another(self) -> None:
-        """A second draft for the household, asked for in so many words."""
-        offer = self.drafts_vm.offer if self.drafts_vm is not None else None
-        if offer is not None:
-            self.start_visit(list(offer.child_ids), another=True)
-
     def discard_draft(self, visit_id: UUID) -> None:
         """From the list of drafts: confirmed first; the caseload's counts follow."""
         discarded = self.drafts_vm is not None and self.drafts_vm.discard(visit_id)
@@ -310,7 +304,11 @@ class AppViewModel(Observable):
         except Exception as exc:
             self.message = plain_words(exc)
             return False
-        recorder = self._open_recorder(visit)
+        recorder = (
+            self._open_amending(visit, resume.amending, resume.reason)
+            if resume.amending is not None
+            else self._open_recorder(visit)
+        )
         if recorder is None:
             return False
         recorder.raw.update(resume.raw)
@@ -326,17 +324,11 @@ class AppViewModel(Observable):
     def _open_recorder(self, visit: Visit) -> VisitRecorder | None:
         if self.services is None:
             return None
-        visits = self.services.visits
-        try:
-            known = list(visits.known_people(visit))
-            restrictions = tuple(visits.restrictions())
-        except Exception as exc:
-            self.message = plain_words(exc)
-            known, restrictions = [], ()
+        context, known = self._recording_context(visit)
         self.recorder = VisitRecorder(
-            visits=visits,
+            visits=self.services.visits,
             visit=visit,
-            context=replace(self._context(visit, known), restrictions=restrictions),
+            context=context,
             known_people=known,
             clock=self._clock,
             on_submitted=lambda _v: self._load_drafts(),
@@ -344,23 +336,49 @@ class AppViewModel(Observable):
         self._show(Screen.VISIT)
         return self.recorder
 
+    def amend_visit(self, visit_id: UUID) -> None:
+        """Amend a submitted visit from the visit itself: the recording steps over a copy."""
+        if self.services is None:
+            return
+        try:
+            original = self.services.visits.get(visit_id)
+        except Exception as exc:
+            self.message = plain_words(exc)
+            self.notify()
+            return
+        self._open_amending(original)
+
+    def _open_amending(
+        self, original: Visit, working: Visit | None = None, reason: str = ""
+    ) -> AmendRecorder | None:
+        if self.services is None:
+            return None
+        context, known = self._recording_context(original)
+        recorder = AmendRecorder(
+            visits=self.services.visits, original=original, context=context, known_people=known
+        )
+        if working is not None and working.revision == original.revision:
+            recorder.visit, recorder.reason = working, reason
+        self.recorder = recorder
+        self._show(Screen.VISIT)
+        return recorder
+
+    def _recording_context(self, visit: Visit) -> tuple[PageContext, list[KnownPerson]]:
+        assert self.services is not None
+        visits = self.services.visits
+        try:
+            known = list(visits.known_people(visit))
+            restrictions = tuple(visits.restrictions())
+        except Exception as exc:
+            self.message = plain_words(exc)
+            known, restrictions = [], ()
+        return page_context(self._rows(), visit, known, restrictions), known
+
     def _rows(self) -> list[CaseloadRow]:
         return list(self.caseload.rows) if self.caseload is not None else []
 
     def names(self) -> dict[UUID, str]:
         return {r.child_id: r.name for r in self._rows()}
-
-    def _context(self, visit: Visit, known: list[KnownPerson]) -> PageContext:
-        names = self.names()
-        by_home: dict[UUID, list[str]] = {}
-        rows = {r.child_id: r for r in self._rows()}
-        for c in visit.children:
-            row = rows.get(c.child_id)
-            if row is not None and row.household_id is not None:
-                by_home.setdefault(row.household_id, []).append(row.name.split(" ")[0])
-        households = tuple((str(h), "Home of " + ", ".join(n)) for h, n in by_home.items())
-        people = tuple((k.person_id, k.name) for k in known)
-        return PageContext(child_names=names, known_people=people, households=households)
 
     def _households(self) -> dict[UUID, UUID | None]:
         return {r.child_id: r.household_id for r in self._rows()}

@@ -57,8 +57,12 @@ class DraftsViewModel(Observable):
         visits: VisitService,
         names: Callable[[], Mapping[UUID, str]],
         households: Callable[[], Mapping[UUID, UUID | None]],
+        on_resume: Callable[[UUID], None] = lambda _v: None,
+        on_start: Callable[[list[UUID]], None] = lambda _c: None,
     ) -> None:
+        """`on_resume` opens a draft; `on_start` starts a new visit for those children."""
         super().__init__()
+        self._on_resume, self._on_start = on_resume, on_start
         self._visits = visits
         self._names = names
         self._households = households
@@ -97,6 +101,21 @@ class DraftsViewModel(Observable):
         self.confirming_discard = None
         self.notify()
         return self.offer
+
+    def resume_offered(self) -> None:
+        if self.offer is not None:
+            self._on_resume(self.offer.draft.visit_id)
+
+    def discard_offered(self) -> None:
+        """Discard the offered draft (confirmed first), then start the new visit."""
+        offer = self.offer
+        if offer is not None and self.discard(offer.draft.visit_id):
+            self._on_start(list(offer.child_ids))
+
+    def start_another(self) -> None:
+        """A second draft for the household, asked for in so many words."""
+        if self.offer is not None:
+            self._on_start(list(self.offer.child_ids))
 
     def clear_offer(self) -> None:
         self.offer = None

@@ -70,13 +70,7 @@ def draft_list(
     return out
 
 
-def draft_offer(
-    vm: DraftsViewModel | None,
-    *,
-    on_resume: Callable[[], None],
-    on_discard: Callable[[], None],
-    on_another: Callable[[], None],
-) -> list[ft.Control]:
+def draft_offer(vm: DraftsViewModel | None) -> list[ft.Control]:
     """Starting a visit where the household has a draft: resume it, discard it (confirmed) and
     start again, or start another as well."""
     offer = vm.offer if vm is not None else None
@@ -98,17 +92,17 @@ def draft_offer(
                 spacing=2,
             ),
         ),
-        primary_button("Carry on with the draft", lambda _e: on_resume()),
+        primary_button("Carry on with the draft", lambda _e: vm.resume_offered()),
     ]
     if vm.confirming_discard == line.visit_id:
-        out += _confirm(line, lambda _e: on_discard(), lambda _e: vm.cancel_discard())
+        out += _confirm(line, lambda _e: vm.discard_offered(), lambda _e: vm.cancel_discard())
     else:
         out.append(
             action_button("Discard it and start again", lambda _e: vm.ask_discard(line.visit_id))
         )
     out.append(
         ft.TextButton(
-            content="Start another visit as well", on_click=lambda _e: on_another(), height=48
+            content="Start another visit as well", on_click=lambda _e: vm.start_another(), height=48
         )
     )
     if vm.error:

@@ -127,16 +127,14 @@ class Shell:
             return ChildView(
                 app.child,
                 on_back=app.go_caseload,
-                draft_offer=lambda: draft_offer(
-                    app.drafts_vm,
-                    on_resume=app.resume_offered,
-                    on_discard=app.discard_offered,
-                    on_another=app.start_another,
-                ),
+                draft_offer=lambda: draft_offer(app.drafts_vm),
             ), app.child
         if screen == Screen.VISIT and app.recorder is not None:
             return VisitView(
-                app.recorder, on_close=app.go_caseload, run_task=self.page.run_task
+                app.recorder,
+                on_close=app.go_caseload,
+                run_task=self.page.run_task,
+                on_amend=app.amend_visit,
             ), app.recorder
         if screen == Screen.SYNC and app.sync is not None:
             return SyncView(

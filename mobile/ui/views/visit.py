@@ -6,11 +6,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import UUID
 
 import flet as ft
 
 from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, Page
+from mobile.ui.viewmodels.visit.amending import AmendRecorder
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
+from mobile.ui.views.amending import amend_review
+from mobile.ui.views.amending import beside_recorded as _beside_recorded
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -29,6 +33,7 @@ __all__ = ["VisitView"]
 log = logging.getLogger(__name__)
 # Flet keeps one registry of scroll keys for the whole app: the visit's fields have their own prefix.
 _KEY = "visit-field:"
+_NOT_ANSWERS = {FieldKind.HEADER, FieldKind.HINT, FieldKind.WARNING, FieldKind.ACTION}
 _TYPED = {FieldKind.TEXT, FieldKind.MULTILINE, FieldKind.DATE, FieldKind.TIME}
 
 
@@ -42,12 +47,14 @@ class VisitView:
         *,
         on_close: Callable[[], None],
         run_task: Runner | None = None,
+        on_amend: Callable[[UUID], None] | None = None,
     ) -> None:
         """`run_task` runs the scroll to (and focus on) the field a problem's link lands on:
         the page's own run_task; without it the view only marks where it would land."""
         self.rec = rec
         self._on_close = on_close
         self._run_task = run_task
+        self._on_amend = on_amend
         self.root = ft.Column(expand=True)
         self._shown: Page | None = None
         self.landed: ft.Control | None = None  # the control the last link landed on
@@ -102,6 +109,8 @@ class VisitView:
     def _keyed(self, spec: FieldSpec) -> ft.Control:
         """Each field carries its path as a scroll key: a problem's link lands on it."""
         control = self._field(spec)
+        if isinstance(self.rec, AmendRecorder) and spec.kind not in _NOT_ANSWERS:
+            control = _beside_recorded(self.rec, spec, control)
         control.key = ft.ScrollKey(_KEY + spec.path)  # type: ignore[call-arg]  # flet's lazy dataclass
         return control
 
@@ -137,6 +146,8 @@ class VisitView:
 
     def _review(self) -> list[ft.Control]:
         rec = self.rec
+        if isinstance(rec, AmendRecorder):
+            return amend_review(rec, problems=self._review_problems())
         if rec.locked:
             return [ft.Text("This visit is submitted and locked.")]
         check = rec.check_result
@@ -145,21 +156,7 @@ class VisitView:
                 error_text("The record could not be checked. Your answers are kept."),
                 primary_button("Check again", lambda _e: rec.retry_check()),
             ]
-        out: list[ft.Control] = []
-        if check.ok:
-            out.append(ft.Text("Everything needed is here.", weight=ft.FontWeight.BOLD))
-        else:
-            count = len(check.problems)
-            out.append(
-                ft.Text(
-                    f"{count} {'thing' if count == 1 else 'things'} still needed, most "
-                    "important first. Tap one to go to where it is answered.",
-                    weight=ft.FontWeight.BOLD,
-                )
-            )
-            for group in rec.problem_groups():
-                out.append(heading(group.title, level=2))
-                out += [self._problem_tile(p) for p in group.problems]
+        out = self._review_problems()
         out.append(heading("What submitting will lock", level=2))
         for line in rec.summary():
             out.append(
@@ -176,6 +173,29 @@ class VisitView:
             out.append(hint("Once submitted it cannot be changed, only amended with a reason."))
         return out
 
+    def _review_problems(self) -> list[ft.Control]:
+        """What is still needed, grouped by child and step, each a link to its field."""
+        check = self.rec.check_result
+        if check is None:
+            return [
+                error_text("The record could not be checked. Your answers are kept."),
+                primary_button("Check again", lambda _e: self.rec.retry_check()),
+            ]
+        if check.ok:
+            return [ft.Text("Everything needed is here.", weight=ft.FontWeight.BOLD)]
+        count = len(check.problems)
+        out: list[ft.Control] = [
+            ft.Text(
+                f"{count} {'thing' if count == 1 else 'things'} still needed, most "
+                "important first. Tap one to go to where it is answered.",
+                weight=ft.FontWeight.BOLD,
+            )
+        ]
+        for group in self.rec.problem_groups():
+            out.append(heading(group.title, level=2))
+            out += [self._problem_tile(p) for p in group.problems]
+        return out
+
     def _problem_tile(self, problem: Problem) -> ft.Control:
         return ft.ListTile(
             title=problem.message,
@@ -188,14 +208,20 @@ class VisitView:
         rec = self.rec
         out: list[ft.Control] = []
         if rec.locked:
-            return [primary_button("Back to caseload", self._close)]
+            out = [primary_button("Back to caseload", self._close)]
+            if self._on_amend is not None:
+                amend, visit_id = self._on_amend, rec.visit.visit_id
+                out.append(action_button("Amend this visit", lambda _e: amend(visit_id)))
+            return out
         if rec.index > 0:
             out.append(action_button("Back", lambda _e: rec.back()))
         if rec.page.is_review:
-            out.append(primary_button("Submit visit", lambda _e: rec.submit()))
+            words = "Save amendment" if rec.amending else "Submit visit"
+            out.append(primary_button(words, lambda _e: rec.submit()))
         else:
             out.append(primary_button("Next", lambda _e: rec.next()))
-        out.append(ft.TextButton(content="Save and close", on_click=self._close))
+        close = "Cancel amendment" if rec.amending else "Save and close"
+        out.append(ft.TextButton(content=close, on_click=self._close, height=48))
         return out
 
     def _close(self, _e: Any) -> None:

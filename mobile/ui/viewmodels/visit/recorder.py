@@ -48,6 +48,8 @@ _REBUILD_KINDS = {FieldKind.CHOICE, FieldKind.YES_NO, FieldKind.MULTI}
 
 
 class VisitRecorder(Observable):
+    amending = False  # an AmendRecorder (amending.py) is true
+
     def __init__(
         self,
         *,
