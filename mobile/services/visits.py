@@ -25,6 +25,7 @@ from mobile.services.reads import current_visit, get_child, submitted_visits
 from mobile.store.errors import RecordNotFound
 from mobile.store.unit_of_work import DeviceRecords, SettingsRepository, UnitOfWork
 from models.amendment import Amendment, FieldChange
+from models.base import storable_problem
 from models.canonical import canonical_json
 from models.caseload import Child, ContactRestriction, Person
 from models.concern import ConcernReceived
@@ -326,6 +327,9 @@ class VisitService:
             )
 
     def amend(self, *, visit_id: UUID, changes: Sequence[FieldChange], reason: str) -> Visit:
+        unstorable = storable_problem(reason)
+        if unstorable is not None:  # in words, before the record's shape refuses it unexplained
+            raise AppError(f"The reason: {unstorable}.", code=codes.VISIT_INVALID)
         with app_errors():
             with self._uow as uow:
                 visit = current_visit(uow, visit_id)

@@ -141,3 +141,31 @@ def test_amend_from_the_submitted_visit_on_screen(unlocked_ui, load: SyntheticCa
     h.click(h.button("Save amendment"))
     assert h.shows("Amendment saved")
     assert app.services is not None and app.services.visits.get(visit_id).revision == 2
+
+
+@pytest.mark.parametrize("reason", ["Misread\x00it", "Misread \udc00 it"])
+def test_an_unstorable_reason_is_refused_in_words_and_kept(
+    app: AppViewModel, amending, reason: str
+) -> None:
+    rec, visit_id = amending
+    rec.go(Page(Step.VISIT))
+    rec.set("announced", "false", FieldKind.YES_NO)
+    rec.go(Page(REVIEW))
+    rec.set_reason(reason)
+    assert not rec.submit()
+    assert rec.error and "\x00" not in rec.error and "Misread" not in rec.error
+    assert rec.error.startswith("The reason: this text contains a ")
+    assert rec.reason == reason and rec.visit.announced is False  # kept to fix
+    assert app.services is not None and app.services.visits.get(visit_id).revision == 1
+
+
+def test_an_unstorable_answer_is_kept_as_typed_and_never_saved(app: AppViewModel, amending) -> None:
+    rec, visit_id = amending
+    rec.go(Page(Step.VISIT))
+    rec.set("location_description", "Flat\x00 2", FieldKind.TEXT)
+    assert rec.field_errors["location_description"]  # the recorder's words, in place
+    assert rec.value("location_description") == "Flat\x00 2"  # kept, to fix
+    rec.go(Page(REVIEW))
+    rec.set_reason("Where it was")
+    assert not rec.submit() and "could not be read" in rec.error
+    assert app.services is not None and app.services.visits.get(visit_id).revision == 1
