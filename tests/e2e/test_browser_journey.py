@@ -1,6 +1,6 @@
 """The practitioner's journey in headless Chromium against `seen demo`'s two processes: unlock,
 the caseload, a complete visit where one child is not seen (its review a check of answers whose
-links land on the field), a draft offered and discarded, the central record stopped (offline),
+links land on the field), amended from the visit, a draft offered and discarded, the central record stopped (offline),
 a second visit, the central record back, sync, and both visits acknowledged with receipts.
 Controls are found by accessible role and name; each screen is photographed at phone size."""
 
@@ -90,12 +90,30 @@ def _not_seen(ui: Ui, child: Child, shots: list[Path]) -> None:
     ui.click("Next")
 
 
-def _to_review(ui: Ui) -> None:
+def _to_review(ui: Ui, title: str = "Check and submit") -> None:
     for _ in range(10):
-        if ui.page.get_by_text("Check and submit").count():
+        if ui.page.get_by_text(title).count():
             return
         ui.click("Next")
-    ui.text("Check and submit")
+    ui.text(title)
+
+
+def _amend_from_the_visit(ui: Ui, shots: list[Path]) -> None:
+    """The submitted visit is amended where it is: the same controls, the recorded answer beside
+    the new one, and the reason required."""
+    ui.click("Amend this visit")
+    ui.text("Amending: step 1 of")
+    ui.choose("Was the visit announced?", "No")
+    ui.text("Recorded as: Yes")
+    _to_review(ui, "Check and save the amendment")
+    ui.text("What you changed")
+    ui.text("Recorded as: Yes")
+    ui.click("Save amendment")
+    ui.text("Say why you are amending the record")
+    ui.fill("Why you are amending it", "It was not announced: I misremembered")
+    shots.append(ui.shot("12b-amend-review"))
+    ui.click("Save amendment")
+    ui.text("Amendment saved")
 
 
 def _landed_in_view(ui: Ui, role: str, name: str, title: str) -> None:
@@ -234,6 +252,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.click("Submit visit")
     ui.text("Submitted and locked")
     shots.append(ui.shot("12-submitted"))
+    _amend_from_the_visit(ui, shots)
     ui.click("Back to caseload")
     _drafts_one_per_household(ui, alone, shots)
 
@@ -265,7 +284,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.text("Submitted and locked")
     ui.click("Back to caseload")
     ui.tab("Sync")
-    ui.text("2 records waiting for the central record", scroll=False)
+    ui.text("3 records waiting for the central record", scroll=False)  # two visits, an amendment
     shots.append(ui.shot("15-sync-waiting"))
 
     # The central record is back: sync, and both visits are acknowledged with receipts.

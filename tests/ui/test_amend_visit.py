@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import flet as ft
 import pytest
 
 from mobile.ui.viewmodels.app import AppViewModel, Screen
@@ -138,6 +139,7 @@ def test_amend_from_the_submitted_visit_on_screen(unlocked_ui, load: SyntheticCa
     h.click(h.button("Save amendment"))
     assert h.field("Why you are amending it").error  # required
     h.type(h.field("Why you are amending it"), "It was not announced")
+    assert h.field("Why you are amending it").error is None  # typing clears it at once
     h.click(h.button("Save amendment"))
     assert h.shows("Amendment saved")
     assert app.services is not None and app.services.visits.get(visit_id).revision == 2
@@ -169,3 +171,18 @@ def test_an_unstorable_answer_is_kept_as_typed_and_never_saved(app: AppViewModel
     rec.set_reason("Where it was")
     assert not rec.submit() and "could not be read" in rec.error
     assert app.services is not None and app.services.visits.get(visit_id).revision == 1
+
+
+def test_the_settings_list_of_visits_opens_the_same_amend_steps(
+    unlocked_ui, load: SyntheticCaseload
+) -> None:
+    h, shell = unlocked_ui
+    app = shell.app
+    visit_id = submit_one(app, load)
+    app.go_caseload()
+    app.open_amend()
+    tile = h.one(ft.ListTile, lambda t: str(t.title).startswith("Visit "))
+    h.click(tile)
+    assert app.screen == Screen.VISIT and isinstance(app.recorder, AmendRecorder)
+    assert app.recorder.original.visit_id == visit_id and h.shows("Amending: step 1 of")
+    assert not h.find(ft.TextField, lambda f: f.label == "Reason for the amendment")

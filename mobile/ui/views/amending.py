@@ -3,6 +3,8 @@ of changes (as recorded, now) with the reason, which is required."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import flet as ft
 
 from mobile.ui.viewmodels.fields import FieldSpec
@@ -23,6 +25,15 @@ def beside_recorded(rec: AmendRecorder, spec: FieldSpec, control: ft.Control) ->
         content=ft.Text(f"Recorded as: {was}", italic=True, size=14),
     )
     return ft.Column([control, note], spacing=2)
+
+
+def _reason_typed(rec: AmendRecorder) -> Any:
+    def changed(e: Any) -> None:
+        rec.set_reason(e.control.value or "")
+        if not rec.reason_error:
+            e.control.error = None  # typing clears the "say why" at once, without a redraw
+
+    return changed
 
 
 def amend_review(rec: AmendRecorder, *, problems: list[ft.Control]) -> list[ft.Control]:
@@ -55,7 +66,7 @@ def amend_review(rec: AmendRecorder, *, problems: list[ft.Control]) -> list[ft.C
         text_field(
             "Why you are amending it",
             rec.reason,
-            lambda e: rec.set_reason(e.control.value or ""),
+            _reason_typed(rec),
             multiline=True,
             error=rec.reason_error or None,
             help_text="Required: it is kept with the amendment, beside the original.",

@@ -143,7 +143,9 @@ class Shell:
         if screen == Screen.SETTINGS and app.settings is not None:
             return SettingsView(app.settings, on_amend=app.open_amend), app.settings
         if screen == Screen.AMEND and app.amend is not None:
-            return AmendView(app.amend, on_back=app.open_settings), app.amend
+            return AmendView(
+                app.amend, on_back=app.open_settings, on_open=app.amend_visit
+            ), app.amend
         if screen == Screen.ESCALATION and app.escalation is not None:
             return EscalationView(app.escalation, on_back=app.close_escalation), app.escalation
         return UnlockView(app.unlock, message=app.message), app.unlock
