@@ -21,6 +21,7 @@ from uuid import UUID
 
 from mobile import codes
 from mobile.services.caseload_rows import build_rows
+from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
@@ -30,20 +31,13 @@ from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFou
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
 from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
-from models.base import storable_problem
 from models.caseload import ContactRestriction, Household, Person, PersonLink, SeenData
-from models.concern import (
-    ACKNOWLEDGED_REVISION,
-    Acknowledgement,
-    ConcernReceived,
-    acknowledgement_problem,
-)
+from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceived
 from models.ids import new_id
 from models.oversight import Condition
 from models.receipt import CaseloadChange, RecordKind
 from models.timescales import TimescaleRules, default_rules
 from models.timescales.calendar import WorkingCalendar
-from sync.protocol_concerns import MAX_CONCERN_TEXT
 
 __all__ = [
     "CURSOR_KEY",
@@ -52,7 +46,6 @@ __all__ = [
     "ChildDetail",
     "LinkedPerson",
     "acknowledge_concern",
-    "action_problem",
     "apply_caseload_changes",
     "caseload_summary",
     "concerns",
@@ -177,18 +170,6 @@ def acknowledge_concern(
         )
         uow.commit()
     return updated
-
-
-def action_problem(concern: ConcernReceived, action_taken: str) -> str | None:
-    """Why `action_taken` cannot acknowledge `concern`, in words, or None: the domain's rule,
-    then what the central record would refuse (too long, unstorable characters)."""
-    problem = acknowledgement_problem(concern, action_taken)
-    if problem is not None:
-        return problem
-    if len(action_taken) > MAX_CONCERN_TEXT:
-        return f"What you did is too long: keep it under {MAX_CONCERN_TEXT:,} characters."
-    unstorable = storable_problem(action_taken)
-    return f"What you did: {unstorable}." if unstorable else None
 
 
 # Reads (inside `with uow`) ------------------------------------------------------------------------

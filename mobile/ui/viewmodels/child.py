@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from mobile.services.caseload import action_problem
+from mobile.services.concern_words import action_problem
 from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.escalation import DueLine, due_lines
