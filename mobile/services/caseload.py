@@ -7,8 +7,9 @@ The workflows, each one transaction over the device's unit of work:
                             purges that child's caseload and synced visits, never an unsynced one
     reset_caseload          the central record's "start over": cursor and downloaded rows go;
                             visits, drafts, the outbox and unsynced local changes stay
-    acknowledge_concern     the concern shows it at once; the acknowledgement goes out through
-                            the outbox as the concern's next revision
+    acknowledge_concern     what was done is required (the central record refuses an empty
+                            one); the concern shows it at once; the acknowledgement goes out
+                            through the outbox as the concern's next revision
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from mobile import codes
 from mobile.services.caseload_rows import build_rows
-from mobile.services.errors import app_errors
+from mobile.services.concern_words import action_problem
+from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
@@ -38,6 +41,7 @@ from models.timescales.calendar import WorkingCalendar
 
 __all__ = [
     "CURSOR_KEY",
+    "AcknowledgedConcern",
     "CaseloadService",
     "ChildDetail",
     "LinkedPerson",
@@ -133,13 +137,17 @@ def reset_caseload(*, uow: UnitOfWork) -> None:
 def acknowledge_concern(
     *, uow: UnitOfWork, concern_id: UUID, by: UUID, at: datetime, action_taken: str = ""
 ) -> ConcernReceived:
-    """A named person acknowledges a concern from the caseload."""
+    """A named person acknowledges a concern from the caseload, saying what they did."""
     with uow:
         concern = uow.caseload.get("concern", concern_id, ConcernReceived)
         if concern is None:
             raise RecordNotFound("concern", concern_id)
         if concern.acknowledgement is not None:
             raise AlreadyAcknowledged(concern_id)
+        action_taken = action_taken.strip()
+        refused = action_problem(concern, action_taken)
+        if refused is not None:
+            raise AppError(refused, code=codes.CONCERN_ACTION_NEEDED)
         ack = Acknowledgement(by_practitioner_id=by, at=at, action_taken=action_taken)
         updated = concern.model_copy(update={"acknowledgement": ack})
         uow.caseload.put_local("concern", concern_id, updated)
@@ -212,6 +220,15 @@ class LinkedPerson:
 
 
 @dataclass(frozen=True)
+class AcknowledgedConcern:
+    """A concern a named person has acknowledged: it stays in the child's history."""
+
+    concern: ConcernReceived
+    ack: Acknowledgement
+    by_me: bool  # this device's practitioner; anyone else is "a colleague" (no names held here)
+
+
+@dataclass(frozen=True)
 class ChildDetail:
     child_id: UUID
     name: str
@@ -220,6 +237,7 @@ class ChildDetail:
     people: tuple[LinkedPerson, ...]
     concerns_awaiting: tuple[ConcernReceived, ...]
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
+    concerns_acknowledged: tuple[AcknowledgedConcern, ...] = ()  # newest first
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -269,7 +287,7 @@ class CaseloadService:
             child = get_child(uow, child_id)
             households = {h.household_id: h for h in uow.caseload.rows("household", Household)}
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
-            awaiting = concerns(uow, awaiting_acknowledgement=True)
+            found = concerns(uow)
             flags, _ = open_flags(uow)
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
@@ -281,9 +299,23 @@ class CaseloadService:
                 LinkedPerson(names.get(link.person_id, "Name not on this device"), link)
                 for link in child.links
             ),
-            concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
+            concerns_awaiting=tuple(
+                c for c in found if c.awaiting_acknowledgement and child_id in c.children_concerned
+            ),
             flags=tuple(flags.get(child_id, ())),
+            concerns_acknowledged=self._acknowledged(list(found), child_id),
         )
+
+    def _acknowledged(
+        self, found: Sequence[ConcernReceived], child_id: UUID
+    ) -> tuple[AcknowledgedConcern, ...]:
+        me = self._practitioner_id
+        out = [
+            AcknowledgedConcern(c, c.acknowledgement, c.acknowledgement.by_practitioner_id == me)
+            for c in found
+            if c.acknowledgement is not None and child_id in c.children_concerned
+        ]
+        return tuple(sorted(out, key=lambda a: a.ack.at, reverse=True))
 
     def offline_conditions(self) -> dict[UUID, list[Condition]]:
         """Each child's flags as this device estimates them now, with no signal (oversight.py)."""

@@ -25,6 +25,7 @@ from mobile.services.reads import current_visit, get_child, submitted_visits
 from mobile.store.errors import RecordNotFound
 from mobile.store.unit_of_work import DeviceRecords, SettingsRepository, UnitOfWork
 from models.amendment import Amendment, FieldChange
+from models.base import storable_problem
 from models.canonical import canonical_json
 from models.caseload import Child, ContactRestriction, Person
 from models.concern import ConcernReceived
@@ -287,6 +288,11 @@ class VisitService:
         with self._uow as uow:
             return list(uow.visits.drafts())
 
+    def discard_draft(self, visit_id: UUID) -> None:
+        """The practitioner asked (and confirmed): the draft is deleted from this device."""
+        with app_errors():
+            delete_draft(uow=self._uow, visit_id=visit_id)
+
     def submitted(self) -> list[Visit]:
         with self._uow as uow:
             return [v for v in submitted_visits(uow) if v.status != RecordStatus.DRAFT]
@@ -321,6 +327,9 @@ class VisitService:
             )
 
     def amend(self, *, visit_id: UUID, changes: Sequence[FieldChange], reason: str) -> Visit:
+        unstorable = storable_problem(reason)
+        if unstorable is not None:  # in words, before the record's shape refuses it unexplained
+            raise AppError(f"The reason: {unstorable}.", code=codes.VISIT_INVALID)
         with app_errors():
             with self._uow as uow:
                 visit = current_visit(uow, visit_id)

@@ -1,5 +1,6 @@
 """The practitioner's journey in headless Chromium against `seen demo`'s two processes: unlock,
-the caseload, a complete visit where one child is not seen, the central record stopped (offline),
+the caseload, a complete visit where one child is not seen (its review a check of answers whose
+links land on the field), amended from the visit, a draft offered and discarded, the central record stopped (offline),
 a second visit, the central record back, sync, and both visits acknowledged with receipts.
 Controls are found by accessible role and name; each screen is photographed at phone size."""
 
@@ -15,7 +16,7 @@ import pytest
 from models.caseload import Child
 from seen_cli.demo import CHILDREN, DEMO_ORG, DEMO_PASSPHRASE, HOUSEHOLDS, SEED, RunningDemo
 from synthetic import SyntheticCaseload, generate_caseload
-from tests.e2e.conftest import Ui, publish
+from tests.e2e.conftest import PHONE, Ui, publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,7 +65,7 @@ def _past_times() -> tuple[str, str]:
 STARTED, ENDED = _past_times()
 
 
-def _visit_step(ui: Ui, kids: list[Child], outcome: str) -> None:
+def _visit_step(ui: Ui, kids: list[Child], outcome: str | None) -> None:
     ui.text("Step 1 of")
     ui.fill("Started at", STARTED)
     ui.fill("Ended at", ENDED)
@@ -76,7 +77,8 @@ def _visit_step(ui: Ui, kids: list[Child], outcome: str) -> None:
     assert home.is_checked()
     words = home.get_attribute("aria-label") or home.inner_text()
     assert all(name in words for name in _first_names(kids)), words
-    ui.choose("Outcome", outcome)
+    if outcome is not None:  # left for the review to find
+        ui.choose("Outcome", outcome)
     due = date.today() + timedelta(days=14)
     ui.fill("Next visit due", f"{due:%d/%m/%Y}")
 
@@ -86,6 +88,70 @@ def _not_seen(ui: Ui, child: Child, shots: list[Path]) -> None:
     ui.choose("Why not?", "At school or nursery")
     shots.append(ui.shot("09-child-not-seen"))
     ui.click("Next")
+
+
+def _to_review(ui: Ui, title: str = "Check and submit") -> None:
+    for _ in range(10):
+        if ui.page.get_by_text(title).count():
+            return
+        ui.click("Next")
+    ui.text(title)
+
+
+def _amend_from_the_visit(ui: Ui, shots: list[Path]) -> None:
+    """The submitted visit is amended where it is: the same controls, the recorded answer beside
+    the new one, and the reason required."""
+    ui.click("Amend this visit")
+    ui.text("Amending: step 1 of")
+    ui.choose("Was the visit announced?", "No")
+    ui.text("Recorded as: Yes")
+    _to_review(ui, "Check and save the amendment")
+    ui.text("What you changed")
+    ui.text("Recorded as: Yes")
+    ui.click("Save amendment")
+    ui.text("Say why you are amending the record")
+    ui.fill("Why you are amending it", "It was not announced: I misremembered")
+    shots.append(ui.shot("12b-amend-review"))
+    ui.click("Save amendment")
+    ui.text("Amendment saved")
+
+
+def _landed_in_view(ui: Ui, role: str, name: str, title: str) -> None:
+    """After a review link: the step scrolled (its title gone up) until the field is wholly on
+    screen above the bottom bar, without the test scrolling."""
+    ui.page.wait_for_timeout(1200)  # the app scrolls (300 ms) after the step is drawn
+    found = ui.wait(ui.page.get_by_role(role, name=re.compile("^" + re.escape(name))), scroll=False)
+    box = found.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] - 80
+    heading = ui.page.get_by_role("heading", name=title, exact=True)
+    top = heading.bounding_box() if heading.count() else None
+    assert top is None or top["y"] + top["height"] <= 56, top  # under the app bar: scrolled
+
+
+def _drafts_one_per_household(ui: Ui, child: Child, shots: list[Path]) -> None:
+    """A draft left for a household is offered when a visit starts there; discarding it is
+    confirmed, from the offer and from the caseload's list."""
+    _open_child(ui, child)
+    ui.click("Start visit")
+    ui.text("Step 1 of")
+    ui.click("Save and close")
+    ui.text("Carry on recording")
+    _open_child(ui, child)
+    ui.click("Start visit")
+    ui.text("There is already a draft for this household.")
+    shots.append(ui.shot("12a-draft-offer"))
+    ui.click("Discard it and start again")
+    ui.text("Discard this draft? Everything in it is deleted from this device.")
+    ui.click("Yes, discard it")
+    ui.text("Step 1 of")  # a new visit, the old draft gone
+    ui.click("Save and close")
+    ui.click(re.compile(r"^Discard draft \("))
+    ui.click("Keep it")
+    ui.text("Carry on recording")
+    ui.click(re.compile(r"^Discard draft \("))
+    ui.click("Yes, discard it")
+    ui.text("Draft discarded.")
+    ui.gone(ui.page.get_by_text("Carry on recording"))
 
 
 def _open_child(ui: Ui, child: Child) -> None:
@@ -129,7 +195,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
 
     # Visit 1: two children, one not seen.
     ui.click("Start visit")
-    _visit_step(ui, two, "Completed, not all children seen")
+    _visit_step(ui, two, None)
     shots.append(ui.shot("04-visit"))
     ui.click("Next")  # the children come in the caseload's order: whoever is most overdue first
     ui.text(re.compile(r": seen\?$"))
@@ -166,17 +232,29 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     problem = f"Describe how {seen.name} was with {mother}."
     ui.text("Tap one to go to where it is answered")
     shots.append(ui.shot("11-review-links"))
-    ui.click(problem)  # the review links to the step that answers it
+    ui.role("heading", f"{seen.name}: what you saw")  # grouped by child and step
+    ui.role("heading", "The visit")
+    ui.text("What submitting will lock")
+    ui.text("Not seen: At school or nursery.")  # the readback of what will be locked
+    ui.top()
+    ui.click("Choose the outcome of the visit.")  # lands on the field, far down its step
+    ui.text("Step 1 of", scroll=False)
+    _landed_in_view(ui, "group", "Outcome", "The visit")
+    ui.choose("Outcome", "Completed, not all children seen")
+    _to_review(ui)
+    ui.click(problem)
+    _landed_in_view(
+        ui, "textbox", f"How {seen.name} was with {mother}", f"{seen.name}: what you saw"
+    )
     ui.fill(f"How {seen.name} was with {mother}", "Went to her for a hug when upset")
-    for _ in range(6):
-        ui.click("Next")
-        if ui.page.get_by_text("Check and submit").count():
-            break
+    _to_review(ui)
     ui.text("Everything needed is here")
     ui.click("Submit visit")
     ui.text("Submitted and locked")
     shots.append(ui.shot("12-submitted"))
+    _amend_from_the_visit(ui, shots)
     ui.click("Back to caseload")
+    _drafts_one_per_household(ui, alone, shots)
 
     # The central record goes away: the app keeps working and says so.
     demo.server.stop()
@@ -206,7 +284,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.text("Submitted and locked")
     ui.click("Back to caseload")
     ui.tab("Sync")
-    ui.text("2 records waiting for the central record", scroll=False)
+    ui.text("3 records waiting for the central record", scroll=False)  # two visits, an amendment
     shots.append(ui.shot("15-sync-waiting"))
 
     # The central record is back: sync, and both visits are acknowledged with receipts.

@@ -59,7 +59,12 @@ class Device(SettingsByCall):
         visits.record_concern(uow=self.uow, concern=concern)
 
     def acknowledge_concern(
-        self, *, concern_id: UUID, by: UUID, at: datetime | None = None, action_taken: str = ""
+        self,
+        *,
+        concern_id: UUID,
+        by: UUID,
+        at: datetime | None = None,
+        action_taken: str = "Phoned the reporter back",
     ) -> ConcernReceived:
         return caseload.acknowledge_concern(
             uow=self.uow,

@@ -12,9 +12,11 @@ import pytest
 
 from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel
+from mobile.ui.views.shell import Shell
 from synthetic import SyntheticCaseload
 from tests.services.conftest import PASSPHRASE, SERVER, Network, make_session
 from tests.sync.helpers import World, make_world
+from tests.ui.flet_harness import Harness
 
 __all__ = ["PASSPHRASE", "SERVER", "Clock", "unlocked_app"]
 
@@ -78,6 +80,19 @@ def unlocked_app(session: Session, clock: Clock) -> AppViewModel:
 @pytest.fixture
 def app(session: Session, clock: Clock) -> AppViewModel:
     return unlocked_app(session, clock)
+
+
+@pytest.fixture
+def unlocked_ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
+    """The real views in-process (tests/ui/flet_harness.py), unlocked at the caseload."""
+    h = Harness()
+    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
+    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
+    shell.start()
+    h.type(h.field("PIN or passphrase"), PASSPHRASE)
+    h.click(h.button("Unlock"))
+    yield h, shell
+    h.close()
 
 
 def idle(world: World, minutes: float = 6) -> None:

@@ -56,7 +56,16 @@ class Harness:
         return self.session.page
 
     def close(self) -> None:
-        self.loop.close()
+        """Tasks a view started (a scroll waiting for a client that never answers) are
+        cancelled, not left pending."""
+        try:
+            pending = asyncio.all_tasks(self.loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                self.loop.run_until_complete(asyncio.wait(pending))
+        finally:
+            self.loop.close()
 
     # Finding
     def walk(self) -> Iterator[BaseControl]:

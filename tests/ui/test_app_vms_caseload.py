@@ -181,7 +181,7 @@ def test_first_run_enrols_and_the_first_sync_brings_the_caseload(
     device.close()
 
 
-def test_child_shows_people_and_a_concern_acknowledged_in_one_tap_syncs_back(
+def test_child_shows_people_and_a_concern_acknowledged_and_confirmed_syncs_back(
     app: AppViewModel, load: SyntheticCaseload
 ) -> None:
     concern = load.concerns[0]
@@ -199,6 +199,7 @@ def test_child_shows_people_and_a_concern_acknowledged_in_one_tap_syncs_back(
     assert line.concern_id == concern.concern_id
     assert "paternal grandmother" in line.text and concern.content in line.text
     child.set_action_taken(concern.concern_id, "Phoned grandmother back")
+    assert child.ask_acknowledge(concern.concern_id)
     assert child.acknowledge(concern.concern_id), child.error
     assert child.concerns() == []
     assert "next sync" in child.message

@@ -192,10 +192,16 @@ def test_child_screen_lists_people_and_acknowledges_a_concern(ui, load: Syntheti
     names = {p.person_id: p.name for p in load.people}
     assert all(h.shows(names[link.person_id]) for link in child.links)
     assert h.shows("Concern to acknowledge")
-    h.type(h.field("Action taken (optional)"), "Phoned grandmother back")
     h.click(h.button("Acknowledge concern"))
-    assert h.shows("Acknowledged. It will reach the central record at the next sync.")
+    assert h.field("What you did about it").error  # required: nothing is sent without it
+    h.type(h.field("What you did about it"), "Phoned grandmother back")
+    h.click(h.button("Acknowledge concern"))
+    assert h.shows("Acknowledge this concern?")
+    h.click(h.button("Yes, acknowledge"))
+    assert h.shows("Acknowledged: it stays in this child's history.")
     assert not h.shows("Concern to acknowledge")
+    assert h.shows("Concerns acknowledged")
+    assert h.shows("What was done: Phoned grandmother back")
 
 
 def test_every_input_has_an_accessible_name(ui) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ from mobile.services.shapes import CaseloadRow, RecordSyncState, SyncProgress
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.caseload import CaseloadViewModel
 from mobile.ui.viewmodels.child import ChildViewModel
+from mobile.ui.viewmodels.drafts import DraftsViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
 from mobile.ui.viewmodels.escalation import DueLine, EscalationViewModel, due_lines
 from mobile.ui.viewmodels.fields import Page, PageContext
@@ -26,6 +27,8 @@ from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
 from mobile.ui.viewmodels.visit.amend import AmendViewModel, visit_summary
+from mobile.ui.viewmodels.visit.amending import AmendRecorder
+from mobile.ui.viewmodels.visit.context import page_context
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from models.visit import Visit
 
@@ -57,6 +60,8 @@ class _Resume:
     page: Page
     raw: dict[str, str] = field(default_factory=dict)
     day: date | None = None
+    amending: Visit | None = None  # an amendment's working copy, kept in memory, never stored
+    reason: str = ""
 
 
 class AppViewModel(Observable):
@@ -85,7 +90,7 @@ class AppViewModel(Observable):
         self.settings: SettingsViewModel | None = None
         self.amend: AmendViewModel | None = None
         self.escalation: EscalationViewModel | None = None
-        self.drafts: list[Visit] = []
+        self.drafts_vm: DraftsViewModel | None = None
         self.escalations_due: list[DueLine] = []  # the caseload's prompts to record one
         self._resume: _Resume | None = None
 
@@ -109,6 +114,14 @@ class AppViewModel(Observable):
         self.sync = SyncViewModel(sync=services.sync, describe=self.describe_record)
         self.sync.refresh()
         self.settings = SettingsViewModel(session=self.session, on_lock=self.lock)
+        self.drafts_vm = DraftsViewModel(
+            visits=services.visits,
+            names=self.names,
+            households=self._households,
+            on_resume=self.open_draft,
+            on_start=lambda ids: self.start_visit(ids, another=True),
+        )
+        self.drafts_vm.subscribe(self._drafts_changed)
         self._load_drafts()
         self.message = ""
         if self._auto_sync_s is not None:
@@ -120,6 +133,14 @@ class AppViewModel(Observable):
         if resume is not None and self._reopen(resume):
             return
         self._show(Screen.CASELOAD)
+
+    def _drafts_changed(self) -> None:
+        """The caseload's list of drafts and a child's offer redraw; not mid-way to another
+        screen (a redraw then would draw a screen whose view-model is gone)."""
+        if (self.screen == Screen.CASELOAD and self.caseload is not None) or (
+            self.screen == Screen.CHILD and self.child is not None
+        ):
+            self.notify()
 
     def _sync_changed(self, _progress: SyncProgress) -> None:
         """From the auto-sync thread: refresh the sync and caseload screens' data. Each tells
@@ -134,7 +155,8 @@ class AppViewModel(Observable):
         if self.services is None:
             return
         try:
-            self.drafts = list(self.services.visits.drafts())
+            if self.drafts_vm is not None:
+                self.drafts_vm.load()
             escalations = self.services.escalations
             self.escalations_due = due_lines(escalations, escalations.now())
         except Exception as exc:
@@ -165,8 +187,14 @@ class AppViewModel(Observable):
     def _after_lock(self, *, flushed: bool) -> None:
         recorder = self.recorder
         if recorder is not None and not recorder.locked:
+            amending = isinstance(recorder, AmendRecorder)
             self._resume = _Resume(
-                recorder.visit.visit_id, recorder.page, dict(recorder.raw), recorder.day
+                recorder.visit.visit_id,
+                recorder.page,
+                dict(recorder.raw),
+                recorder.day,
+                recorder.visit if amending else None,
+                recorder.reason if isinstance(recorder, AmendRecorder) else "",
             )
             if not flushed and recorder.dirty:
                 log.warning("draft changes were pending when the app locked")
@@ -178,7 +206,7 @@ class AppViewModel(Observable):
         self.services = None
         self.caseload = self.child = self.recorder = self.sync = self.settings = self.amend = None
         self.escalation = None
-        self.drafts, self.escalations_due = [], []
+        self.drafts_vm, self.escalations_due = None, []
         self.unlock = UnlockViewModel(
             session=self.session, on_unlocked=self._unlocked, clock=self._clock
         )
@@ -235,9 +263,20 @@ class AppViewModel(Observable):
         else:
             self.go_caseload()
 
-    def start_visit(self, child_ids: list[UUID]) -> None:
+    @property
+    def drafts(self) -> list[Visit]:
+        return list(self.drafts_vm.drafts) if self.drafts_vm is not None else []
+
+    def start_visit(self, child_ids: list[UUID], *, another: bool = False) -> None:
+        """A new visit; where the household has a draft, it is offered instead (resume or
+        discard), unless the practitioner asked for another."""
         if self.services is None:
             return
+        drafts = self.drafts_vm
+        if drafts is not None:
+            if not another and drafts.offer_for(child_ids) is not None:
+                return
+            drafts.clear_offer()
         try:
             visit = self.services.visits.start(child_ids=child_ids)
         except Exception as exc:
@@ -247,7 +286,15 @@ class AppViewModel(Observable):
         self._open_recorder(visit)
 
     def open_draft(self, visit_id: UUID) -> None:
+        if self.drafts_vm is not None:
+            self.drafts_vm.clear_offer()
         self._reopen(_Resume(visit_id, Page("visit")))
+
+    def discard_draft(self, visit_id: UUID) -> None:
+        """From the list of drafts: confirmed first; the caseload's counts follow."""
+        discarded = self.drafts_vm is not None and self.drafts_vm.discard(visit_id)
+        if discarded and self.caseload is not None:
+            self.caseload.load()
 
     def _reopen(self, resume: _Resume) -> bool:
         if self.services is None:
@@ -257,7 +304,11 @@ class AppViewModel(Observable):
         except Exception as exc:
             self.message = plain_words(exc)
             return False
-        recorder = self._open_recorder(visit)
+        recorder = (
+            self._open_amending(visit, resume.amending, resume.reason)
+            if resume.amending is not None
+            else self._open_recorder(visit)
+        )
         if recorder is None:
             return False
         recorder.raw.update(resume.raw)
@@ -265,23 +316,19 @@ class AppViewModel(Observable):
             recorder.day = resume.day
         if resume.page in recorder.pages:
             recorder.page = resume.page
+        if recorder.page.is_review:  # reopened at the review: check again, never a blank page
+            recorder.run_check()
         self.notify()
         return True
 
     def _open_recorder(self, visit: Visit) -> VisitRecorder | None:
         if self.services is None:
             return None
-        visits = self.services.visits
-        try:
-            known = list(visits.known_people(visit))
-            restrictions = tuple(visits.restrictions())
-        except Exception as exc:
-            self.message = plain_words(exc)
-            known, restrictions = [], ()
+        context, known = self._recording_context(visit)
         self.recorder = VisitRecorder(
-            visits=visits,
+            visits=self.services.visits,
             visit=visit,
-            context=replace(self._context(visit, known), restrictions=restrictions),
+            context=context,
             known_people=known,
             clock=self._clock,
             on_submitted=lambda _v: self._load_drafts(),
@@ -289,31 +336,56 @@ class AppViewModel(Observable):
         self._show(Screen.VISIT)
         return self.recorder
 
+    def amend_visit(self, visit_id: UUID) -> None:
+        """Amend a submitted visit from the visit itself: the recording steps over a copy."""
+        if self.services is None:
+            return
+        try:
+            original = self.services.visits.get(visit_id)
+        except Exception as exc:
+            self.message = plain_words(exc)
+            self.notify()
+            return
+        self._open_amending(original)
+
+    def _open_amending(
+        self, original: Visit, working: Visit | None = None, reason: str = ""
+    ) -> AmendRecorder | None:
+        if self.services is None:
+            return None
+        context, known = self._recording_context(original)
+        recorder = AmendRecorder(
+            visits=self.services.visits, original=original, context=context, known_people=known
+        )
+        if working is not None and working.revision == original.revision:
+            recorder.visit, recorder.reason = working, reason
+        self.recorder = recorder
+        self._show(Screen.VISIT)
+        return recorder
+
+    def _recording_context(self, visit: Visit) -> tuple[PageContext, list[KnownPerson]]:
+        assert self.services is not None
+        visits = self.services.visits
+        try:
+            known = list(visits.known_people(visit))
+            restrictions = tuple(visits.restrictions())
+        except Exception as exc:
+            self.message = plain_words(exc)
+            known, restrictions = [], ()
+        return page_context(self._rows(), visit, known, restrictions), known
+
     def _rows(self) -> list[CaseloadRow]:
         return list(self.caseload.rows) if self.caseload is not None else []
 
     def names(self) -> dict[UUID, str]:
         return {r.child_id: r.name for r in self._rows()}
 
-    def _context(self, visit: Visit, known: list[KnownPerson]) -> PageContext:
-        names = self.names()
-        by_home: dict[UUID, list[str]] = {}
-        rows = {r.child_id: r for r in self._rows()}
-        for c in visit.children:
-            row = rows.get(c.child_id)
-            if row is not None and row.household_id is not None:
-                by_home.setdefault(row.household_id, []).append(row.name.split(" ")[0])
-        households = tuple((str(h), "Home of " + ", ".join(n)) for h, n in by_home.items())
-        people = tuple((k.person_id, k.name) for k in known)
-        return PageContext(child_names=names, known_people=people, households=households)
+    def _households(self) -> dict[UUID, UUID | None]:
+        return {r.child_id: r.household_id for r in self._rows()}
 
     def draft_lines(self) -> list[tuple[UUID, str]]:
-        names = self.names()
-        out = []
-        for d in self.drafts:
-            kids = ", ".join(names.get(c.child_id, "a child") for c in d.children)
-            out.append((d.visit_id, f"Draft from {d.created_on_device_at:%d %b %H:%M}: {kids}"))
-        return out
+        lines = self.drafts_vm.lines() if self.drafts_vm is not None else []
+        return [(line.visit_id, line.text) for line in lines]
 
     def describe_record(self, state: RecordSyncState) -> str:
         """A record on the sync screen in words the practitioner recognises: which visit, whom."""

@@ -1,5 +1,6 @@
-"""One child: the central record's flags, who they live with, concerns to acknowledge (one tap),
-an escalation to record, and starting a visit."""
+"""One child: the central record's flags, who they live with, concerns to acknowledge (saying
+what was done, then confirming) and those acknowledged (by whom, when), an escalation to record,
+and starting a visit."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from mobile.services.concern_words import action_problem
 from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.escalation import DueLine, due_lines
 from mobile.ui.viewmodels.labels import label
+from models.concern import ConcernReceived
 from models.enums import CarerRole
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ class PersonLine:
 class ConcernLine:
     concern_id: UUID
     text: str
+    acknowledged: str = ""  # "Acknowledged by you on 01 Dec 2026 at 15:29. What was done: ..."
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ class ChildViewModel(Observable):
         self._on_start_visit = on_start_visit
         self.selected: set[UUID] = {r.child_id for r in household} or {row.child_id}
         self.detail: ChildDetail | None = None
-        self.action_taken: dict[UUID, str] = {}
+        self.action_taken: dict[UUID, str] = {}  # typed, kept until acknowledged
+        self.action_errors: dict[UUID, str] = {}
+        self.confirming: UUID | None = None  # the concern whose acknowledgement is being confirmed
         self.error = ""
         self.message = ""
 
@@ -136,27 +142,56 @@ class ChildViewModel(Observable):
         return lines
 
     def concerns(self) -> list[ConcernLine]:
+        """Concerns waiting for a named person to acknowledge them."""
+        if self.detail is None:
+            return []
+        return [ConcernLine(c.concern_id, _concern_text(c)) for c in self.detail.concerns_awaiting]
+
+    def concerns_acknowledged(self) -> list[ConcernLine]:
+        """The child's acknowledged concerns, newest first: who acknowledged, when, what was done."""
         if self.detail is None:
             return []
         out = []
-        for concern in self.detail.concerns_awaiting:
-            reporter = concern.reporter
-            relation = reporter.relationship_notes or label(reporter.relationship)
-            who = (
-                f"{reporter.name} ({relation})"
-                if reporter.name and relation
-                else (reporter.name or relation)
-            )
-            when = concern.received_at
-            when_text = f"{when:%d %b %Y}" if when else "date not known"
-            text = f"From {who or 'someone'}, {when_text}: {concern.content}"
-            out.append(ConcernLine(concern.concern_id, text))
+        for done in self.detail.concerns_acknowledged:
+            who = "you" if done.by_me else "a colleague"
+            ack = done.ack
+            words = f"Acknowledged by {who} on {ack.at:%d %b %Y at %H:%M}."
+            if ack.action_taken:
+                words += f" What was done: {ack.action_taken}"
+            out.append(ConcernLine(done.concern.concern_id, _concern_text(done.concern), words))
         return out
 
     def set_action_taken(self, concern_id: UUID, text: str) -> None:
         self.action_taken[concern_id] = text
+        if text.strip():
+            self.action_errors.pop(concern_id, None)
+
+    def ask_acknowledge(self, concern_id: UUID) -> bool:
+        """The "Acknowledge concern" button: what was done is required, then it is confirmed."""
+        concern = self._awaiting(concern_id)
+        if concern is None:
+            return False
+        problem = action_problem(concern, self.action_taken.get(concern_id, "").strip())
+        if problem is not None:
+            self.action_errors[concern_id] = problem
+            self.confirming = None
+        else:
+            self.action_errors.pop(concern_id, None)
+            self.confirming = concern_id
+        self.notify()
+        return problem is None
+
+    def cancel_acknowledge(self) -> None:
+        """The "Not yet" button: nothing is sent; what was typed stays."""
+        self.confirming = None
+        self.notify()
 
     def acknowledge(self, concern_id: UUID) -> bool:
+        """The "Yes, acknowledge" button: recorded only once confirmed (asked first otherwise). A
+        failure keeps what was typed."""
+        if self.confirming != concern_id:
+            self.ask_acknowledge(concern_id)
+            return False
         try:
             self._caseload.acknowledge_concern(
                 concern_id, action_taken=self.action_taken.get(concern_id, "").strip()
@@ -166,9 +201,19 @@ class ChildViewModel(Observable):
             self.notify()
             return False
         self.action_taken.pop(concern_id, None)
-        self.message = "Acknowledged. It will reach the central record at the next sync."
+        self.confirming = None
+        self.error = ""
+        self.message = (
+            "Acknowledged: it stays in this child's history. It will reach the central record "
+            "at the next sync."
+        )
         self.load()
         return True
+
+    def _awaiting(self, concern_id: UUID) -> ConcernReceived | None:
+        if self.detail is None:
+            return None
+        return next((c for c in self.detail.concerns_awaiting if c.concern_id == concern_id), None)
 
     def toggle(self, child_id: UUID, on: bool) -> None:
         if on:
@@ -186,3 +231,14 @@ class ChildViewModel(Observable):
         order += [c for c in self.selected if c not in order]
         self._on_start_visit(order)
         return True
+
+
+def _concern_text(concern: ConcernReceived) -> str:
+    reporter = concern.reporter
+    relation = reporter.relationship_notes or label(reporter.relationship)
+    who = (
+        f"{reporter.name} ({relation})" if reporter.name and relation else reporter.name or relation
+    )
+    when = concern.received_at
+    when_text = f"{when:%d %b %Y}" if when else "date not known"
+    return f"From {who or 'someone'}, {when_text}: {concern.content}"

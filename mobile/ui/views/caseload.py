@@ -15,7 +15,7 @@ from mobile.ui.viewmodels.caseload import (
     CaseloadViewModel,
     row_text,
 )
-from mobile.ui.viewmodels.child import ChildViewModel, FlagLine
+from mobile.ui.viewmodels.child import ChildViewModel, ConcernLine, FlagLine
 from mobile.ui.viewmodels.escalation import DueLine
 from mobile.ui.views.widgets import (
     action_button,
@@ -102,14 +102,54 @@ def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
     )
 
 
+def concern_to_acknowledge(vm: ChildViewModel, line: ConcernLine) -> list[ft.Control]:
+    """A concern waiting: what was done (required), then a confirmation before it is sent."""
+    cid = line.concern_id
+    out: list[ft.Control] = [
+        heading("Concern to acknowledge", level=2),
+        ft.Text(line.text),
+        text_field(
+            "What you did about it",
+            vm.action_taken.get(cid, ""),
+            _typed(vm.set_action_taken, cid),
+            multiline=True,
+            error=vm.action_errors.get(cid),
+            help_text="Required: for example who you phoned and when.",
+        ),
+    ]
+    if vm.confirming != cid:
+        out.append(primary_button("Acknowledge concern", _call(vm.ask_acknowledge, cid)))
+        return out
+    out.append(
+        ft.Semantics(
+            live_region=True,
+            container=True,
+            label="Acknowledge this concern? It is recorded as acknowledged by you, now.",
+            content=ft.Text(
+                "Acknowledge this concern? It is recorded as acknowledged by you, now.",
+                weight=ft.FontWeight.BOLD,
+            ),
+        )
+    )
+    out.append(
+        ft.Row(
+            [
+                primary_button("Yes, acknowledge", _call(vm.acknowledge, cid)),
+                action_button("Not yet", lambda _e: vm.cancel_acknowledge()),
+            ],
+            wrap=True,
+        )
+    )
+    return out
+
+
 class CaseloadView:
     def __init__(
         self,
         vm: CaseloadViewModel,
         *,
         on_open: Callable[[UUID], None],
-        drafts: Callable[[], list[tuple[UUID, str]]],
-        on_draft: Callable[[UUID], None],
+        drafts: Callable[[], list[ft.Control]],
         escalations: Callable[[], list[DueLine]] = list,
         on_escalate: Callable[[UUID], None] = lambda _v: None,
     ) -> None:
@@ -118,7 +158,6 @@ class CaseloadView:
         self._on_escalate = on_escalate
         self._on_open = on_open
         self._drafts = drafts
-        self._on_draft = on_draft
         self.search = text_field(
             "Search by name", vm.query, lambda e: vm.set_query(e.control.value or "")
         )
@@ -166,19 +205,21 @@ class CaseloadView:
         self.rows.controls = tiles
         self.error.controls = [error_text(vm.error)] if vm.error else []
         self.prompts.controls = prompts(self._escalations(), self._on_escalate)
-        drafts = self._drafts()
-        self.drafts_box.controls = (
-            [heading("Carry on recording", level=2)]
-            + [action_button(words, _call(self._on_draft, visit_id)) for visit_id, words in drafts]
-            if drafts
-            else []
-        )
+        self.drafts_box.controls = self._drafts()
 
 
 class ChildView:
-    def __init__(self, vm: ChildViewModel, *, on_back: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        vm: ChildViewModel,
+        *,
+        on_back: Callable[[], None],
+        draft_offer: Callable[[], list[ft.Control]] = list,
+    ) -> None:
+        """`draft_offer`: where starting a visit found the household's draft, what to do."""
         self.vm = vm
         self._on_back = on_back
+        self._draft_offer = draft_offer
         self.root = screen()
         self.refresh()
 
@@ -204,15 +245,17 @@ class ChildView:
             body.append(heading("People on record", level=2))
             body += [ft.ListTile(title=p.name, subtitle=p.detail or None) for p in people]
         for line in vm.concerns():
+            body += concern_to_acknowledge(vm, line)
+        done = vm.concerns_acknowledged()
+        if done:
+            body.append(heading("Concerns acknowledged", level=2))
             body += [
-                heading("Concern to acknowledge", level=2),
-                ft.Text(line.text),
-                text_field(
-                    "Action taken (optional)",
-                    vm.action_taken.get(line.concern_id, ""),
-                    _typed(vm.set_action_taken, line.concern_id),
-                ),
-                primary_button("Acknowledge concern", _call(vm.acknowledge, line.concern_id)),
+                ft.Semantics(
+                    container=True,
+                    label=f"{line.text} {line.acknowledged}",
+                    content=ft.Column([ft.Text(line.text), hint(line.acknowledged)], spacing=2),
+                )
+                for line in done
             ]
         body.append(heading("Record a visit", level=2))
         if len(vm.household) > 1:
@@ -225,8 +268,9 @@ class ChildView:
                 )
                 for r in vm.household
             ]
+        offer = self._draft_offer()
+        body += offer or [primary_button("Start visit", lambda _e: vm.start_visit())]
         body += [
-            primary_button("Start visit", lambda _e: vm.start_visit()),
             ft.TextButton(content="Back to caseload", on_click=self._back, height=48),
             error_text(vm.error),
         ]

@@ -63,9 +63,11 @@ class SettingsView:
 
 
 class AmendView:
-    def __init__(self, vm: AmendViewModel, *, on_back: Any) -> None:
+    def __init__(self, vm: AmendViewModel, *, on_back: Any, on_open: Any = None) -> None:
+        """`on_open(visit_id)`: amend that visit on its own steps (the recording controls)."""
         self.vm = vm
         self._on_back = on_back
+        self._on_open = on_open
         self.root = screen()
         self.refresh()
 
@@ -78,7 +80,12 @@ class AmendView:
                 hint("Choose the visit to correct.") if summaries else hint("No submitted visits.")
             )
             body += [
-                ft.ListTile(title=words, on_click=_choose(vm, visit_id))
+                ft.ListTile(
+                    title=words,
+                    on_click=_open(self._on_open, visit_id)
+                    if self._on_open
+                    else _choose(vm, visit_id),
+                )
                 for visit_id, words in summaries
             ]
         else:
@@ -107,6 +114,10 @@ class AmendView:
             ft.TextButton(content="Back", on_click=lambda _e: self._on_back()),
         ]
         self.root.controls = body
+
+
+def _open(on_open: Any, visit_id: Any) -> Any:
+    return lambda _e: on_open(visit_id)
 
 
 def _choose(vm: AmendViewModel, visit_id: Any) -> Any:

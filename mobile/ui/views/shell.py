@@ -18,6 +18,7 @@ from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
 from mobile.ui.views.caseload import CaseloadView, ChildView
+from mobile.ui.views.drafts import draft_list, draft_offer
 from mobile.ui.views.escalation import EscalationView
 from mobile.ui.views.session import EnrolView, UnlockView
 from mobile.ui.views.settings import AmendView, SettingsView
@@ -116,15 +117,25 @@ class Shell:
             return CaseloadView(
                 app.caseload,
                 on_open=app.open_child,
-                drafts=app.draft_lines,
-                on_draft=app.open_draft,
+                drafts=lambda: draft_list(
+                    app.drafts_vm, on_open=app.open_draft, on_discard=app.discard_draft
+                ),
                 escalations=lambda: app.escalations_due,
                 on_escalate=app.open_escalation,
             ), app.caseload
         if screen == Screen.CHILD and app.child is not None:
-            return ChildView(app.child, on_back=app.go_caseload), app.child
+            return ChildView(
+                app.child,
+                on_back=app.go_caseload,
+                draft_offer=lambda: draft_offer(app.drafts_vm),
+            ), app.child
         if screen == Screen.VISIT and app.recorder is not None:
-            return VisitView(app.recorder, on_close=app.go_caseload), app.recorder
+            return VisitView(
+                app.recorder,
+                on_close=app.go_caseload,
+                run_task=self.page.run_task,
+                on_amend=app.amend_visit,
+            ), app.recorder
         if screen == Screen.SYNC and app.sync is not None:
             return SyncView(
                 app.sync, run_in_background=self._background, on_new_code=app.enter_new_code
@@ -132,7 +143,9 @@ class Shell:
         if screen == Screen.SETTINGS and app.settings is not None:
             return SettingsView(app.settings, on_amend=app.open_amend), app.settings
         if screen == Screen.AMEND and app.amend is not None:
-            return AmendView(app.amend, on_back=app.open_settings), app.amend
+            return AmendView(
+                app.amend, on_back=app.open_settings, on_open=app.amend_visit
+            ), app.amend
         if screen == Screen.ESCALATION and app.escalation is not None:
             return EscalationView(app.escalation, on_back=app.close_escalation), app.escalation
         return UnlockView(app.unlock, message=app.message), app.unlock

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import UUID
 
 import flet as ft
 
 from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, Page
+from mobile.ui.viewmodels.visit.amending import AmendRecorder
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
+from mobile.ui.views.amending import amend_review
+from mobile.ui.views.amending import beside_recorded as _beside_recorded
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -24,15 +30,34 @@ from models.rules import Problem
 
 __all__ = ["VisitView"]
 
+log = logging.getLogger(__name__)
+# Flet keeps one registry of scroll keys for the whole app: the visit's fields have their own prefix.
+_KEY = "visit-field:"
+_NOT_ANSWERS = {FieldKind.HEADER, FieldKind.HINT, FieldKind.WARNING, FieldKind.ACTION}
 _TYPED = {FieldKind.TEXT, FieldKind.MULTILINE, FieldKind.DATE, FieldKind.TIME}
 
 
+Runner = Callable[[Callable[[], Awaitable[None]]], object]
+
+
 class VisitView:
-    def __init__(self, rec: VisitRecorder, *, on_close: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        rec: VisitRecorder,
+        *,
+        on_close: Callable[[], None],
+        run_task: Runner | None = None,
+        on_amend: Callable[[UUID], None] | None = None,
+    ) -> None:
+        """`run_task` runs the scroll to (and focus on) the field a problem's link lands on:
+        the page's own run_task; without it the view only marks where it would land."""
         self.rec = rec
         self._on_close = on_close
+        self._run_task = run_task
+        self._on_amend = on_amend
         self.root = ft.Column(expand=True)
         self._shown: Page | None = None
+        self.landed: ft.Control | None = None  # the control the last link landed on
         self.refresh()
 
     def _new_step(self) -> None:
@@ -43,9 +68,10 @@ class VisitView:
         self.body = ft.Column(spacing=14)
         self.nav = ft.Row(wrap=True, spacing=10)
         self.status = ft.Column()
-        self.root.controls = [
-            screen(self.title, self.progress, self.problems, self.body, self.status, self.nav)
-        ]
+        self.scroller = screen(
+            self.title, self.progress, self.problems, self.body, self.status, self.nav
+        )
+        self.root.controls = [self.scroller]
         self._shown = self.rec.page
 
     def refresh(self) -> None:
@@ -60,7 +86,8 @@ class VisitView:
             self.body.controls = self._review()
         else:
             self.problems.controls = self._page_problems()
-            self.body.controls = [self._field(spec) for spec in rec.fields()]
+            self.body.controls = [self._keyed(spec) for spec in rec.fields()]
+            self._land()
         status: list[ft.Control] = []
         if rec.error:
             status.append(error_text(rec.error))
@@ -79,45 +106,122 @@ class VisitView:
             *[ft.Text(f"• {p.message}", color=ft.Colors.RED_900) for p in problems],
         ]
 
+    def _keyed(self, spec: FieldSpec) -> ft.Control:
+        """Each field carries its path as a scroll key: a problem's link lands on it."""
+        control = self._field(spec)
+        if isinstance(self.rec, AmendRecorder) and spec.kind not in _NOT_ANSWERS:
+            control = _beside_recorded(self.rec, spec, control)
+        control.key = ft.ScrollKey(_KEY + spec.path)  # type: ignore[call-arg]  # flet's lazy dataclass
+        return control
+
+    def _land(self) -> None:
+        """After a problem's link: scroll the field into view and, if typed, put the cursor
+        in it. The recorder's `landing` is consumed here, once."""
+        path, self.rec.landing = self.rec.landing, None
+        if path is None:
+            return
+        target = next(
+            (
+                c
+                for c in self.body.controls
+                if isinstance(c.key, ft.ScrollKey) and c.key.value == _KEY + path
+            ),
+            None,
+        )
+        self.landed = target
+        if target is None or self._run_task is None:
+            return
+        scroller = self.scroller
+
+        async def go() -> None:
+            await asyncio.sleep(0.2)  # the new step is drawn first
+            try:
+                await scroller.scroll_to(scroll_key=_KEY + path, duration=300)
+                if isinstance(target, ft.TextField):
+                    await target.focus()  # type: ignore[no-untyped-call]
+            except Exception as exc:  # the step stays usable where it is; say only the type
+                log.info("landing on a field failed: %s", type(exc).__name__)
+
+        self._run_task(go)
+
     def _review(self) -> list[ft.Control]:
         rec = self.rec
+        if isinstance(rec, AmendRecorder):
+            return amend_review(rec, problems=self._review_problems())
         if rec.locked:
             return [ft.Text("This visit is submitted and locked.")]
         check = rec.check_result
         if check is None:
-            return [hint("The record could not be checked: try again.")]
+            return [
+                error_text("The record could not be checked. Your answers are kept."),
+                primary_button("Check again", lambda _e: rec.retry_check()),
+            ]
+        out = self._review_problems()
+        out.append(heading("What submitting will lock", level=2))
+        for line in rec.summary():
+            out.append(
+                ft.Semantics(
+                    container=True,
+                    label=f"{line.heading}: {line.text}",
+                    content=ft.Column(
+                        [ft.Text(line.heading, weight=ft.FontWeight.BOLD), ft.Text(line.text)],
+                        spacing=2,
+                    ),
+                )
+            )
         if check.ok:
-            return [ft.Text("Everything needed is here. Submit to lock the record.")]
+            out.append(hint("Once submitted it cannot be changed, only amended with a reason."))
+        return out
+
+    def _review_problems(self) -> list[ft.Control]:
+        """What is still needed, grouped by child and step, each a link to its field."""
+        check = self.rec.check_result
+        if check is None:
+            return [
+                error_text("The record could not be checked. Your answers are kept."),
+                primary_button("Check again", lambda _e: self.rec.retry_check()),
+            ]
+        if check.ok:
+            return [ft.Text("Everything needed is here.", weight=ft.FontWeight.BOLD)]
         count = len(check.problems)
-        return [
+        out: list[ft.Control] = [
             ft.Text(
-                f"{count} {'thing' if count == 1 else 'things'} still needed. "
-                "Tap one to go to where it is answered.",
+                f"{count} {'thing' if count == 1 else 'things'} still needed, most "
+                "important first. Tap one to go to where it is answered.",
                 weight=ft.FontWeight.BOLD,
-            ),
-            *[self._problem_tile(p) for p in check.problems],
+            )
         ]
+        for group in self.rec.problem_groups():
+            out.append(heading(group.title, level=2))
+            out += [self._problem_tile(p) for p in group.problems]
+        return out
 
     def _problem_tile(self, problem: Problem) -> ft.Control:
         return ft.ListTile(
             title=problem.message,
             leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
             on_click=lambda _e: self.rec.fix(problem),
-            dense=True,
+            min_height=48,
         )
 
     def _nav(self) -> list[ft.Control]:
         rec = self.rec
         out: list[ft.Control] = []
         if rec.locked:
-            return [primary_button("Back to caseload", self._close)]
+            out = [primary_button("Back to caseload", self._close)]
+            if self._on_amend is not None:
+                amend, visit_id = self._on_amend, rec.visit.visit_id
+                out.append(action_button("Amend this visit", lambda _e: amend(visit_id)))
+            return out
         if rec.index > 0:
             out.append(action_button("Back", lambda _e: rec.back()))
         if rec.page.is_review:
-            out.append(primary_button("Submit visit", lambda _e: rec.submit()))
+            words = "Save amendment" if rec.amending else "Submit visit"
+            out.append(primary_button(words, lambda _e: rec.submit()))
         else:
             out.append(primary_button("Next", lambda _e: rec.next()))
-        out.append(ft.TextButton(content="Save and close", on_click=self._close))
+        close = "Cancel amendment" if rec.amending else "Save and close"
+        out.append(ft.TextButton(content=close, on_click=self._close, height=48))
         return out
 
     def _close(self, _e: Any) -> None:

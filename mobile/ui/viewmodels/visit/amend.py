@@ -15,7 +15,10 @@ from models.visit import Visit
 if TYPE_CHECKING:
     from mobile.services.visits import VisitService
 
-__all__ = ["AmendViewModel", "Amendable", "amendable_fields", "visit_summary"]
+__all__ = [
+    "AMENDMENT_SAVED", "AmendViewModel", "Amendable", "amendable_fields", "refused_words",
+    "visit_summary",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,18 @@ def amendable_fields(visit: Visit, names: dict[UUID, str]) -> list[Amendable]:
     return out
 
 
+AMENDMENT_SAVED = "Amendment saved. It goes to the central record at the next sync."
+
+
+def refused_words(exc: BaseException) -> str:
+    """Why an amendment was not saved: the plain words, and each rule it would break."""
+    words = plain_words(exc)
+    check = getattr(exc, "check", None)
+    if check is not None:
+        words += " " + " ".join(p.message for p in check.problems)
+    return words
+
+
 class AmendViewModel(Observable):
     def __init__(
         self,
@@ -158,15 +173,12 @@ class AmendViewModel(Observable):
                 visit_id=self.visit.visit_id, changes=changes, reason=self.reason.strip()
             )
         except Exception as exc:
-            self.error = plain_words(exc)
-            check = getattr(exc, "check", None)
-            if check is not None:
-                self.error += " " + " ".join(p.message for p in check.problems)
+            self.error = refused_words(exc)
             self.notify()
             return False
         self.edits = {}
         self.reason = ""
-        self.message = "Amendment saved. It goes to the central record at the next sync."
+        self.message = AMENDMENT_SAVED
         self.notify()
         if self._on_done is not None:
             self._on_done()

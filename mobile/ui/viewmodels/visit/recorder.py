@@ -25,6 +25,14 @@ from mobile.ui.viewmodels.visit.paths import (
     set_value,
     set_when,
 )
+from mobile.ui.viewmodels.visit.review import (
+    ProblemGroup,
+    SummaryLine,
+    group_problems,
+    landing_for,
+    locked_summary,
+    page_of,
+)
 from models.enums import ChildCommunication, RecordStatus, VoiceMethod
 from models.lifecycle import prune_hidden
 from models.rules import Check, Problem, Step
@@ -40,6 +48,8 @@ _REBUILD_KINDS = {FieldKind.CHOICE, FieldKind.YES_NO, FieldKind.MULTI}
 
 
 class VisitRecorder(Observable):
+    amending = False  # an AmendRecorder (amending.py) is true
+
     def __init__(
         self,
         *,
@@ -65,6 +75,8 @@ class VisitRecorder(Observable):
         self.error = ""
         self.message = ""
         self.check_result: Check | None = None
+        self.check_failed = False  # the last check could not run: the review offers a retry
+        self.landing: str | None = None  # the field a problem's link lands on; the view clears it
         self.dirty = False
         self._last_edit = 0.0
         self.day: date = (visit.started_at or visit.created_on_device_at).date()
@@ -118,19 +130,13 @@ class VisitRecorder(Observable):
         self.go(self.pages[max(self.index - 1, 0)])
 
     def page_for(self, problem: Problem) -> Page:
-        index = None
-        if problem.child_id is not None:
-            ids = [c.child_id for c in self.visit.children]
-            index = ids.index(problem.child_id) if problem.child_id in ids else None
-        if problem.step in (Step.CHILD, Step.VOICE, Step.OBSERVATIONS):
-            if index is None:
-                return Page(Step.VISIT) if not self.visit.children else Page(Step.CHILD, 0)
-            wanted = Page(problem.step, index)
-            return wanted if wanted in self.pages else Page(Step.CHILD, index)
-        return Page(problem.step)
+        return page_of(problem, self.visit)
 
     def fix(self, problem: Problem) -> None:
-        self.go(self.page_for(problem))
+        """A problem's link: its page, landing on the field that answers it."""
+        page, path = landing_for(problem, self.visit, self.context)
+        self.landing = path
+        self.go(page)
 
     # Editing
     def set(self, path: str, value: FieldValue, kind: FieldKind | None = None) -> None:
@@ -211,7 +217,27 @@ class VisitRecorder(Observable):
         except Exception as exc:
             self.error = plain_words(exc)
             self.check_result = None
+            self.check_failed = True
+        else:
+            self.check_failed = False
+            if self.error and not self.dirty:
+                self.error = ""
         return self.check_result
+
+    def retry_check(self) -> None:
+        """The review's "Check again": save what is waiting, then check once more."""
+        self.save()
+        self.run_check()
+        self.notify()
+
+    def problem_groups(self) -> list[ProblemGroup]:
+        if self.check_result is None:
+            return []
+        return group_problems(self.check_result, self.visit, self.context)
+
+    def summary(self) -> list[SummaryLine]:
+        """What submitting locks, read back before the practitioner submits."""
+        return locked_summary(self.visit, self.context)
 
     def page_problems(self) -> list[Problem]:
         if self.check_result is None or self.page.is_review:
