@@ -19,7 +19,7 @@ from sync.server.db import Database
 from sync.server.services.common import AuditLog, StaffRole
 from sync.server.tables import ChildRow, FlagRow, table_of
 
-__all__ = ["FlagLine", "open_flags"]
+__all__ = ["FlagLine", "describe", "open_flags"]
 
 _WHAT = {
     FlagKind.CHILD_NOT_SEEN: "Child not seen at a visit",
@@ -36,6 +36,11 @@ _WHAT = {
     FlagKind.CONCERN_UNACKNOWLEDGED: "Concern not acknowledged",
     FlagKind.LINKED_ADULT_SEEN: "A linked adult was seen",
 }
+
+
+def describe(kind: str) -> str:
+    """What a flag of this kind says, in words."""
+    return _WHAT.get(FlagKind(kind), kind) if kind in FlagKind._value2member_map_ else kind
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,7 @@ def open_flags(db: Database, staff: Staff, *, now: datetime) -> list[FlagLine]:
             flag_id=r.flag_id,
             child_id=r.child_id,
             child_name=str((r.data or {}).get("name", "")) or "(no name)",
-            what=_WHAT.get(FlagKind(r.kind), r.kind)
-            if r.kind in FlagKind._value2member_map_
-            else r.kind,
+            what=describe(r.kind),
             urgency=r.urgency,
             since=r.since,
         )
