@@ -23,7 +23,8 @@ from mobile.services.errors import app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
-from mobile.services.shapes import CaseloadRow, ReceivedFlag
+from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
+from mobile.services.tasks import open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
@@ -220,6 +221,7 @@ class ChildDetail:
     people: tuple[LinkedPerson, ...]
     concerns_awaiting: tuple[ConcernReceived, ...]
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
+    tasks: tuple[ReceivedTask, ...] = ()  # sent back by a manager, with what to do
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -245,12 +247,14 @@ class CaseloadService:
         with self._uow as uow:
             summaries = caseload_summary(uow)
             flags, _ = open_flags(uow)
+            tasks = open_tasks(uow)
         return build_rows(
             summaries=summaries,
             rules=self._rules,
             calendar=self._calendar,
             today=self._clock().date(),
             received=flags,
+            tasks=tasks,
         )
 
     def records_waiting(self) -> int:
@@ -271,6 +275,7 @@ class CaseloadService:
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
             awaiting = concerns(uow, awaiting_acknowledgement=True)
             flags, _ = open_flags(uow)
+            tasks = open_tasks(uow).get(child_id, [])
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -283,6 +288,7 @@ class CaseloadService:
             ),
             concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
             flags=tuple(flags.get(child_id, ())),
+            tasks=tuple(tasks),
         )
 
     def offline_conditions(self) -> dict[UUID, list[Condition]]:

@@ -6,8 +6,8 @@ decision (decisions.py), and the review queue with its sign-off and "back to the
 
 from fastapi import APIRouter
 
-from sync.server.console.acts import concerns, decisions, flags
+from sync.server.console.acts import concerns, decisions, flags, review
 
 __all__ = ["routers"]
 
-routers: list[APIRouter] = [concerns.router, flags.router, decisions.router]
+routers: list[APIRouter] = [concerns.router, flags.router, decisions.router, review.router]
