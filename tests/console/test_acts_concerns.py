@@ -28,7 +28,7 @@ def concern_form(csrf: str, child: UUID, **over: Any) -> dict[str, Any]:
         "received-year": "2026",
         "received-time": "09:15",
         "reporter_name": "Nan Example (synthetic)",
-        "reporter_relationship": "GRANDPARENT",
+        "reporter_relationship": "grandparent",  # as govukSelect writes the option
         "reporter_contact": "01632 960000",
         "content": SAID,
     }
@@ -95,12 +95,19 @@ def test_a_missing_answer_is_shown_in_the_error_summary_and_what_was_typed_is_ke
 ) -> None:
     client = console.signed_in()
     child = console.child_of_team(console.world.team_a)
-    form = concern_form(_open_form(client), child, channel="", **{"received-time": "25:00"})
+    form = concern_form(
+        _open_form(client),
+        child,
+        channel="",
+        reporter_relationship="",
+        **{"received-time": "25:00"},
+    )
     page = client.post("/console/concerns/new", data=form)
     assert page.status_code == 400
     assert "There is a problem" in page.text and "<title>Error:" in page.text
     assert "Choose how the concern was received." in page.text
     assert "Enter the time on the 24-hour clock" in page.text
+    assert "Choose who they are to the child" in page.text
     assert SAID in page.text and f'value="{child}" checked' in page.text
     assert _made(console) == 0
 

@@ -140,8 +140,9 @@ def test_a_change_of_plan_needs_the_new_plan_and_moves_the_child_to_it(
     missing = client.post(url, data=_decision(csrf, kind="CONTEXT_CHANGED"))
     assert missing.status_code == 400 and "Choose the plan the child moves to" in missing.text
     assert "Grandmother&#39;s reports" in missing.text  # kept
+    # The select's values arrive lower-cased (govukSelect writes them so).
     moved = client.post(
-        url, data=_decision(csrf, kind="CONTEXT_CHANGED", plan="CP_PLAN"), follow_redirects=False
+        url, data=_decision(csrf, kind="CONTEXT_CHANGED", plan="cp_plan"), follow_redirects=False
     )
     assert moved.status_code == 303, moved.text
     assert console.world.count(DecisionRow, child_id=child, outcome="CP_PLAN") == 1

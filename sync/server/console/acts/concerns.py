@@ -90,9 +90,9 @@ async def record(request: Request) -> Response:
                 problems=problems, required="Enter who raised the concern, or \u201cnot given\u201d.")  # fmt: skip
     contact = text(form, "reporter_contact", limit=MAX_REPORTER_TEXT, label="How to reach them",
                    problems=problems)  # fmt: skip
-    relationship = form.get("reporter_relationship", "")
-    if relationship and relationship not in RELATIONSHIPS:
-        problems["reporter_relationship"] = "Choose who they are to the child from the list."
+    relationship = str(form.get("reporter_relationship", "")).upper()  # govukSelect lowers values
+    if relationship not in RELATIONSHIPS:  # the concern's rules ask for it: "Not known" is one
+        problems["reporter_relationship"] = "Choose who they are to the child, or “Not known”."
     channel = form.get("channel", "")
     if channel not in CHANNELS:
         problems["channel"] = "Choose how the concern was received."
@@ -122,7 +122,7 @@ async def record(request: Request) -> Response:
         concern_id=concern_id,
         reporter={
             "name": name.strip(), "contact": contact.strip(),
-            "relationship": relationship or None,
+            "relationship": relationship,
             "confidential_identity": values["confidential"],
         },
         channel=ConcernChannel(channel), received_at=at, content=content, children_concerned=ids,

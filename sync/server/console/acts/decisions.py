@@ -92,7 +92,7 @@ async def record(request: Request, child_id: str) -> Response:
     if kind not in KINDS:
         problems["kind"] = "Choose what was decided."
     made_on = day(form, "made_on", label="the day it was decided", problems=problems)
-    plan = form.get("plan", "")
+    plan = str(form.get("plan", "")).upper()  # govukSelect lowers its options' values
     if kind == DecisionKind.CONTEXT_CHANGED and plan not in PLANS:
         problems["plan"] = "Choose the plan the child moves to."
     outcome = (
