@@ -117,3 +117,25 @@ def test_review_without_a_session_or_a_token_changes_nothing(console: Console) -
     page = console.signed_in().post(url, data={"note": "x", "outcome": "back"})
     assert page.status_code == 403 and "This form has expired" in page.text
     assert console.world.count(ReviewRow) == 0
+
+
+def test_an_escalation_is_listed_with_what_was_said_and_signed_off(console: Console) -> None:
+    from tests.sync.test_escalations import _escalation, _item, _worker_visit
+
+    world = console.world
+    device, visit = _worker_visit(world)
+    escalation = _escalation(world, visit)
+    assert device.push([_item(escalation)]).receipts[0].status == ReceiptStatus.ACCEPTED
+    client = console.signed_in()
+    page = client.get("/console/review")
+    assert "Escalations (1)" in page.text and "My team manager (synthetic)" in page.text
+    assert "Said to go back tomorrow with a colleague (synthetic)." in page.text
+    answer = client.post(
+        f"/console/review/escalation/{escalation.escalation_id}",
+        data={"csrf_token": token(page), "note": "Agreed (synthetic).", "outcome": "sign_off"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert world.count(ReviewRow, item_id=escalation.escalation_id, outcome="signed_off") == 1
+    assert world.audit(action="review.signed_off", record_id=escalation.escalation_id)
+    assert "Escalations" not in client.get("/console/review").text

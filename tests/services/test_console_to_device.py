@@ -11,6 +11,7 @@ from uuid import UUID
 
 from mobile.services.session import Session
 from mobile.ui.viewmodels.caseload import row_text
+from mobile.ui.viewmodels.child import ChildViewModel
 from tests.console.helpers import make_console, token
 from tests.console.test_acts_concerns import SAID, concern_form
 from tests.services.devices import settled
@@ -78,7 +79,13 @@ def test_a_visit_sent_back_from_the_review_queue_is_a_task_on_the_workers_caselo
     rows = {r.child_id: r for r in worker.caseload.rows()}
     [task] = rows[child].tasks
     assert task.what_to_do == todo and task.about == "visit"
-    assert f"Back from your manager: {todo}" in row_text(rows[child]).flags
+    words = row_text(rows[child])
+    assert words.task == f"Back from your manager: {todo}" and words.task in words.spoken
     assert worker.caseload.child(child).tasks == (task,)
+    screen = ChildViewModel(
+        caseload=worker.caseload, row=rows[child], household=[], on_start_visit=lambda _ids: None
+    )
+    screen.load()
+    assert screen.tasks() == [f"Back from your manager, about a visit (02 Mar 2026): {todo}"]
     others = [r for r in rows.values() if r.child_id != child]
     assert all(r.tasks == () for r in others)
