@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from sqlmodel import select
 
-from sync.server.tables import ConcernRow
+from sync.server.tables import ChildRow, ConcernRow
 from tests.console.helpers import Console, token
 from tests.sync.concerns_helpers import other_organisation
 from tests.sync.helpers import TestClient
@@ -260,3 +260,20 @@ def test_another_teams_concern_cannot_be_read_or_acknowledged(console: Console) 
     assert console.world.audit(action="concern.acknowledge", outcome="forbidden")
     for nowhere in ("not-an-id", "00000000-0000-0000-0000-000000000000"):
         assert client.get(f"/console/concerns/{nowhere}").status_code == 404
+
+
+def test_a_concern_about_children_of_two_teams_names_only_the_managers_own(
+    console: Console,
+) -> None:
+    ours = console.child_of_team(console.world.team_a)
+    theirs = console.child_of_team(console.world.team_b)
+    duty = console.signed_in("duty")
+    form = concern_form(_open_form(duty), ours, children=[str(ours), str(theirs)])
+    answer = duty.post("/console/concerns/new", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    with console.db.read() as s:
+        name = {c.child_id: c.data["name"] for c in s.exec(select(ChildRow))}
+    page = console.signed_in().get(answer.headers["location"].split("?")[0])
+    assert page.status_code == 200 and name[ours] in page.text
+    assert "A child outside your team" in page.text
+    assert name[theirs] not in page.text and str(theirs) not in page.text

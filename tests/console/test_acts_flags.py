@@ -119,6 +119,7 @@ def test_a_decision_is_recorded_for_a_child(console: Console) -> None:
     client = console.signed_in()
     page = client.get(f"/console/children/{child}/decisions/new")
     assert page.status_code == 200 and f'href="/console/children/{child}"' in page.text
+    assert console.world.audit(action="decision.form", child_id=child)  # the page names them
     answer = client.post(
         f"/console/children/{child}/decisions/new",
         data=_decision(token(page)),
@@ -173,3 +174,22 @@ def test_decisions_for_another_team_or_organisation_are_refused(console: Console
     assert console.world.count(DecisionRow, child_id=theirs) == 0
     no_token = client.post(f"/console/children/{theirs}/decisions/new", data={"kind": "ICPC"})
     assert no_token.status_code == 403 and "This form has expired" in no_token.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("reason", "because\x00", "NUL character"),
+        ("reason", "r" * 4_001, "4,000 characters or fewer"),
+        ("outcome", "o" * 201, "200 characters or fewer"),
+    ],
+)
+def test_bad_decision_text_is_answered_in_words(
+    console: Console, field: str, value: str, words: str
+) -> None:
+    child = console.child_of_team(console.world.team_a)
+    client = console.signed_in()
+    url = f"/console/children/{child}/decisions/new"
+    page = client.post(url, data=_decision(token(client.get(url)), **{field: value}))
+    assert page.status_code == 400 and words in page.text
+    assert console.world.count(DecisionRow, child_id=child) == 0

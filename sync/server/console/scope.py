@@ -25,7 +25,15 @@ OUTSIDE = (
     "child's team manager or the duty worker."
 )
 
-__all__ = ["OUTSIDE", "ChildChoice", "actor_of", "children_in_scope", "names_of", "refuse_outside"]
+__all__ = [
+    "OUTSIDE",
+    "ChildChoice",
+    "actor_of",
+    "child_names",
+    "children_in_scope",
+    "names_of",
+    "refuse_outside",
+]
 
 
 def actor_of(staff: Staff) -> Actor:
@@ -82,6 +90,22 @@ def refuse_outside(
                 exc = Refusal(exc.code, OUTSIDE)
             return refused(db, actor, now, action, exc, child_id=child_id)
     return None
+
+
+def child_names(db: Database, staff: Staff, ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """The names of those of these children the person may see, for a page whose own read is
+    audited (a flag's, a concern's, the queue's); a child outside their scope goes unnamed."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    actor = actor_of(staff)
+    with db.read() as s:
+        rows = s.exec(select(ChildRow).where(col(ChildRow.child_id).in_(wanted))).all()
+        return {
+            c.child_id: str((c.data or {}).get("name", "")) or "(no name)"
+            for c in rows
+            if child_in_scope(actor, c)
+        }
 
 
 def names_of(db: Database, org_id: str, ids: Iterable[UUID | None]) -> dict[UUID, str]:

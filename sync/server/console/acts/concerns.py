@@ -25,7 +25,13 @@ from sync.server.console.forms import (
     when,
 )
 from sync.server.console.router import db_of, now_of, render, signed_in
-from sync.server.console.scope import actor_of, children_in_scope, names_of, refuse_outside
+from sync.server.console.scope import (
+    actor_of,
+    child_names,
+    children_in_scope,
+    names_of,
+    refuse_outside,
+)
 from sync.server.console.sessions import Staff
 from sync.server.services.common import Refusal
 from sync.server.services.concerns import acknowledge_concern, record_concern
@@ -151,7 +157,7 @@ def _concern_page(
     concern = view.concern
     ack = concern.acknowledgement
     who = names_of(db, staff.org_id, [concern.received_by, ack.by_practitioner_id if ack else None])
-    names = {c.child_id: c.name for c in children_in_scope(db, staff, now=now)}
+    names = child_names(db, staff, child_ids)
     context = {
         "staff": staff,
         "view": view,
@@ -160,7 +166,7 @@ def _concern_page(
         "relationship": RELATIONSHIPS.get(concern.reporter.relationship, "")
         if concern.reporter.relationship
         else "",
-        "children": [(c, names.get(c, "A child outside your team")) for c in child_ids],
+        "children": [(c, names.get(c)) for c in child_ids],  # None: not theirs to see
         "who": who,
         "when": when,
         "action_taken": action_taken,

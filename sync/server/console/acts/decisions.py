@@ -14,7 +14,7 @@ from sync.server.console.forms import Posted, Problems, day, parse_id, posted, r
 from sync.server.console.router import db_of, now_of, render, signed_in
 from sync.server.console.scope import actor_of
 from sync.server.console.sessions import Staff
-from sync.server.services.common import Refusal
+from sync.server.services.common import AuditLog, Refusal
 from sync.server.services.concerns.reads import refused
 from sync.server.services.oversight.decisions import record_decision
 from sync.server.services.oversight.reads import scoped_child
@@ -51,8 +51,11 @@ def _child_name(request: Request, staff: Staff, child_id: str) -> str | Refusal:
         return Refusal(protocol.NOT_FOUND, "No such child on your organisation's record.")
     db, actor = db_of(request), actor_of(staff)
     try:
-        with db.read() as s:
+        with db.write() as s:
             child = scoped_child(s, actor, found)
+            audit = AuditLog(s, now_of(request), actor)
+            audit.add("decision.form", child_id=found)  # the page names the child
+            audit.flush()
             return str((child.data or {}).get("name", "")) or "(no name)"
     except Refusal as exc:
         return refused(db, actor, now_of(request), "decision.form", exc, child_id=found)

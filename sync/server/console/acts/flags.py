@@ -12,7 +12,7 @@ from sync.protocol_oversight import MAX_FLAG_NOTE
 from sync.server.console.flags import describe
 from sync.server.console.forms import Posted, Problems, parse_id, posted, refusal_page, text, when
 from sync.server.console.router import db_of, now_of, render, signed_in
-from sync.server.console.scope import actor_of, children_in_scope, names_of
+from sync.server.console.scope import actor_of, child_names, names_of
 from sync.server.console.sessions import Staff
 from sync.server.services.common import Refusal
 from sync.server.services.oversight.actions import act_on_flag
@@ -48,7 +48,7 @@ def _page(
         view = one_flag(db=db, actor=actor_of(staff), flag_id=found, now=now)
     except Refusal as exc:
         return refusal_page(request, staff, exc)
-    names = {c.child_id: c.name for c in children_in_scope(db, staff, now=now)}
+    names = child_names(db, staff, [view.child_id])
     who = names_of(db, staff.org_id, [e.by_practitioner_id for e in view.history])
     history = [
         {

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sync import protocol
 from sync.server.console.forms import Posted, Problems, parse_id, posted, refusal_page, text, when
 from sync.server.console.router import db_of, now_of, render, signed_in
-from sync.server.console.scope import actor_of, children_in_scope, names_of
+from sync.server.console.scope import actor_of, child_names, names_of
 from sync.server.console.sessions import Staff
 from sync.server.services.common import Refusal
 from sync.server.services.oversight.review import ITEM_KINDS, MAX_NOTE, decide, review_queue
@@ -34,7 +34,7 @@ def _page(
 ) -> HTMLResponse:  # fmt: skip
     db, now = db_of(request), now_of(request)
     items = review_queue(db=db, actor=actor_of(staff), now=now)
-    names = {c.child_id: c.name for c in children_in_scope(db, staff, now=now)}
+    names = child_names(db, staff, [i.child_id for i in items])
     workers = names_of(db, staff.org_id, [i.worker_id for i in items])
     groups = [
         (
