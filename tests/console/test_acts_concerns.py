@@ -5,7 +5,7 @@ audited, no session or no form token refused, and bad text answered in words, ne
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from sqlmodel import select
@@ -277,3 +277,12 @@ def test_a_concern_about_children_of_two_teams_names_only_the_managers_own(
     assert page.status_code == 200 and name[ours] in page.text
     assert "A child outside your team" in page.text
     assert name[theirs] not in page.text and str(theirs) not in page.text
+
+
+def test_too_many_children_is_answered_in_words(console: Console) -> None:
+    client = console.signed_in()
+    many = [str(uuid4()) for _ in range(51)]
+    page = client.post(
+        "/console/concerns/new", data=concern_form(_open_form(client), uuid4(), children=many)
+    )
+    assert page.status_code == 400 and "at most 50 children" in page.text

@@ -41,6 +41,7 @@ from sync.server.services.concerns.record import MAX_REPORTER_TEXT
 __all__ = ["CHANNELS", "router"]
 
 router = APIRouter(prefix="/console", include_in_schema=False)
+MAX_CHILDREN = 50  # ConcernRequest.children_concerned's limit
 
 # How a concern reaches the desk (a visit's own concerns come from the device).
 CHANNELS = {
@@ -109,6 +110,8 @@ async def record(request: Request) -> Response:
     ids = [i for i in (parse_id(v) for v in picked) if i is not None]
     if not ids or len(ids) != len(picked):
         problems["children"] = "Choose at least one child the concern is about."
+    elif len(set(ids)) > MAX_CHILDREN:
+        problems["children"] = f"Choose at most {MAX_CHILDREN} children: record another concern."
     concern_id = parse_id(str(form.get("concern_id", ""))) or new_id()
     values = {
         "reporter_name": name, "reporter_contact": contact, "reporter_relationship": relationship,
