@@ -128,6 +128,7 @@ __all__ = [
     "QuarantineData",
     "ReviewData",
     "SeenData",
+    "TaskData",
     "VisitRecord",
     "VisitRevisionInfo",
 ]
@@ -326,6 +327,7 @@ class ChangeKind(StrEnum):
     QUARANTINE = "quarantine"  # QuarantineData: an item held as conflict or rejected
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
     ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
+    TASK = "task"  # TaskData: a manager sent something back to the worker; deleted=True: done
 
 
 class QuarantineData(Shape):
@@ -355,6 +357,19 @@ class ReviewData(Shape):
     made_at: datetime | None = None  # created_on_device_at, when the record has one
     revoked_at: datetime
     received_at: datetime
+
+
+class TaskData(Shape):
+    """Something a manager or duty worker sent back to the worker from the review queue, with
+    what to do: shown on the child in the worker's caseload until it is done."""
+
+    task_id: UUID
+    child_id: UUID
+    about: str  # what was reviewed: "visit" | "escalation" | "conflict" | "rejected"
+    about_id: UUID  # the visit, escalation or held record
+    what_to_do: str
+    set_by: UUID  # the practitioner who sent it back
+    set_at: datetime
 
 
 class ChangesResponse(Shape):

@@ -26,7 +26,8 @@ from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
-from mobile.services.shapes import CaseloadRow, ReceivedFlag
+from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
+from mobile.services.tasks import open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
@@ -238,6 +239,7 @@ class ChildDetail:
     concerns_awaiting: tuple[ConcernReceived, ...]
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
     concerns_acknowledged: tuple[AcknowledgedConcern, ...] = ()  # newest first
+    tasks: tuple[ReceivedTask, ...] = ()  # sent back by a manager, with what to do
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -263,12 +265,14 @@ class CaseloadService:
         with self._uow as uow:
             summaries = caseload_summary(uow)
             flags, _ = open_flags(uow)
+            tasks = open_tasks(uow)
         return build_rows(
             summaries=summaries,
             rules=self._rules,
             calendar=self._calendar,
             today=self._clock().date(),
             received=flags,
+            tasks=tasks,
         )
 
     def records_waiting(self) -> int:
@@ -289,6 +293,7 @@ class CaseloadService:
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
             found = concerns(uow)
             flags, _ = open_flags(uow)
+            tasks = open_tasks(uow).get(child_id, [])
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -304,6 +309,7 @@ class CaseloadService:
             ),
             flags=tuple(flags.get(child_id, ())),
             concerns_acknowledged=self._acknowledged(list(found), child_id),
+            tasks=tuple(tasks),
         )
 
     def _acknowledged(

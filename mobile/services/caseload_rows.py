@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from uuid import UUID
 
-from mobile.services.shapes import CaseloadRow, ChildFlag, ReceivedFlag
+from mobile.services.shapes import CaseloadRow, ChildFlag, ReceivedFlag, ReceivedTask
 from mobile.store.shapes import ChildSummary
 from models.timescales import ChildFacts, TimescaleRules, child_timescale_status
 from models.timescales.calendar import WorkingCalendar
@@ -21,10 +21,13 @@ def build_rows(
     calendar: WorkingCalendar,
     today: date,
     received: Mapping[UUID, Sequence[ReceivedFlag]] | None = None,
+    tasks: Mapping[UUID, Sequence[ReceivedTask]] | None = None,
 ) -> list[CaseloadRow]:
     """One row per child: the store's summary plus where the child stands against the rules,
-    and the central record's open flags for the child (most urgent first)."""
+    and the central record's open flags for the child (most urgent first) and the tasks sent
+    back to this worker."""
     received = received or {}
+    tasks = tasks or {}
     rows = []
     for summary in summaries:
         child = summary.child
@@ -62,6 +65,7 @@ def build_rows(
                 flags=frozenset(flags),
                 unsynced=summary.unsynced_visits,
                 received=tuple(received.get(child.child_id, ())),
+                tasks=tuple(tasks.get(child.child_id, ())),
             )
         )
     return rows

@@ -2,6 +2,7 @@
 
     CaseloadRow (.flags: ChildFlag)     one child on the caseload screen
     ReceivedFlag                        a flag the central record raised for a child, still open
+    ReceivedTask                        something a manager sent back to this worker, with what to do
     RecordSyncState (.status)           one record on the Sync screen: waiting, sent, acknowledged...
     SyncProgress                        the Sync screen's counts and its last problem, in plain words
 
@@ -24,6 +25,7 @@ __all__ = [
     "CaseloadRow",
     "ChildFlag",
     "ReceivedFlag",
+    "ReceivedTask",
     "RecordSyncState",
     "SyncProgress",
 ]
@@ -54,6 +56,17 @@ class ReceivedFlag:
 
 
 @dataclass(frozen=True)
+class ReceivedTask:
+    """A review sent back from the console (sync.protocol.TaskData): what to do, and when."""
+
+    task_id: UUID
+    about: str  # "visit" | "escalation" | "conflict" | "rejected"
+    about_id: UUID
+    what_to_do: str
+    set_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseloadRow:
     child_id: UUID
     name: str
@@ -68,6 +81,7 @@ class CaseloadRow:
     flags: frozenset[ChildFlag] = field(default_factory=frozenset)
     unsynced: int = 0  # this child's visits waiting for the central record
     received: tuple[ReceivedFlag, ...] = ()  # the central record's open flags, most urgent first
+    tasks: tuple[ReceivedTask, ...] = ()  # sent back by a manager, oldest first
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from uuid import UUID
 
 import httpx
 
+from models.flags import FlagKind
+from sync.protocol_oversight import FlagData
 from sync.server import services as sv
 from sync.server.console import auth
 from sync.server.services import StaffRole
@@ -64,13 +66,19 @@ class Console:
 
     def flag(
         self, child_id: UUID, *, kind: str = "child_not_seen", urgency: str = "urgent"
-    ) -> None:
+    ) -> UUID:
         now: datetime = self.world.clock()
+        flag_id = uuid.uuid4()
+        data = FlagData(
+            flag=FlagKind(kind), child_id=child_id, urgency=urgency, since=now, raised_at=now,
+            why="Not seen at the visit on 2 March (synthetic).", clears="A visit that sees them.",
+            act_by="manager",
+        )  # fmt: skip
         with self.db.write() as s:
             s.add(
                 FlagRow(
                     org_id=ORG,
-                    flag_id=uuid.uuid4(),
+                    flag_id=flag_id,
                     child_id=child_id,
                     kind=kind,
                     urgency=urgency,
@@ -79,9 +87,10 @@ class Console:
                     since=now,
                     raised_at=now,
                     updated_at=now,
-                    data={},
+                    data=data.model_dump(mode="json"),
                 )
             )
+        return flag_id
 
 
 def make_console(world: World) -> Console:

@@ -170,3 +170,68 @@ def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
     assert "redacted" in text and "Testwell" not in text
     assert len(console.world.audit(action="console.child.export.subject_access")) == 1
     assert len(console.world.audit(action="console.child.read")) == 2
+
+
+def _signed_in_page(pw: Any, url: str) -> tuple[Any, Any]:
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page.set_default_timeout(20_000)
+    _signed_in(page, url)
+    return browser, page
+
+
+def test_a_manager_records_a_phone_call_and_closes_a_flag_with_no_violations(
+    served: tuple[str, Console],
+) -> None:
+    if not AXE.exists() or not STYLES.exists():
+        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
+    from playwright.sync_api import sync_playwright
+
+    url, console = served
+    child = console.child_of_team(console.world.team_a)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser, page = _signed_in_page(pw, url)
+        # The team's flag first (a concern about the child rechecks its flags): closed with a
+        # note, from the review queue's link.
+        page.get_by_role("link", name="Waiting for review").click()
+        page.get_by_role("heading", name="Waiting for review").wait_for()
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-review.png"), full_page=True)
+        page.locator('a[href^="/console/flags/"]').first.click()
+        page.get_by_role("heading", name="Child not seen at a visit").wait_for()
+        assert _axe(page) == []
+        page.get_by_label("Close the flag: why can it be closed?").fill(
+            "Seen at home the next day, alone (synthetic)."
+        )
+        page.get_by_role("button", name="Close the flag").click()
+        page.get_by_text("The flag is closed").wait_for()
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-flag-closed.png"), full_page=True)
+        page.get_by_role("link", name="Record a concern").click()
+        page.get_by_role("heading", name="Record a concern").wait_for()
+        assert _axe(page) == []
+        # Sent half-done: the error summary names what is missing, and keeps what was typed.
+        page.get_by_label("What was said").fill("Grandmother rang about the baby (synthetic).")
+        page.get_by_role("button", name="Record the concern").click()
+        page.get_by_role("heading", name="There is a problem").wait_for()
+        assert page.get_by_label("What was said").input_value().startswith("Grandmother rang")
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-concern-errors.png"), full_page=True)
+        page.locator(f'input[name="children"][value="{child}"]').check()
+        page.get_by_label("Phone call").check()
+        page.get_by_label("Day").fill("2")
+        page.get_by_label("Month").fill("3")
+        page.get_by_label("Year").fill("2026")
+        page.get_by_label("Time").fill("09:15")
+        page.get_by_label("Their name").fill("Nan Example (synthetic)")
+        page.get_by_label("Who they are to the child").select_option(label="Grandparent")
+        page.get_by_label("Keep who they are confidential").check()
+        page.get_by_role("button", name="Record the concern").click()
+        page.wait_for_load_state()
+        assert "The concern is recorded" in page.inner_text("main"), page.inner_text("main")
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-concern.png"), full_page=True)
+        browser.close()
+    assert len(console.world.audit(action="flag.closed")) == 1
+    assert len(console.world.audit(action="concern.recorded")) == 1

@@ -75,7 +75,7 @@ _SORT_KEYS: dict[CaseloadSort, Callable[[CaseloadRow], Any]] = {
 _FILTERS: dict[CaseloadFilter, Callable[[CaseloadRow], bool]] = {
     CaseloadFilter.ALL: lambda row: True,
     CaseloadFilter.OVERDUE: lambda row: row.days_overdue > 0 or ChildFlag.OVERDUE in row.flags,
-    CaseloadFilter.FLAGGED: lambda row: bool(row.flags or row.received),
+    CaseloadFilter.FLAGGED: lambda row: bool(row.flags or row.received or row.tasks),
     CaseloadFilter.NOT_SEEN: lambda row: ChildFlag.NOT_SEEN_LAST_VISIT in row.flags,
     CaseloadFilter.CONCERNS: lambda row: ChildFlag.CONCERN_AWAITING_ACK in row.flags,
     CaseloadFilter.UNSYNCED: lambda row: row.unsynced > 0,
@@ -92,10 +92,11 @@ class RowText:
     flags: tuple[str, ...]
     unsynced: str
     overdue: bool
+    task: str = ""  # the oldest task a manager sent back, in words
 
     @property
     def spoken(self) -> str:
-        parts = [self.title, self.seen, self.due, *self.flags]
+        parts = [self.title, self.seen, self.due, *([self.task] if self.task else []), *self.flags]
         if self.unsynced:
             parts.append(self.unsynced)
         return ". ".join(parts)
@@ -123,8 +124,15 @@ def row_text(row: CaseloadRow) -> RowText:
             + (f" (and {counted(more, 'other flag')})" if more else ""),
             *flags,
         )
+    task = ""
+    if row.tasks:  # sent back from the review queue: the worker's to do
+        task = f"Back from your manager: {row.tasks[0].what_to_do}" + (
+            f" (and {counted(len(row.tasks) - 1, 'other task')})" if len(row.tasks) > 1 else ""
+        )
     unsynced = f"{counted(row.unsynced, 'visit')} not yet synced" if row.unsynced else ""
-    return RowText(f"{row.name}, {row.age_text}", seen, due, flags, unsynced, row.days_overdue > 0)
+    return RowText(
+        f"{row.name}, {row.age_text}", seen, due, flags, unsynced, row.days_overdue > 0, task
+    )
 
 
 class CaseloadViewModel(Observable):

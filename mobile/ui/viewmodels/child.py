@@ -92,7 +92,9 @@ class ChildViewModel(Observable):
             flags = self.row.flags - {ChildFlag.CONCERN_AWAITING_ACK}
             if self.detail.concerns_awaiting:
                 flags |= {ChildFlag.CONCERN_AWAITING_ACK}
-            self.row = replace(self.row, flags=flags, received=self.detail.flags)
+            self.row = replace(
+                self.row, flags=flags, received=self.detail.flags, tasks=self.detail.tasks
+            )
         self.notify()
 
     def flags(self) -> list[FlagLine]:
@@ -108,6 +110,18 @@ class ChildViewModel(Observable):
             title = f"{label(flag.urgency)}: {label(flag.kind)}"
             out.append(FlagLine(title, tuple(lines), flag.urgency == "urgent"))
         return out
+
+    def tasks(self) -> list[str]:
+        """What a manager sent back to this worker for the child, oldest first, in words."""
+        if self.detail is None:
+            return []
+        about = {"visit": "a visit", "escalation": "an escalation", "conflict": "a record in "
+                 "conflict", "rejected": "a record that was not accepted"}  # fmt: skip
+        return [
+            f"Back from your manager, about {about.get(t.about, 'a record')} "
+            f"({t.set_at:%d %b %Y}): {t.what_to_do}"
+            for t in self.detail.tasks
+        ]
 
     def escalate(self, visit_id: UUID) -> None:
         if self._on_escalate is not None:

@@ -89,7 +89,10 @@ def prompts(lines: list[DueLine], on_escalate: Callable[[UUID], None]) -> list[f
 def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
     words = row_text(row)
     lines = [words.seen, words.due]
-    extra = ", ".join([*words.flags, *([words.unsynced] if words.unsynced else [])])
+    extra = ", ".join(
+        [*([words.task] if words.task else []), *words.flags,
+         *([words.unsynced] if words.unsynced else [])]
+    )  # fmt: skip
     return ft.ListTile(
         title=words.title,
         subtitle=" · ".join(lines) + (f"\n{extra}" if extra else ""),
@@ -237,6 +240,10 @@ class ChildView:
         if vm.address:
             body.append(hint(vm.address))
         body += prompts(vm.escalations_due, vm.escalate)
+        tasks = vm.tasks()
+        if tasks:
+            body.append(heading("Back from your manager", level=2))
+            body += [ft.Text(line) for line in tasks]
         if flags:
             body.append(heading("Flags from the central record", level=2))
             body += [flag_card(line) for line in flags]

@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse, Response
 from sync import protocol
 from sync.server.console.export_pdf import pdf_available, render_pdf
 from sync.server.console.router import (
-    _db,
-    _error,
-    _field,
-    _now,
-    _refused_csrf,
-    _render,
-    _signed_in,
+    db_of,
+    error_page,
+    form_field,
+    now_of,
+    refused_csrf,
+    render,
+    signed_in,
     templates,
 )
 from sync.server.console.sessions import Staff, csrf_matches
@@ -65,12 +65,12 @@ def _child_id(value: str) -> UUID | None:
 
 def _no_child(request: Request, staff: Staff) -> HTMLResponse:
     text = "There is no such child on your organisation's record. Check the address."
-    return _error(request, 404, "Child not found", text, staff)
+    return error_page(request, 404, "Child not found", text, staff)
 
 
 def _signed_in_for(request: Request, child_id: str) -> tuple[Staff, UUID] | Response:
     """Who is asking, about which child; else the page to answer with instead."""
-    staff = _signed_in(request)
+    staff = signed_in(request)
     if not isinstance(staff, Staff):
         return staff
     found = _child_id(child_id)
@@ -79,7 +79,7 @@ def _signed_in_for(request: Request, child_id: str) -> tuple[Staff, UUID] | Resp
 
 def _refusal(request: Request, staff: Staff, exc: Refusal) -> HTMLResponse:
     if exc.code == protocol.FORBIDDEN:
-        return _error(request, 403, "You cannot see this child's record", exc.detail, staff)
+        return error_page(request, 403, "You cannot see this child's record", exc.detail, staff)
     return _no_child(request, staff)
 
 
@@ -101,15 +101,19 @@ def child_page(request: Request, child_id: str) -> Response:
     kinds = _kinds(request)
     if kinds is None:
         text = "That filter is not one this page offers. Choose from the list on the child's page."
-        return _error(request, 400, "Filter not recognised", text, staff)
+        return error_page(request, 400, "Filter not recognised", text, staff)
     try:
         chronology = child_chronology(
-            db=_db(request), viewer=_viewer(staff), child_id=found, kinds=kinds, now=_now(request)
+            db=db_of(request),
+            viewer=_viewer(staff),
+            child_id=found,
+            kinds=kinds,
+            now=now_of(request),
         )
     except Refusal as exc:
         return _refusal(request, staff, exc)
     context = {"staff": staff, "c": chronology, "kinds": list(EntryKind), "filtered": bool(kinds)}
-    return _render(request, "child.html", context)
+    return render(request, "child.html", context)
 
 
 # --- Export --------------------------------------------------------------------------------------
@@ -132,7 +136,7 @@ def _export_form(
         "purposes": list(ExportPurpose),
         "limit": MAX_PURPOSE_TEXT,
     }
-    return _render(request, "export.html", context, status)
+    return render(request, "export.html", context, status)
 
 
 @router.get("/{child_id}/export", response_class=HTMLResponse)
@@ -145,18 +149,18 @@ def export_form(request: Request, child_id: str) -> Response:
 
 @router.post("/{child_id}/export", response_class=HTMLResponse)
 async def export(request: Request, child_id: str) -> Response:
-    staff = _signed_in(request)
+    staff = signed_in(request)
     if not isinstance(staff, Staff):
         return staff
     form = await request.form()
-    if not csrf_matches(staff.csrf_token, _field(form, "csrf_token", 100)):
-        return _refused_csrf(request)
+    if not csrf_matches(staff.csrf_token, form_field(form, "csrf_token", 100)):
+        return refused_csrf(request)
     found = _child_id(child_id)
     if found is None:
         return _no_child(request, staff)
-    purpose_code = _field(form, "purpose", 40)
-    text = _field(form, "purpose_text", MAX_PURPOSE_TEXT).strip()
-    fmt = _field(form, "format", 10)
+    purpose_code = form_field(form, "purpose", 40)
+    text = form_field(form, "purpose_text", MAX_PURPOSE_TEXT).strip()
+    fmt = form_field(form, "format", 10)
     errors = {}
     purpose = next((p for p in ExportPurpose if p.value == purpose_code), None)
     if purpose is None:
@@ -177,11 +181,11 @@ async def export(request: Request, child_id: str) -> Response:
             "This server cannot make PDFs: its fonts are not installed. Download the JSON "
             "document instead, and tell your administrator."
         )
-        return _error(request, 503, "The PDF cannot be made here", text, staff)
-    now = _now(request)
+        return error_page(request, 503, "The PDF cannot be made here", text, staff)
+    now = now_of(request)
     try:
         chronology = export_chronology(
-            db=_db(request), viewer=_viewer(staff), child_id=found, purpose=purpose, now=now
+            db=db_of(request), viewer=_viewer(staff), child_id=found, purpose=purpose, now=now
         )
     except Refusal as exc:
         return _refusal(request, staff, exc)

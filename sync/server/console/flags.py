@@ -20,7 +20,12 @@ from sync.server.services.chronology.words import code_label
 from sync.server.services.common import AuditLog, StaffRole
 from sync.server.tables import ChildRow, FlagRow, table_of
 
-__all__ = ["FlagLine", "open_flags"]
+__all__ = ["FlagLine", "describe", "open_flags"]
+
+
+def describe(kind: str) -> str:
+    """What a flag of this kind says, in words."""
+    return code_label(FlagKind, kind)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ def open_flags(db: Database, staff: Staff, *, now: datetime) -> list[FlagLine]:
             flag_id=r.flag_id,
             child_id=r.child_id,
             child_name=str((r.data or {}).get("name", "")) or "(no name)",
-            what=code_label(FlagKind, r.kind),
+            what=describe(r.kind),
             urgency=r.urgency,
             since=r.since,
         )

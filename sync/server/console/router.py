@@ -37,7 +37,18 @@ from sync.server.console.sessions import (
 )
 from sync.server.db import Database
 
-__all__ = ["mount_console", "router"]
+__all__ = [
+    "db_of",
+    "error_page",
+    "form_field",
+    "mount_console",
+    "now_of",
+    "refused_csrf",
+    "render",
+    "router",
+    "signed_in",
+    "templates",
+]
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"  # console.css (ours) and govuk/ (copied from npm by ./dev, git-ignored)
@@ -64,11 +75,13 @@ def mount_console(app: FastAPI) -> None:
     """The console's pages and its static files (from disk, never a CDN)."""
     # The files first: the pages' catch-all (the not-found page) would shadow them.
     app.mount("/console/static", StaticFiles(directory=STATIC, check_dir=False), name="console")
-    # Imported here: each page module uses this module's plumbing. Each before `router`, whose
-    # catch-all (the not-found page) would shadow it.
+    # The page modules use this module's plumbing, so they are imported here, not above; and
+    # included before this router, whose catch-all (the not-found page) would answer them.
     from sync.server.console import children
+    from sync.server.console.acts import routers
 
-    app.include_router(children.router)
+    for each in (children.router, *routers):
+        app.include_router(each)
     app.include_router(router)
 
 
@@ -289,6 +302,11 @@ def home(request: Request) -> Response:
     flags = open_flags(_db(request), staff, now=_now(request))
     context = {"staff": staff, "flags": flags, "idle_minutes": int(IDLE.total_seconds() // 60)}
     return _render(request, "home.html", context)
+
+
+# The plumbing the other console modules share (acts/): one of each.
+render, error_page, refused_csrf, signed_in = _render, _error, _refused_csrf, _signed_in
+db_of, now_of, form_field = _db, _now, _field
 
 
 @router.get("/{rest:path}", response_class=HTMLResponse)

@@ -52,9 +52,10 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated caller: one enrolled device of one practitioner."""
+    """The authenticated caller: one enrolled device of one practitioner, or (device_id None)
+    a manager or duty worker signed in to the console."""
 
-    device_id: UUID
+    device_id: UUID | None
     practitioner_id: UUID
     org_id: str
     role: StaffRole
@@ -90,11 +91,12 @@ class ChildLike(Protocol):
 
 
 def child_in_scope(actor: Actor, child: ChildLike) -> bool:
-    """A practitioner sees their allocated children; a manager sees their team's."""
+    """A practitioner sees their allocated children; a manager their team's; a duty worker the
+    organisation's."""
     if child.org_id != actor.org_id:
         return False
-    if child.allocated_to == actor.practitioner_id:
-        return True
+    if child.allocated_to == actor.practitioner_id or actor.role == StaffRole.DUTY:
+        return True  # the duty worker answers for the whole organisation
     return actor.is_manager and child.team_id == actor.team_id
 
 

@@ -7,6 +7,7 @@
     oversight  plans, decisions, contacts, sightings, flags and their history, reporters, escalations,
                and the children still to be rechecked after a push
     staff      the console's staff accounts and their sessions
+    review     the review queue's outcomes and the tasks it sends back to workers
 
 The schema itself is made by the Alembic migrations in `migrations/`; a test checks the two never
 drift apart. Append-only: record_revision, visit_revision, change, audit_event (a trigger refuses
@@ -59,6 +60,7 @@ from sync.server.tables.records import (
     VisitChildRow,
     VisitRevisionRow,
 )
+from sync.server.tables.review import ReviewRow, TaskRow
 from sync.server.tables.staff import StaffAccountRow, StaffSessionRow
 
 __all__ = [
@@ -89,10 +91,12 @@ __all__ = [
     "RecordRevisionRow",
     "ReporterRow",
     "RestrictionRow",
+    "ReviewRow",
     "ServerTable",
     "SightingRow",
     "StaffAccountRow",
     "StaffSessionRow",
+    "TaskRow",
     "TeamRow",
     "UTCDateTime",
     "VisitChildRow",

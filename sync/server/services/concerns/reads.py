@@ -25,6 +25,7 @@ __all__ = [
     "concern_views",
     "concerns_of_child",
     "concerns_of_reporter",
+    "one_concern",
     "refused",
     "views",
 ]
@@ -229,3 +230,30 @@ def concerns_of_reporter(
                     audit.add("read.concern", record_id=v.concern.concern_id, child_id=c.child_id)
         audit.flush()
     return found
+
+
+def one_concern(
+    *, db: Database, actor: Actor, concern_id: UUID, now: datetime
+) -> tuple[ConcernView, list[UUID]]:
+    """One concern and the ids of its children, for staff who hold one of them."""
+    with db.read() as s:
+        problem = None
+        row = s.get(ConcernRow, (actor.org_id, concern_id))
+        children = concern_children(s, actor.org_id, [concern_id])[concern_id]
+        if row is None:
+            problem = Refusal(protocol.NOT_FOUND, "No such concern on your organisation's record.")
+        elif not any(child_in_scope(actor, c) for c in children):
+            problem = Refusal(
+                protocol.FORBIDDEN,
+                "This concern is about no child on your caseload or your team's.",
+            )
+        else:
+            found = views(s, actor, [row], {concern_id: children})[0]
+    if problem is not None:
+        raise refused(db, actor, now, "read.concern", problem, record_id=concern_id)
+    with db.write() as s:
+        audit = AuditLog(s, now, actor)
+        for c in children:
+            audit.add("read.concern", record_id=concern_id, child_id=c.child_id)
+        audit.flush()
+    return found, [c.child_id for c in children]

@@ -50,6 +50,7 @@ __all__ = [
     "child_oversight",
     "flag_view",
     "histories",
+    "one_flag",
     "scoped_child",
     "team_flags",
 ]
@@ -285,3 +286,25 @@ def child_oversight(*, db: Database, actor: Actor, child_id: UUID, now: datetime
         restrictions=restrictions,
         open_concerns=concerns,
     )
+
+
+def one_flag(*, db: Database, actor: Actor, flag_id: UUID, now: datetime) -> FlagView:
+    """One flag with its history, for whoever may act on it (the console's flag page)."""
+    with db.read() as s:
+        problem = None
+        row = s.get(FlagRow, (actor.org_id, flag_id))
+        if row is None:
+            problem = Refusal(protocol.NOT_FOUND, "No such flag on your organisation's record.")
+        else:
+            try:
+                child = scoped_child(s, actor, row.child_id)
+            except Refusal as exc:
+                problem = exc
+            else:
+                view = flag_view(
+                    row, child.allocated_to, now, histories(s, actor.org_id, [flag_id])[flag_id]
+                )
+    if problem is not None:
+        raise refused(db, actor, now, "flag.read", problem, record_id=flag_id)
+    _audit_reads(db, actor, now, "flag.read.one", flag_id, view.child_id, [view])
+    return view

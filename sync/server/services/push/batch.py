@@ -69,6 +69,9 @@ class _Batch(Planner):
         self.latest_allowed = now + future_allowance
         self.held_per_day = held_per_day
         org = actor.org_id
+        if actor.device_id is None:
+            raise ValueError("a push comes from an enrolled device, never the console")
+        self.device_id: UUID = actor.device_id
         self.log = OrgLog(session, org)  # the org lock, first thing
         self.audit = AuditLog(session, now, actor)
         self.parsed = parsed
@@ -82,7 +85,7 @@ class _Batch(Planner):
             self.held[(h.record_id, h.revision, h.content_hash)] = h
             if h.device_id == actor.device_id:
                 self.held_of[h.record_id] = self.held_of.get(h.record_id, 0) + 1
-        self.held_today = queries.held_since(session, actor.device_id, now - HELD_QUOTA_WINDOW)
+        self.held_today = queries.held_since(session, self.device_id, now - HELD_QUOTA_WINDOW)
         records = [p.record for p in parsed if isinstance(p, Parsed)]
         visits = [r for r in records if isinstance(r, Visit)]
         concerns = [r for r in records if isinstance(r, ConcernReceived)]
@@ -233,7 +236,7 @@ class _Batch(Planner):
         )
         draft = ChangeDraft(  # one row per device and record: the latest held item, and a count
             ChangeKind.QUARANTINE,
-            quarantine_summary_id(self.actor.device_id, item.record_id),
+            quarantine_summary_id(self.device_id, item.record_id),
             data.model_dump(mode="json"),
             None,
             False,
@@ -254,7 +257,7 @@ class _Batch(Planner):
             code=why.code,
             problems=why.problems,
             practitioner_id=self.actor.practitioner_id,
-            device_id=self.actor.device_id,
+            device_id=self.device_id,
             received_at=self.now,
             server_seq=server_seq,
         )
