@@ -1,5 +1,6 @@
-"""The console's pages under /console: sign-in (password, then a code when one is needed), sign-out,
-the first page, and the error page. Server-rendered, every action a plain form post, so nothing
+"""The console's frame under /console: sign-in (password, then a code when one is needed),
+sign-out, the error page, and the plumbing every page uses; the pages themselves are routers of
+their own (home.py: the dashboard). Server-rendered, every action a plain form post, so nothing
 needs JavaScript.
 
 Cookies. The session cookie is HttpOnly, SameSite=Strict and Secure (named __Host-, so it is
@@ -26,9 +27,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
 from sync.server.console import auth
-from sync.server.console.flags import open_flags
 from sync.server.console.sessions import (
-    IDLE,
     Staff,
     csrf_matches,
     end_session,
@@ -64,6 +63,11 @@ def mount_console(app: FastAPI) -> None:
     """The console's pages and its static files (from disk, never a CDN)."""
     # The files first: the pages' catch-all (the not-found page) would shadow them.
     app.mount("/console/static", StaticFiles(directory=STATIC, check_dir=False), name="console")
+    # Each page's own router (imported here: they use this module's plumbing), then this one,
+    # whose catch-all (the not-found page) must come last.
+    from sync.server.console import home
+
+    app.include_router(home.router)
     app.include_router(router)
 
 
@@ -274,16 +278,6 @@ def _signed_in(request: Request) -> Staff | Response:
     if staff.stage != "full":
         return RedirectResponse("/console/sign-in/code", status_code=303)
     return staff
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    staff = _signed_in(request)
-    if not isinstance(staff, Staff):
-        return staff
-    flags = open_flags(_db(request), staff, now=_now(request))
-    context = {"staff": staff, "flags": flags, "idle_minutes": int(IDLE.total_seconds() // 60)}
-    return _render(request, "home.html", context)
 
 
 @router.get("/{rest:path}", response_class=HTMLResponse)
