@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHILDREN",
+    "DEMO_CONSOLE_PASSWORD",
+    "DEMO_CONSOLE_USERNAME",
     "DEMO_ORG",
     "DEMO_PASSPHRASE",
     "HOUSEHOLDS",
@@ -35,6 +37,9 @@ __all__ = [
 # Published with the demo: it protects only synthetic records. It passes the passphrase policy
 # for a device with no platform secret (web, desktop): 12+ characters, unrelated words.
 DEMO_PASSPHRASE = "demo lantern orbit"  # noqa: S105
+# The team manager's console sign-in, published likewise (synthetic records only).
+DEMO_CONSOLE_USERNAME = "demo.manager"
+DEMO_CONSOLE_PASSWORD = "demo harbour compass"  # noqa: S105
 DEMO_ORG = "ORG-DEMO"
 CHILDREN, HOUSEHOLDS, SEED = 30, 12, 7
 STATE_FILE = "demo.json"
@@ -55,6 +60,8 @@ class DemoState:
     households: int
     visits_on_device: int
     passphrase: str = DEMO_PASSPHRASE
+    console_username: str = ""  # "": set up before the demo had a manager's sign-in
+    console_password: str = ""
 
     def save(self, root: Path) -> None:
         (root / STATE_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
@@ -106,7 +113,10 @@ def prepare(
         session.close()
         http.close()
     port = int(server_url.rsplit(":", 1)[1].strip("/"))
-    state = DemoState(str(load.practitioner_id), port, children, households, visits)
+    state = DemoState(
+        str(load.practitioner_id), port, children, households, visits,
+        console_username=DEMO_CONSOLE_USERNAME, console_password=DEMO_CONSOLE_PASSWORD,
+    )  # fmt: skip
     state.save(root)
     return state
 
@@ -139,9 +149,11 @@ def _sync(services: AppServices) -> None:
 
 def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: datetime) -> str:
     """What `seen admin seed-demo` does (an organisation, a team, the social worker holding the
-    caseload and their manager), then a one-time enrolment code for the worker's device."""
+    caseload and their manager), the manager's console sign-in, then a one-time enrolment code
+    for the worker's device."""
     from seen_cli.recovery_key import new_recovery_key_file
     from sync.server import services
+    from sync.server.console import auth
     from sync.server.db import Database, migrate
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
@@ -166,16 +178,22 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
         team = services.create_team(
             db=database, org_id=load.organisation_id, name="Demo team (synthetic)", now=now
         )
-        for name, role, pid in (
-            ("Demo social worker (synthetic)", services.StaffRole.SOCIAL_WORKER,
-             load.practitioner_id),
-            ("Demo team manager (synthetic)", services.StaffRole.MANAGER, None),
-        ):  # fmt: skip
+        made = [
             services.create_practitioner(
                 db=database, org_id=load.organisation_id, display_name=name, role=role,
                 team_id=team, practitioner_id=pid, now=now,
-            )  # fmt: skip
+            )
+            for name, role, pid in (
+                ("Demo social worker (synthetic)", services.StaffRole.SOCIAL_WORKER,
+                 load.practitioner_id),
+                ("Demo team manager (synthetic)", services.StaffRole.MANAGER, None),
+            )
+        ]  # fmt: skip
         load_synthetic_caseload(db=database, load=load, now=now)
+        auth.create_staff(
+            database, org_id=load.organisation_id, practitioner_id=made[1],
+            username=DEMO_CONSOLE_USERNAME, password=DEMO_CONSOLE_PASSWORD, totp=False, now=now,
+        )  # fmt: skip
         code, _ = services.issue_enrolment_code(
             db=database, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
         )

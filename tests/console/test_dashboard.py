@@ -192,3 +192,17 @@ def test_another_organisations_children_and_devices_never_show(console: Console)
     assert _name(world, child) not in html and "Other worker" not in html
     assert "No open flags" in html
     assert all(r["child_id"] != child for r in world.audit(org_id="ORG-DEMO"))
+
+
+def test_children_not_seen_lead_the_page_whatever_else_is_older(console: Console) -> None:
+    world = console.world
+    ours, _ = _ours_and_theirs(world)
+    other = world.worker.load.children[1].child_id if world.worker.load else ours
+    console.flag(other, kind="concern_unacknowledged", urgency="urgent")  # older, as urgent
+    world.clock.advance(timedelta(days=3))
+    console.flag(ours, urgency="high")
+    html = console.signed_in().get("/console/").text
+    main = html[html.index('id="main-content"') :]
+    first_child = re.search(r'href="/console/children/([0-9a-f-]+)"', main)
+    assert first_child and first_child.group(1) == str(ours)
+    assert "1 not seen, most urgent first" in _section(html, "not-seen")

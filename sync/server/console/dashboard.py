@@ -57,6 +57,7 @@ DEFAULT_QUIET_HOURS = (
 MAX_QUIET_HOURS = 24 * 14
 ESCALATION_WINDOW = timedelta(days=7)  # escalations this recent wait for a manager's look
 AGE_BANDS = ("Under a day", "1 to 5 working days", "Over 5 working days")
+NOT_SEEN = frozenset({FlagKind.CHILD_NOT_SEEN, FlagKind.NOT_SEEN_OVERDUE})
 
 _CHILD, _PRACTITIONER, _DEVICE = table_of(ChildRow), table_of(PractitionerRow), table_of(DeviceRow)
 
@@ -110,6 +111,7 @@ class QuietDevice:
 
 @dataclass(frozen=True)
 class Dashboard:
+    not_seen: list[AgedFlag]  # the children not seen (the review's first lesson), at the top
     flags: list[AgedFlag]
     counts: list[tuple[str, list[int], int]]  # (urgency, per band, all)
     overdue: list[OverdueLine]
@@ -176,7 +178,10 @@ def dashboard(db: Database, staff: Staff, *, now: datetime) -> Dashboard:
             sum(1 for a in aged if a.flag.urgency == urgency and a.band == b) for b in range(3)
         ]
         counts.append((urgency.value, bands, sum(bands)))
-    return Dashboard(aged, counts, overdue, problem, concerns, review, devices, quiet_after(org))
+    not_seen = [a for a in aged if a.flag.kind in NOT_SEEN]
+    return Dashboard(
+        not_seen, aged, counts, overdue, problem, concerns, review, devices, quiet_after(org)
+    )
 
 
 def _workers(s: Session, staff: Staff) -> dict[UUID, str]:
