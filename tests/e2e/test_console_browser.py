@@ -59,29 +59,36 @@ def _axe(page: Any) -> list[dict[str, Any]]:
     return [{"id": v["id"], "help": v["help"]} for v in result["violations"]]
 
 
+def _new_page(pw: Any) -> tuple[Any, Any]:
+    if not AXE.exists() or not STYLES.exists():
+        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page.set_default_timeout(20_000)
+    return browser, page
+
+
+def _focused_text(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.textContent.trim()"))
+
+
 def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
     served: tuple[str, Console],
 ) -> None:
-    if not AXE.exists() or not STYLES.exists():
-        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
     from playwright.sync_api import sync_playwright
 
     url, console = served
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
-        page.set_default_timeout(20_000)
+        browser, page = _new_page(pw)
         page.goto(f"{url}/console/")
         assert page.url.endswith("/console/sign-in")
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-sign-in.png"), full_page=True)
         # Keyboard alone: the skip link is the first stop, then the form's fields in order.
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent.trim()") == (
-            "Skip to main content"
-        )
+        assert _focused_text(page) == "Skip to main content"
         page.keyboard.press("Enter")
         page.get_by_label("Organisation").focus()
         page.keyboard.type(ORG)
@@ -132,17 +139,12 @@ def _fill_the_dashboard(console: Console) -> None:
 def test_the_dashboard_has_every_section_and_works_by_keyboard_alone(
     served: tuple[str, Console],
 ) -> None:
-    if not AXE.exists() or not STYLES.exists():
-        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
     from playwright.sync_api import sync_playwright
 
     url, console = served
     _fill_the_dashboard(console)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
-        page.set_default_timeout(20_000)
+        browser, page = _new_page(pw)
         page.goto(f"{url}/console/sign-in")
         page.get_by_label("Organisation").fill(ORG)
         page.get_by_label("Username").fill("manager.a")
@@ -161,14 +163,10 @@ def test_the_dashboard_has_every_section_and_works_by_keyboard_alone(
         # Keyboard alone: skip to the content, the first link jumps to the children not seen,
         # and the next stop is the child at the top of that list.
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent.trim()") == (
-            "Skip to main content"
-        )
+        assert _focused_text(page) == "Skip to main content"
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent.trim()") == (
-            "Children not seen: 1"
-        )
+        assert _focused_text(page) == "Children not seen: 1"
         page.keyboard.press("Enter")
         assert page.url.endswith("#not-seen")
         page.keyboard.press("Tab")
