@@ -16,7 +16,15 @@ import pytest
 
 from tests.conftest import require_or_skip
 from tests.console.helpers import PASSWORD, Console, make_console
-from tests.e2e.conftest import ARGS, CHROMIUM, ROOT, SHOTS, free_port, require_browser
+from tests.e2e.conftest import (
+    ARGS,
+    CHROMIUM,
+    ROOT,
+    SHOTS,
+    free_port,
+    publish,
+    require_browser,
+)
 from tests.sync.helpers import ORG, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -160,6 +168,7 @@ def test_the_dashboard_has_every_section_and_works_by_keyboard_alone(
         assert "Past the time limit" in main
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-dashboard.png"), full_page=True)
+        publish([SHOTS / "console-dashboard.png"])  # the README's, when asked to
         # Keyboard alone: skip to the content, the first link jumps to the children not seen,
         # and the next stop is the child at the top of that list.
         page.keyboard.press("Tab")
