@@ -98,7 +98,7 @@ def prepare(
         organisation_id=DEMO_ORG,
         practitioner_role=PractitionerRole.SOCIAL_WORKER,
     )
-    code = _seed_central_record(root / "server", load, now=clock())
+    code = _seed_central_record(root / "server", load, now=clock(), planned=_quiet_household(load))
     http = _Http()
     session = Session(
         data_dir=root / "device", clock=clock, connect=http.connect, kdf_params=kdf_params
@@ -147,14 +147,33 @@ def _sync(services: AppServices) -> None:
         raise DemoError(f"The demo device could not sync: {progress.last_error or 'pending'}")
 
 
-def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: datetime) -> str:
+def _households(load: SyntheticCaseload) -> list[list[Any]]:
+    """The caseload's children by household, in the order the history visits them."""
+    homes: dict[UUID | None, list[Any]] = {}
+    for child in load.children:
+        homes.setdefault(child.household_id, []).append(child)
+    return list(homes.values())
+
+
+def _quiet_household(load: SyntheticCaseload) -> list[UUID]:
+    """The children of the first household the history leaves unvisited for five weeks and more
+    (every fourth): on a child protection plan, they are overdue on the dashboard."""
+    homes = _households(load)
+    return [c.child_id for c in homes[3 % len(homes)]] if homes else []
+
+
+def _seed_central_record(
+    server_dir: Path, load: SyntheticCaseload, *, now: datetime, planned: list[UUID]
+) -> str:
     """What `seen admin seed-demo` does (an organisation, a team, the social worker holding the
-    caseload and their manager), the manager's console sign-in, then a one-time enrolment code
-    for the worker's device."""
+    caseload and their manager), the manager's console sign-in, a child protection plan for the
+    `planned` children (started ten weeks ago), then a one-time enrolment code for the worker's
+    device."""
     from seen_cli.recovery_key import new_recovery_key_file
     from sync.server import services
     from sync.server.console import auth
     from sync.server.db import Database, migrate
+    from sync.server.services.oversight.plans import set_plan
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
     from synthetic.load import load_synthetic_caseload
@@ -194,6 +213,9 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
             database, org_id=load.organisation_id, practitioner_id=made[1],
             username=DEMO_CONSOLE_USERNAME, password=DEMO_CONSOLE_PASSWORD, totp=False, now=now,
         )  # fmt: skip
+        for child_id in planned:
+            set_plan(db=database, actor=None, child_id=child_id, service_context="CP_PLAN",
+                     started_on=(now - timedelta(weeks=10)).date(), now=now)  # fmt: skip
         code, _ = services.issue_enrolment_code(
             db=database, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
         )
@@ -208,11 +230,8 @@ def _record_history(
     """Past visits recorded on this device through the visit service, as a practitioner's phone
     would hold them: every household visited five to nine weeks ago, most again recently; at a
     few recent visits the youngest child was not seen. Some children are overdue by now."""
-    homes: dict[UUID | None, list[Any]] = {}
-    for child in load.children:
-        homes.setdefault(child.household_id, []).append(child)
     plan = []
-    for n, kids in enumerate(homes.values()):
+    for n, kids in enumerate(_households(load)):
         plan.append((35 + (n * 11) % 28, kids, False, True))
         if n % 4 != 3:  # every fourth household: no visit since
             plan.append((HISTORY_DAYS[n % len(HISTORY_DAYS)], kids, n % 3 == 1, False))

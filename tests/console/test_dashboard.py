@@ -206,3 +206,33 @@ def test_children_not_seen_lead_the_page_whatever_else_is_older(console: Console
     first_child = re.search(r'href="/console/children/([0-9a-f-]+)"', main)
     assert first_child and first_child.group(1) == str(ours)
     assert "1 not seen, most urgent first" in _section(html, "not-seen")
+
+
+def test_overdue_agrees_with_the_overdue_flags_the_sweep_raises(console: Console) -> None:
+    """Children on a service context from their caseload record (no plan set at the central
+    record) count too: the dashboard reads the same reckoning as the flags."""
+    import sqlalchemy as sa
+
+    from sync.server.services.oversight.sweep import run_checks
+    from sync.server.tables import ChildRow, FlagRow, table_of
+
+    world = console.world
+    world.clock.advance(timedelta(days=90))
+    run_checks(db=world.db, now=world.clock(), org_id="ORG-DEMO")
+    f, c = table_of(FlagRow), table_of(ChildRow)
+    with world.db.read() as s:
+        flagged = set(
+            s.execute(
+                sa.select(f.c.child_id)
+                .join(c, c.c.child_id == f.c.child_id)
+                .where(
+                    f.c.status == "open",
+                    f.c.kind.in_(["visit_overdue", "not_seen_overdue"]),
+                    c.c.team_id == world.team_a,
+                )
+            ).scalars()
+        )
+    assert flagged, "the synthetic caseload has children overdue 90 days on"
+    overdue = _section(console.signed_in().get("/console/").text, "overdue")
+    shown = set(re.findall(r'href="/console/children/([0-9a-f-]+)"', overdue))
+    assert {str(i) for i in flagged} <= shown

@@ -92,6 +92,7 @@ def test_seen_demo_starts_both_parts_stops_on_ctrl_c_and_reuses_its_data(tmp_pat
         board = _manager_signs_in(console)
         not_seen = board.split('id="not-seen"')[1].split('id="flags"')[0]
         assert "not seen, most urgent first" in not_seen  # a child not seen, at the top
+        assert "Who is overdue, and by how much" in board  # the plans the demo set
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
     finally:
         rest = _ctrl_c(process)

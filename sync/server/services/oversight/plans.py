@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from models.enums import ServiceContext
 from models.oversight import ChildPlan, Decision, DecisionKind, local_day
+from models.oversight.conditions import timescale_status
 from models.oversight.settings import OrgSettings
 from models.oversight.timescale import plan_status
 from models.timescales import ChildTimescaleStatus, CLAVariant
@@ -35,6 +36,7 @@ from sync.server.services.caseload import child_shape, seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
 from sync.server.services.common import child_in_scope as in_scope
 from sync.server.services.oversight import org_settings, recheck
+from sync.server.services.oversight.facts import child_records
 from sync.server.tables import (
     ChildPlanRow,
     ChildRow,
@@ -151,51 +153,14 @@ def facts(s: Session, org_id: str, child_id: UUID) -> tuple[list[datetime], list
 def statuses(
     s: Session, org_id: str, children: Sequence[ChildRow], settings: OrgSettings, now: datetime
 ) -> dict[UUID, ChildTimescaleStatus]:
-    """The timescale status today of each of these children who has a plan (a team's, for the
-    console's dashboard): plans, contacts and decisions read once for them all."""
-    by_id = {c.child_id: c for c in children}
+    """The timescale status at `now` of each of these children who has a plan (a team's, for
+    the console's dashboard), from the facts the overdue flags are raised from."""
     found: dict[UUID, ChildTimescaleStatus] = {}
-    ids = sorted(by_id)
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        plans = s.exec(
-            select(ChildPlanRow).where(
-                ChildPlanRow.org_id == org_id, col(ChildPlanRow.child_id).in_(part)
-            )
-        ).all()
-        with_plan = [p.child_id for p in plans]
-        if not with_plan:
-            continue
-        seen: dict[UUID, list[datetime]] = {c: [] for c in with_plan}
-        for child_id, at in s.exec(
-            select(ContactRow.child_id, ContactRow.at).where(
-                ContactRow.org_id == org_id,
-                col(ContactRow.child_id).in_(with_plan),
-                col(ContactRow.seen),
-            )
-        ):
-            seen[child_id].append(at)
-        decided: dict[UUID, list[DecisionRow]] = {c: [] for c in with_plan}
-        for d in s.exec(
-            select(DecisionRow).where(
-                DecisionRow.org_id == org_id, col(DecisionRow.child_id).in_(with_plan)
-            )
-        ):
-            decided[d.child_id].append(d)
-        for plan in plans:
-            child = by_id[plan.child_id]
-            birth = child.data.get("date_of_birth")
-            try:
-                found[plan.child_id], _ = _status(
-                    plan,
-                    seen=_seen_days(seen[plan.child_id], child.last_seen_at),
-                    decisions=decided[plan.child_id],
-                    settings=settings,
-                    today=local_day(now),
-                    birth=date.fromisoformat(birth) if isinstance(birth, str) else None,
-                )
-            except ValueError:  # a rule the settings no longer know: set_plan refuses such plans
-                continue
+    records = child_records(s, org_id, [c.child_id for c in children])
+    for child_id, record in records.items():
+        status = timescale_status(record, rules=settings.rules, calendar=settings.calendar, now=now)
+        if status is not None:
+            found[child_id] = status[0]
     return found
 
 
