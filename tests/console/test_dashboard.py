@@ -236,3 +236,16 @@ def test_overdue_agrees_with_the_overdue_flags_the_sweep_raises(console: Console
     overdue = _section(console.signed_in().get("/console/").text, "overdue")
     shown = set(re.findall(r'href="/console/children/([0-9a-f-]+)"', overdue))
     assert {str(i) for i in flagged} <= shown
+
+
+def test_a_quiet_hours_setting_out_of_range_falls_back_to_a_day() -> None:
+    from sync.server.console.dashboard import DEFAULT_QUIET_HOURS, quiet_after
+
+    def org(value: object) -> OrganisationRow:
+        return OrganisationRow(org_id="X", name="X", created_at=FIXED_NOW,
+                               settings={"console": {"device_quiet_hours": value}})  # fmt: skip
+
+    assert quiet_after(org(6)) == 6
+    for wrong in (0, -1, 24 * 15, True, "12", 1.5, None):
+        assert quiet_after(org(wrong)) == DEFAULT_QUIET_HOURS, wrong
+    assert quiet_after(None) == DEFAULT_QUIET_HOURS
