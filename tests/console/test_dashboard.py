@@ -249,3 +249,11 @@ def test_a_quiet_hours_setting_out_of_range_falls_back_to_a_day() -> None:
     for wrong in (0, -1, 24 * 15, True, "12", 1.5, None):
         assert quiet_after(org(wrong)) == DEFAULT_QUIET_HOURS, wrong
     assert quiet_after(None) == DEFAULT_QUIET_HOURS
+
+
+def test_every_kind_of_flag_has_plain_words() -> None:
+    from models.flags import FlagKind
+    from sync.server.console.flags import _WHAT
+
+    assert set(_WHAT) == set(FlagKind)
+    assert all("_" not in words for words in _WHAT.values())

@@ -35,6 +35,7 @@ _WHAT = {
     FlagKind.UNASSESSED_CARE: "Care arrangement not assessed",
     FlagKind.CONCERN_UNACKNOWLEDGED: "Concern not acknowledged",
     FlagKind.LINKED_ADULT_SEEN: "A linked adult was seen",
+    FlagKind.BABY_NOT_SEEN_AWAKE: "A baby not yet seen awake",
 }
 
 
