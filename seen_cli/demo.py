@@ -31,6 +31,8 @@ import click
 
 from seen_cli.demo_setup import (
     CHILDREN,
+    DEMO_CONSOLE_PASSWORD,
+    DEMO_CONSOLE_USERNAME,
     DEMO_ORG,
     DEMO_PASSPHRASE,
     HOUSEHOLDS,
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHILDREN",
+    "DEMO_CONSOLE_PASSWORD",
+    "DEMO_CONSOLE_USERNAME",
     "DEMO_ORG",
     "DEMO_PASSPHRASE",
     "HOUSEHOLDS",
@@ -86,8 +90,8 @@ def reusable_state(root: Path) -> DemoState | None:
     from mobile.store import DeviceStore
 
     state = DemoState.load(root)
-    if state is None or not DeviceStore.is_set_up(root / "device"):
-        return None
+    if state is None or not state.console_username or not DeviceStore.is_set_up(root / "device"):
+        return None  # (a demo from before the manager's sign-in is set up again)
     return state
 
 
@@ -207,6 +211,9 @@ def run_demo(*, data_dir: str, port: int, server_port: int, fresh: bool = False)
                 f"\nSeen & Heard demo: ready in {time.monotonic() - started:.1f} s\n"
                 f"  Open {demo.url} in a browser\n"
                 f"  Passphrase: {demo.state.passphrase}\n"
+                f"  Manager's console: {demo.server_url}/console/ (organisation {DEMO_ORG}, "
+                f"username {demo.state.console_username}, password "
+                f"{demo.state.console_password})\n"
                 f"  Central record: {demo.server_url} (SQLite in {demo.root / 'server'})\n"
                 f"  Synthetic caseload: {demo.state.children} children in "
                 f"{demo.state.households} households; logs in {demo.root / 'logs'}\n"

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHILDREN",
+    "DEMO_CONSOLE_PASSWORD",
+    "DEMO_CONSOLE_USERNAME",
     "DEMO_ORG",
     "DEMO_PASSPHRASE",
     "HOUSEHOLDS",
@@ -35,6 +37,9 @@ __all__ = [
 # Published with the demo: it protects only synthetic records. It passes the passphrase policy
 # for a device with no platform secret (web, desktop): 12+ characters, unrelated words.
 DEMO_PASSPHRASE = "demo lantern orbit"  # noqa: S105
+# The team manager's console sign-in, published likewise (synthetic records only).
+DEMO_CONSOLE_USERNAME = "demo.manager"
+DEMO_CONSOLE_PASSWORD = "demo harbour compass"  # noqa: S105
 DEMO_ORG = "ORG-DEMO"
 CHILDREN, HOUSEHOLDS, SEED = 30, 12, 7
 STATE_FILE = "demo.json"
@@ -55,6 +60,8 @@ class DemoState:
     households: int
     visits_on_device: int
     passphrase: str = DEMO_PASSPHRASE
+    console_username: str = ""  # "": set up before the demo had a manager's sign-in
+    console_password: str = ""
 
     def save(self, root: Path) -> None:
         (root / STATE_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
@@ -91,7 +98,7 @@ def prepare(
         organisation_id=DEMO_ORG,
         practitioner_role=PractitionerRole.SOCIAL_WORKER,
     )
-    code = _seed_central_record(root / "server", load, now=clock())
+    code = _seed_central_record(root / "server", load, now=clock(), planned=_quiet_household(load))
     http = _Http()
     session = Session(
         data_dir=root / "device", clock=clock, connect=http.connect, kdf_params=kdf_params
@@ -106,7 +113,10 @@ def prepare(
         session.close()
         http.close()
     port = int(server_url.rsplit(":", 1)[1].strip("/"))
-    state = DemoState(str(load.practitioner_id), port, children, households, visits)
+    state = DemoState(
+        str(load.practitioner_id), port, children, households, visits,
+        console_username=DEMO_CONSOLE_USERNAME, console_password=DEMO_CONSOLE_PASSWORD,
+    )  # fmt: skip
     state.save(root)
     return state
 
@@ -137,12 +147,33 @@ def _sync(services: AppServices) -> None:
         raise DemoError(f"The demo device could not sync: {progress.last_error or 'pending'}")
 
 
-def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: datetime) -> str:
+def _households(load: SyntheticCaseload) -> list[list[Any]]:
+    """The caseload's children by household, in the order the history visits them."""
+    homes: dict[UUID | None, list[Any]] = {}
+    for child in load.children:
+        homes.setdefault(child.household_id, []).append(child)
+    return list(homes.values())
+
+
+def _quiet_household(load: SyntheticCaseload) -> list[UUID]:
+    """The children of the first household the history leaves unvisited for five weeks and more
+    (every fourth): on a child protection plan, they are overdue on the dashboard."""
+    homes = _households(load)
+    return [c.child_id for c in homes[3 % len(homes)]] if homes else []
+
+
+def _seed_central_record(
+    server_dir: Path, load: SyntheticCaseload, *, now: datetime, planned: list[UUID]
+) -> str:
     """What `seen admin seed-demo` does (an organisation, a team, the social worker holding the
-    caseload and their manager), then a one-time enrolment code for the worker's device."""
+    caseload and their manager), the manager's console sign-in, a child protection plan for the
+    `planned` children (started ten weeks ago), then a one-time enrolment code for the worker's
+    device."""
     from seen_cli.recovery_key import new_recovery_key_file
     from sync.server import services
+    from sync.server.console import auth
     from sync.server.db import Database, migrate
+    from sync.server.services.oversight.plans import set_plan
     from sync.server.settings import Settings
     from sync.server.tables import OrganisationRow
     from synthetic.load import load_synthetic_caseload
@@ -166,16 +197,25 @@ def _seed_central_record(server_dir: Path, load: SyntheticCaseload, *, now: date
         team = services.create_team(
             db=database, org_id=load.organisation_id, name="Demo team (synthetic)", now=now
         )
-        for name, role, pid in (
-            ("Demo social worker (synthetic)", services.StaffRole.SOCIAL_WORKER,
-             load.practitioner_id),
-            ("Demo team manager (synthetic)", services.StaffRole.MANAGER, None),
-        ):  # fmt: skip
+        made = [
             services.create_practitioner(
                 db=database, org_id=load.organisation_id, display_name=name, role=role,
                 team_id=team, practitioner_id=pid, now=now,
-            )  # fmt: skip
+            )
+            for name, role, pid in (
+                ("Demo social worker (synthetic)", services.StaffRole.SOCIAL_WORKER,
+                 load.practitioner_id),
+                ("Demo team manager (synthetic)", services.StaffRole.MANAGER, None),
+            )
+        ]  # fmt: skip
         load_synthetic_caseload(db=database, load=load, now=now)
+        auth.create_staff(
+            database, org_id=load.organisation_id, practitioner_id=made[1],
+            username=DEMO_CONSOLE_USERNAME, password=DEMO_CONSOLE_PASSWORD, totp=False, now=now,
+        )  # fmt: skip
+        for child_id in planned:
+            set_plan(db=database, actor=None, child_id=child_id, service_context="CP_PLAN",
+                     started_on=(now - timedelta(weeks=10)).date(), now=now)  # fmt: skip
         code, _ = services.issue_enrolment_code(
             db=database, practitioner_id=load.practitioner_id, now=now, ttl=timedelta(hours=1)
         )
@@ -190,11 +230,8 @@ def _record_history(
     """Past visits recorded on this device through the visit service, as a practitioner's phone
     would hold them: every household visited five to nine weeks ago, most again recently; at a
     few recent visits the youngest child was not seen. Some children are overdue by now."""
-    homes: dict[UUID | None, list[Any]] = {}
-    for child in load.children:
-        homes.setdefault(child.household_id, []).append(child)
     plan = []
-    for n, kids in enumerate(homes.values()):
+    for n, kids in enumerate(_households(load)):
         plan.append((35 + (n * 11) % 28, kids, False, True))
         if n % 4 != 3:  # every fourth household: no visit since
             plan.append((HISTORY_DAYS[n % len(HISTORY_DAYS)], kids, n % 3 == 1, False))

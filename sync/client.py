@@ -8,6 +8,7 @@
     client.renew_due                                      the server offers a new credential
     client.renew_credential()                             -> CredentialResponse (store it, use it)
     client.outbox_empty(device_id=...)                    a retiring device: all sent (-> 401)
+    client.outbox = OutboxReport(...)                     said on every request from then on
 
 Timeouts: `timeout` per request (default 5 s to connect, 20 s per read); None leaves the
 httpx.Client's own (as fastapi's TestClient needs).
@@ -58,6 +59,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.protocol_outbox import OUTBOX_HEADER, OutboxReport
 
 __all__ = [
     "AuthRefused",
@@ -158,6 +160,7 @@ class SyncClient:
         self.gzip_requests = gzip_requests
         self.renew_due = False  # an answer said the credential is past half its life
         self.accepted_credential: str | None = None  # the credential of the last answered call
+        self.outbox: OutboxReport | None = None  # what the device holds unsent, told each call
 
     # --- the protocol ---------------------------------------------------------------------------
     def enrol(
@@ -262,6 +265,8 @@ class SyncClient:
             if not self.credential:
                 raise AuthRefused(protocol.AUTH_MISSING, "This device is not enrolled yet.")
             headers["Authorization"] = f"Bearer {self.credential}"
+            if self.outbox is not None:
+                headers[OUTBOX_HEADER] = self.outbox.header()
         return headers
 
     def _call(

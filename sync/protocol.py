@@ -26,7 +26,8 @@ hashes, parses and stores that text, never decoding and re-encoding it), or as a
 (PushItem.body, as OutboxItem has it). Request bodies may be gzip-compressed
 (`Content-Encoding: gzip`); both the compressed and the decompressed size are bounded by
 MAX_BODY_BYTES. A device names the protocol it speaks in the PROTOCOL_HEADER; a server that cannot
-speak it answers 426 `protocol.mismatch`.
+speak it answers 426 `protocol.mismatch`. Every request of a device also says what it holds unsent
+(protocol_outbox.OUTBOX_HEADER), which the central record keeps on the device's row.
 
 A device's credential renews while the device is in use: once it is past half its life, answers
 to /sync/push and /sync/changes carry RENEW_HEADER; the device then asks POST /devices/credential
@@ -106,6 +107,7 @@ __all__ = [
     "SYNC_CURSOR_EXPIRED",
     "SYNC_HASH_MISMATCH",
     "SYNC_MISSING_BASE",
+    "SYNC_OUTBOX_INVALID",
     "SYNC_QUARANTINE_FULL",
     "SYNC_STALE_BASE",
     "TRANSPORT_NETWORK",
@@ -191,6 +193,8 @@ PLAN_REFUSED = "plan.refused"  # 422
 DECISION_REFUSED = "decision.refused"  # 422
 # Acting on a flag that is no longer open (closed by a person, or cleared): read it again.
 FLAG_NOT_OPEN = "flag.not_open"  # 409
+# The Seen-Outbox header (protocol_outbox) is not of its form, or its numbers are out of range.
+SYNC_OUTBOX_INVALID = "sync.outbox_invalid"  # 422
 # --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
 TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
 TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
@@ -225,6 +229,7 @@ STATUS_OF: dict[str, int] = {
     PLAN_REFUSED: 422,
     DECISION_REFUSED: 422,
     FLAG_NOT_OPEN: 409,
+    SYNC_OUTBOX_INVALID: 422,
     SYNC_STALE_BASE: 409,  # refused: acknowledging a concern already acknowledged
     RECORD_FUTURE_DATED: 422,  # refused: a concern staff record as received in the future
 }

@@ -10,7 +10,9 @@ keeps a record in the outbox until the central record's receipt is stored.
     401 device retiring: push everything, say the outbox is empty, then wipe and say so
     401 auth expired: nothing is lost; progress().needs_new_code offers Session.re_enrol
 
-The credential renews while the device is in use (mobile/services/credentials.py).
+The credential renews while the device is in use (mobile/services/credentials.py). Every request
+says what the outbox holds (sync.protocol_outbox): before each batch, what is still to go, and
+once the push is done, what is left, so the central record sees a device that has gone quiet.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from sync.client import (
     SyncError,
     TransportFailed,
 )
+from sync.protocol_outbox import OutboxReport
 
 __all__ = ["SyncService"]
 
@@ -176,11 +179,17 @@ class SyncService:
             codes.DEVICE_RETIRING, f"{codes.WORDS[codes.DEVICE_RETIRING]} {unsent}"
         )
 
+    def _outbox_report(self) -> OutboxReport:
+        with self._store.unit_of_work() as uow:  # numbers and a time: readable while locked
+            held, oldest = uow.outbox.count(), uow.outbox.oldest_queued_at()
+        return OutboxReport.measure(held=held, oldest_at=oldest, now=self._clock())
+
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
         while True:
             items = list(next_batch(uow=self._uow))
+            client.outbox = self._outbox_report()  # this batch included: not yet acknowledged
             if not items:
-                return
+                return  # what is left goes with the requests that follow
             mark_sent(uow=self._uow, items=items)
             answer = client.push(items, device_id=device_id)
             store_receipts(uow=self._uow, receipts=answer.receipts)

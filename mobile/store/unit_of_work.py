@@ -25,6 +25,7 @@ Rules every implementation keeps
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 from uuid import UUID
@@ -100,6 +101,7 @@ class OutboxRepository(Protocol):
     def states(self, *, record_id: UUID | None = None) -> list[StoredSyncState]: ...
     def quarantined(self) -> Listing[QuarantinedItem]: ...
     def count(self) -> int: ...  # outbox plus quarantine; readable while locked
+    def oldest_queued_at(self) -> datetime | None: ...  # of those; readable while locked
     def holds(self, record_id: UUID) -> bool: ...  # in the outbox or quarantine
     def unsynced_visit_ids(self) -> set[UUID]: ...
     def forget_receipts(self, record_id: UUID) -> None: ...

@@ -35,6 +35,7 @@ from models.oversight.assessment import assessment_due, open_assessment
 from models.oversight.facts import (
     ChildRecord,
     Contact,
+    Decision,
     DecisionKind,
     Limits,
     Restriction,
@@ -44,7 +45,7 @@ from models.oversight.facts import (
 )
 from models.oversight.shapes import ActBy, Condition, Urgency
 from models.oversight.timescale import COMPLETED_BY, COMPLETION_WORDS, plan_status
-from models.timescales import TimescaleRules
+from models.timescales import ChildTimescaleStatus, TimescaleRules
 from models.timescales.calendar import Interval, TimeUnit, WorkingCalendar, add_interval
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "against_restriction",
     "child_conditions",
     "days_words",
+    "timescale_status",
 ]
 
 NOT_SEEN_FOLLOW_UP = Interval(5, TimeUnit.WORKING_DAYS)  # if the rules set none
@@ -196,21 +198,33 @@ def _age(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
+def timescale_status(
+    record: ChildRecord, *, rules: TimescaleRules, calendar: WorkingCalendar, now: datetime
+) -> tuple[ChildTimescaleStatus, list[Decision]] | None:
+    """The child's timescale status at `now` by their plan, as the overdue flags read it (and
+    the console's dashboard); None without a plan, or with one whose rule is unknown."""
+    if record.plan is None:
+        return None
+    ctx = _Ctx(record, rules, calendar, Limits(), now)
+    seen = [local_day(c.at) for c in _contacts(ctx) if c.seen]
+    try:
+        return plan_status(
+            record.plan, seen_days=seen, decisions=record.decisions, rules=rules,
+            calendar=calendar, today=ctx.today, birth=record.date_of_birth,
+        )  # fmt: skip
+    except ValueError:  # no rule for this plan: the plan's own check refuses such a plan
+        return None
+
+
 def _timescales(ctx: _Ctx) -> Iterator[Condition]:
     """Not seen in the time the plan allows (no visit at all, or visited but not seen); a
     decision's deadline missed (the assessment's own limit: _assessment)."""
-    plan = ctx.record.plan
-    if plan is None:
+    found = timescale_status(ctx.record, rules=ctx.rules, calendar=ctx.calendar, now=ctx.now)
+    if found is None:
         return
+    status, started = found
     contacts = _contacts(ctx)
     seen = [local_day(c.at) for c in contacts if c.seen]
-    try:
-        status, started = plan_status(
-            plan, seen_days=seen, decisions=ctx.record.decisions, rules=ctx.rules,
-            calendar=ctx.calendar, today=ctx.today, birth=ctx.record.date_of_birth,
-        )  # fmt: skip
-    except ValueError:  # no rule for this plan: the plan's own check refuses such a plan
-        return
     child = ctx.record.child_id
     if status.is_overdue and status.next_due is not None:
         last = max(seen, default=None)

@@ -1,5 +1,6 @@
 """The console in Debian's Chromium: a manager signs in with the keyboard alone (the skip link
-first), sees their team's open flag, and signs out; axe-core (from console-assets, installed by
+first), sees their team's open flag, and signs out; the dashboard with every section filled, used
+by keyboard alone; axe-core (from console-assets, installed by
 ./dev's npm ci, so nothing is fetched here) finds no WCAG 2.2 A/AA violation on any page. The
 server is the real app under uvicorn on http://127.0.0.1 (the demo's case: no Secure cookie)."""
 
@@ -15,7 +16,15 @@ import pytest
 
 from tests.conftest import require_or_skip
 from tests.console.helpers import PASSWORD, Console, make_console
-from tests.e2e.conftest import ARGS, CHROMIUM, ROOT, SHOTS, free_port, require_browser
+from tests.e2e.conftest import (
+    ARGS,
+    CHROMIUM,
+    ROOT,
+    SHOTS,
+    free_port,
+    publish,
+    require_browser,
+)
 from tests.sync.helpers import ORG, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,29 +67,36 @@ def _axe(page: Any) -> list[dict[str, Any]]:
     return [{"id": v["id"], "help": v["help"]} for v in result["violations"]]
 
 
+def _new_page(pw: Any) -> tuple[Any, Any]:
+    if not AXE.exists() or not STYLES.exists():
+        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page.set_default_timeout(20_000)
+    return browser, page
+
+
+def _focused_text(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.textContent.trim()"))
+
+
 def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
     served: tuple[str, Console],
 ) -> None:
-    if not AXE.exists() or not STYLES.exists():
-        require_or_skip("SEEN_REQUIRE_BROWSER", "console-assets not installed: run ./dev once")
     from playwright.sync_api import sync_playwright
 
     url, console = served
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
-        page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
-        page.set_default_timeout(20_000)
+        browser, page = _new_page(pw)
         page.goto(f"{url}/console/")
         assert page.url.endswith("/console/sign-in")
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-sign-in.png"), full_page=True)
         # Keyboard alone: the skip link is the first stop, then the form's fields in order.
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.textContent.trim()") == (
-            "Skip to main content"
-        )
+        assert _focused_text(page) == "Skip to main content"
         page.keyboard.press("Enter")
         page.get_by_label("Organisation").focus()
         page.keyboard.type(ORG)
@@ -91,7 +107,9 @@ def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
         page.keyboard.press("Enter")
         page.wait_for_url(f"{url}/console/")
         assert "Signed in as Manager (synthetic)" in page.inner_text("main")
-        assert page.get_by_role("cell", name="Child not seen at a visit").count() == 1
+        # The flag leads the page (children not seen) and is among the open flags (and it
+        # waits for review, in a row of its own whose first cell is its header).
+        assert page.get_by_role("cell", name="Child not seen at a visit").count() == 2
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-open-flags.png"), full_page=True)
         page.get_by_role("button", name="Sign out").focus()
@@ -173,9 +191,7 @@ def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
 
 
 def _signed_in_page(pw: Any, url: str) -> tuple[Any, Any]:
-    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-    page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
-    page.set_default_timeout(20_000)
+    browser, page = _new_page(pw)
     _signed_in(page, url)
     return browser, page
 
@@ -194,7 +210,7 @@ def test_a_manager_records_a_phone_call_and_closes_a_flag_with_no_violations(
         browser, page = _signed_in_page(pw, url)
         # The team's flag first (a concern about the child rechecks its flags): closed with a
         # note, from the review queue's link.
-        page.get_by_role("link", name="Waiting for review").click()
+        page.get_by_role("link", name="Waiting for review", exact=True).click()
         page.get_by_role("heading", name="Waiting for review").wait_for()
         assert _axe(page) == []
         page.screenshot(path=str(SHOTS / "console-review.png"), full_page=True)
@@ -235,3 +251,72 @@ def test_a_manager_records_a_phone_call_and_closes_a_flag_with_no_violations(
         browser.close()
     assert len(console.world.audit(action="flag.closed")) == 1
     assert len(console.world.audit(action="concern.recorded")) == 1
+
+
+def _fill_the_dashboard(console: Console) -> None:
+    """Something in every section: a plan overdue, a concern waiting, a device gone quiet
+    holding records (as it said), besides the flag the fixture raised."""
+    from datetime import timedelta
+
+    from sync.protocol_outbox import OutboxReport
+    from sync.server.services.oversight.plans import set_plan
+    from tests.sync.concerns_helpers import Caller
+
+    world = console.world
+    assert world.worker.load is not None
+    flagged = console.child_of_team(world.team_a)  # the fixture's flag: left as it is
+    child = next(c.child_id for c in world.worker.load.children if c.child_id != flagged)
+    set_plan(db=world.db, actor=None, child_id=child, service_context="CP_PLAN",
+             started_on=world.clock().date() - timedelta(days=60), now=world.clock())  # fmt: skip
+    Caller(world, world.worker).record([child])
+    device = world.device(world.worker)
+    device.outbox = OutboxReport(held=4, oldest_age_s=5 * 3600)
+    device.changes(None)
+    world.clock.advance(timedelta(hours=30))
+
+
+def test_the_dashboard_has_every_section_and_works_by_keyboard_alone(
+    served: tuple[str, Console],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, console = served
+    _fill_the_dashboard(console)
+    with sync_playwright() as pw:
+        browser, page = _new_page(pw)
+        page.goto(f"{url}/console/sign-in")
+        page.get_by_label("Organisation").fill(ORG)
+        page.get_by_label("Username").fill("manager.a")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").press("Enter")
+        page.wait_for_url(f"{url}/console/")
+        main = page.inner_text("main")
+        for heading in ("Children not seen", "Open flags", "Overdue",
+                        "Concerns not yet acknowledged", "Waiting for review",
+                        "Devices not synced for over 24 hours"):  # fmt: skip
+            assert page.get_by_role("heading", name=heading).count() == 1, heading
+        assert "Worker (synthetic)" in main and "4 records" in main
+        assert "Past the time limit" in main
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-dashboard.png"), full_page=True)
+        publish([SHOTS / "console-dashboard.png"])  # the README's, when asked to
+        # Keyboard alone: skip to the content, the first link jumps to the children not seen,
+        # and the next stop is the child at the top of that list.
+        page.keyboard.press("Tab")
+        assert _focused_text(page) == "Skip to main content"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert _focused_text(page) == "Children not seen: 1"
+        page.keyboard.press("Enter")
+        assert page.url.endswith("#not-seen")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('href')")
+        assert focused.startswith("/console/children/")
+        # Every link and button on the page is a tab stop, in reading order, to the end.
+        stops = page.locator("main a[href], main button").count()
+        seen = set()
+        for _ in range(stops + 10):
+            page.keyboard.press("Tab")
+            seen.add(page.evaluate("document.activeElement.outerHTML"))
+        assert any("/console/review" in h for h in seen)
+        browser.close()

@@ -16,7 +16,14 @@ import pytest
 
 from mobile.services.session import Session
 from mobile.services.shapes import ChildFlag
-from seen_cli.demo import CHILDREN, DEMO_PASSPHRASE, seen_command
+from seen_cli.demo import (
+    CHILDREN,
+    DEMO_CONSOLE_PASSWORD,
+    DEMO_CONSOLE_USERNAME,
+    DEMO_ORG,
+    DEMO_PASSPHRASE,
+    seen_command,
+)
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.slow
@@ -55,6 +62,19 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _manager_signs_in(console: str) -> str:
+    """The dashboard's HTML, as the demo's manager signs in with what the demo printed."""
+    with httpx.Client(base_url=console, timeout=10, follow_redirects=True) as http:
+        form = http.get("sign-in").text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        page = http.post("sign-in", data={
+            "csrf_token": token, "org_id": DEMO_ORG, "username": DEMO_CONSOLE_USERNAME,
+            "password": DEMO_CONSOLE_PASSWORD,
+        })  # fmt: skip
+        assert page.status_code == 200 and "Signed in as" in page.text, page.text
+        return page.text
+
+
 def test_seen_demo_starts_both_parts_stops_on_ctrl_c_and_reuses_its_data(tmp_path: Path) -> None:
     data_dir, port, server_port = tmp_path / "demo", free_port(), free_port()
     process, lines = _start(data_dir, port, server_port)
@@ -62,8 +82,17 @@ def test_seen_demo_starts_both_parts_stops_on_ctrl_c_and_reuses_its_data(tmp_pat
         said = "\n".join(lines)
         assert f"Open http://127.0.0.1:{port}/ in a browser" in said
         assert f"Passphrase: {DEMO_PASSPHRASE}" in said
+        console = f"http://127.0.0.1:{server_port}/console/"
+        assert (
+            f"Manager's console: {console} (organisation {DEMO_ORG}, username "
+            f"{DEMO_CONSOLE_USERNAME}, password {DEMO_CONSOLE_PASSWORD})"
+        ) in said
         health = httpx.get(f"http://127.0.0.1:{server_port}/healthz", timeout=5)
         assert health.json()["status"] == "ok"
+        board = _manager_signs_in(console)
+        not_seen = board.split('id="not-seen"')[1].split('id="flags"')[0]
+        assert "not seen, most urgent first" in not_seen  # a child not seen, at the top
+        assert "Who is overdue, and by how much" in board  # the plans the demo set
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
     finally:
         rest = _ctrl_c(process)

@@ -245,6 +245,10 @@ class FakeOutbox(_Part):
     def count(self) -> int:
         return len(self.s.outbox) + len(self.s.quarantine)
 
+    def oldest_queued_at(self) -> datetime | None:
+        entries = [*self.s.outbox.values(), *(row[0] for row in self.s.quarantine.values())]
+        return min((e.created_at for e in entries), default=None)
+
     def holds(self, record_id: UUID) -> bool:
         return any(key[0] == record_id for key in [*self.s.outbox, *self.s.quarantine])
 

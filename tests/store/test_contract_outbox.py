@@ -167,3 +167,26 @@ def test_pending_count_is_every_record_the_central_record_has_not_acknowledged(
         rejected: SyncState.REJECTED, acknowledged: SyncState.ACKNOWLEDGED,
     }  # fmt: skip
     assert repo.pending_count() == sum(1 for s in states.values() if not s.settled) == 4
+
+
+def test_oldest_queued_counts_the_quarantine_and_forgets_what_is_acknowledged(
+    repo: Device, caseload: SyntheticCaseload
+) -> None:
+    with repo.uow as uow:
+        assert uow.outbox.oldest_queued_at() is None
+    first, second = caseload.visits[0], caseload.visits[1]
+    saved_first = repo.clock()
+    _submit(repo, first)
+    repo.clock.advance(timedelta(minutes=3))  # type: ignore[attr-defined]
+    _submit(repo, second)
+    rejected = Receipt(record_id=first.visit_id, revision=1, status=ReceiptStatus.REJECTED)
+    repo.record_receipts([rejected])  # the oldest is held back now: still on the device
+    with repo.uow as uow:
+        assert uow.outbox.oldest_queued_at() == saved_first
+    repo.requeue_quarantined(first.visit_id, 1)
+    repo.record_receipts([_accept(first.visit_id)])
+    with repo.uow as uow:
+        assert uow.outbox.oldest_queued_at() == saved_first + timedelta(minutes=3)
+    repo.record_receipts([_accept(second.visit_id)])
+    with repo.uow as uow:
+        assert uow.outbox.oldest_queued_at() is None

@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -230,6 +231,16 @@ class SqliteOutbox(SqliteRepository):
     def count(self) -> int:
         sql = "SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM quarantine)"
         return int(self._db.execute(sql).fetchone()[0])
+
+    def oldest_queued_at(self) -> datetime | None:
+        """When the longest-waiting record still held was saved for sending (a time, nothing
+        personal: readable while locked, as count is)."""
+        sql = (
+            "SELECT MIN(created_at) FROM (SELECT created_at FROM outbox "
+            "UNION ALL SELECT created_at FROM quarantine)"
+        )
+        oldest = self._db.execute(sql).fetchone()[0]
+        return from_text(oldest) if oldest else None
 
     @needs_key
     def holds(self, record_id: UUID) -> bool:

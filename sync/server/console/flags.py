@@ -14,10 +14,10 @@ import sqlalchemy as sa
 
 from models.flags import FlagKind
 from models.oversight.shapes import Urgency
+from sync.server.console.scope import audit_shown, scope_of
 from sync.server.console.sessions import Staff
 from sync.server.db import Database
 from sync.server.services.chronology.words import code_label
-from sync.server.services.common import AuditLog, StaffRole
 from sync.server.tables import ChildRow, FlagRow, table_of
 
 __all__ = ["FlagLine", "describe", "open_flags"]
@@ -34,6 +34,7 @@ class FlagLine:
     child_id: UUID
     child_name: str
     what: str
+    kind: str
     urgency: str
     since: datetime
 
@@ -54,30 +55,21 @@ def open_flags(db: Database, staff: Staff, *, now: datetime) -> list[FlagLine]:
         )
         .join(child, child.c.child_id == flag.c.child_id)
         .where(
-            flag.c.org_id == staff.org_id, child.c.org_id == staff.org_id, flag.c.status == "open"
+            flag.c.org_id == staff.org_id,
+            flag.c.status == "open",
+            scope_of(staff, child.c.org_id, child.c.team_id),
         )
     )
-    if staff.role == StaffRole.MANAGER and staff.team_id is not None:
-        query = query.where(child.c.team_id == staff.team_id)
-    elif staff.role != StaffRole.DUTY:
-        return []
     with db.write() as s:
         rows = s.execute(query).all()
-        audit = AuditLog(s, now)
-        for child_id in sorted({r.child_id for r in rows}):
-            audit.add(
-                "console.flags_viewed",
-                child_id=child_id,
-                org_id=staff.org_id,
-                practitioner_id=staff.practitioner_id,
-            )
-        audit.flush()
+        audit_shown(s, staff, now, "console.flags_viewed", (r.child_id for r in rows))
     lines = [
         FlagLine(
             flag_id=r.flag_id,
             child_id=r.child_id,
             child_name=str((r.data or {}).get("name", "")) or "(no name)",
             what=describe(r.kind),
+            kind=r.kind,
             urgency=r.urgency,
             since=r.since,
         )

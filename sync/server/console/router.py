@@ -1,5 +1,6 @@
-"""The console's pages under /console: sign-in (password, then a code when one is needed), sign-out,
-the first page, and the error page. Server-rendered, every action a plain form post, so nothing
+"""The console's frame under /console: sign-in (password, then a code when one is needed),
+sign-out, the error page, and the plumbing every page uses; the pages themselves are routers of
+their own (home.py: the dashboard). Server-rendered, every action a plain form post, so nothing
 needs JavaScript.
 
 Cookies. The session cookie is HttpOnly, SameSite=Strict and Secure (named __Host-, so it is
@@ -26,9 +27,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
 from sync.server.console import auth
-from sync.server.console.flags import open_flags
 from sync.server.console.sessions import (
-    IDLE,
     Staff,
     csrf_matches,
     end_session,
@@ -77,10 +76,10 @@ def mount_console(app: FastAPI) -> None:
     app.mount("/console/static", StaticFiles(directory=STATIC, check_dir=False), name="console")
     # The page modules use this module's plumbing, so they are imported here, not above; and
     # included before this router, whose catch-all (the not-found page) would answer them.
-    from sync.server.console import children
+    from sync.server.console import children, home
     from sync.server.console.acts import routers
 
-    for each in (children.router, *routers):
+    for each in (home.router, children.router, *routers):
         app.include_router(each)
     app.include_router(router)
 
@@ -294,17 +293,7 @@ def _signed_in(request: Request) -> Staff | Response:
     return staff
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    staff = _signed_in(request)
-    if not isinstance(staff, Staff):
-        return staff
-    flags = open_flags(_db(request), staff, now=_now(request))
-    context = {"staff": staff, "flags": flags, "idle_minutes": int(IDLE.total_seconds() // 60)}
-    return _render(request, "home.html", context)
-
-
-# The plumbing the other console modules share (acts/): one of each.
+# The plumbing the other console modules share (home, children, acts/): one of each.
 render, error_page, refused_csrf, signed_in = _render, _error, _refused_csrf, _signed_in
 db_of, now_of, form_field = _db, _now, _field
 

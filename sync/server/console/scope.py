@@ -1,16 +1,18 @@
-"""Who a signed-in console user is to the services: an Actor with no device (a manager's scope is
-their team, a duty worker's the organisation: services.common.child_in_scope, the one rule), and
-the children they may pick from on a form, each one listed audited."""
+"""Whom a console user may see and act on, in one place: who they are to the services (an Actor
+with no device: a manager's scope is their team, a duty worker's the organisation,
+services.common.child_in_scope is the one rule), the same scope as a WHERE clause for the pages
+that list many children (and the team's devices), and the audit of every child a page shows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from sync import protocol
 from sync.server.console.sessions import Staff
@@ -29,10 +31,13 @@ __all__ = [
     "OUTSIDE",
     "ChildChoice",
     "actor_of",
+    "audit_shown",
     "child_names",
     "children_in_scope",
     "names_of",
     "refuse_outside",
+    "scope_of",
+    "team_scope",
 ]
 
 
@@ -121,3 +126,37 @@ def names_of(db: Database, org_id: str, ids: Iterable[UUID | None]) -> dict[UUID
             )
         ).all()
     return {r.practitioner_id: r.display_name for r in rows}
+
+
+def team_scope(staff: Staff) -> tuple[bool, Any]:
+    """(whether the person has a console scope at all, the team to keep to: None for the whole
+    organisation)."""
+    if staff.role == StaffRole.MANAGER and staff.team_id is not None:
+        return True, staff.team_id
+    if staff.role == StaffRole.DUTY:
+        return True, None
+    return False, None
+
+
+def scope_of(staff: Staff, org_column: Any, team_column: Any) -> sa.ColumnElement[bool]:
+    """A WHERE clause keeping rows (children, or practitioners for their devices) to the
+    person's scope: their organisation, and their team for a manager; false for anyone else."""
+    allowed, team = team_scope(staff)
+    if not allowed:
+        return sa.false()
+    clause: sa.ColumnElement[bool] = org_column == staff.org_id
+    if team is not None:
+        clause = sa.and_(clause, team_column == team)
+    return clause
+
+
+def audit_shown(
+    s: Session, staff: Staff, now: datetime, action: str, child_ids: Iterable[UUID]
+) -> None:
+    """One audit row per child a page shows this person, in the transaction that read them."""
+    audit = AuditLog(s, now)
+    for child_id in sorted(set(child_ids)):
+        audit.add(
+            action, child_id=child_id, org_id=staff.org_id, practitioner_id=staff.practitioner_id
+        )
+    audit.flush()

@@ -20,6 +20,7 @@ from uuid import UUID
 from fastapi import Depends, Header, Request
 
 from sync import protocol
+from sync.protocol_outbox import MAX_OUTBOX_HELD, OUTBOX_HEADER, OutboxReport
 from sync.server import services
 from sync.server.db import Database
 from sync.server.limiter import EnrolLimiter
@@ -136,14 +137,31 @@ async def _check_protocol(
 ProtocolChecked = Depends(_check_protocol)  # for a route's dependencies=[...]
 
 
+def _outbox(text: str | None, refusals: Refusals) -> OutboxReport | None:
+    if text is None:
+        return None
+    try:
+        return OutboxReport.parse(text)
+    except ValueError:
+        refusals.record(action="device.outbox_refused", code=protocol.SYNC_OUTBOX_INVALID)
+        raise Refusal(
+            protocol.SYNC_OUTBOX_INVALID,
+            f"The {OUTBOX_HEADER} header must read held=N; oldest=SECONDS, each a whole number "
+            f"from 0 (at most {MAX_OUTBOX_HELD} records held): update the app.",
+        ) from None
+
+
 def _signed_in(
     db: DatabaseDep,
     settings: SettingsDep,
     refusals: RefusalsDep,
     authorization: Annotated[str | None, Header()] = None,
+    seen_outbox: Annotated[str | None, Header(alias=OUTBOX_HEADER)] = None,
     _protocol: None = ProtocolChecked,
 ) -> services.Authenticated:
-    """The caller, a retiring device included (it may only push)."""
+    """The caller, a retiring device included (it may only push), and what its outbox holds
+    kept on its row."""
+    outbox = _outbox(seen_outbox, refusals)
     try:
         credential = None
         if authorization:
@@ -156,6 +174,7 @@ def _signed_in(
             credential=credential,
             now=settings.clock(),
             renew_after=settings.credential_ttl / 2,
+            outbox=outbox,
         )
     except Refusal as exc:
         refusals.refused("auth.refused", exc)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from sync import protocol
 from sync.protocol import CredentialResponse
+from sync.protocol_outbox import OutboxReport
 from sync.server.db import Database
 from sync.server.services.auth import RefusedCaller, caller_ids, hash_secret, new_credential
 from sync.server.services.common import Actor, AuditLog, StaffRole
@@ -36,11 +38,18 @@ class Authenticated:
 
 
 def check_credential(
-    *, db: Database, credential: str | None, now: datetime, renew_after: timedelta | None = None
+    *,
+    db: Database,
+    credential: str | None,
+    now: datetime,
+    renew_after: timedelta | None = None,
+    outbox: OutboxReport | None = None,
 ) -> Authenticated:
     """Who presents `credential`. A pending credential used for the first time replaces the
     device's current one here. Raises RefusedCaller (401) for a missing, unknown, expired or revoked
-    credential. `renew_after`: offer renewal when less than this is left (half the lifetime)."""
+    credential. `renew_after`: offer renewal when less than this is left (half the lifetime).
+    `outbox`: what the device says it holds, kept on its row when it has changed (and with
+    last_seen_at)."""
     if not credential:
         raise RefusedCaller(
             protocol.AUTH_MISSING, "Sign-in is missing: enrol this device with your organisation."
@@ -51,6 +60,7 @@ def check_credential(
         device = s.execute(
             sa.select(d.device_id, d.revoked_at, d.revoke_mode, d.retired_at, d.last_seen_at)
             .add_columns(d.credential_hash, d.credential_expires_at, d.pending_expires_at)
+            .add_columns(d.outbox_held, d.outbox_oldest_at)
             .add_columns(p.practitioner_id, p.org_id, p.role, p.team_id, p.scope_version)
             .join_from(table_of(DeviceRow), table_of(PractitionerRow))
             .where(sa.or_(d.credential_hash == presented, d.pending_credential_hash == presented))
@@ -89,14 +99,19 @@ def check_credential(
         team_id=device.team_id,
         scope_version=device.scope_version,
     )
+    told = _outbox_values(outbox, now)
     if pending:
-        _promote(db, actor, presented, now)
-    elif device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_EVERY:
+        _promote(db, actor, presented, now, told)
+    elif (
+        device.last_seen_at is None
+        or now - device.last_seen_at >= LAST_SEEN_EVERY
+        or (told and _outbox_changed(device, told))
+    ):
         with db.write() as s:
             s.execute(
                 sa.update(table_of(DeviceRow))
                 .where(table_of(DeviceRow).c.device_id == device.device_id)
-                .values(last_seen_at=now)
+                .values(last_seen_at=now, **told)
             )
     renew_due = (
         renew_after is not None
@@ -108,7 +123,28 @@ def check_credential(
     return Authenticated(actor=actor, retiring_since=retiring_since, renew_due=renew_due)
 
 
-def _promote(db: Database, actor: Actor, presented: str, now: datetime) -> None:
+def _outbox_values(outbox: OutboxReport | None, now: datetime) -> dict[str, Any]:
+    """The device row's columns for a report: the oldest item's saving time on this clock."""
+    if outbox is None:
+        return {}
+    oldest = now - timedelta(seconds=outbox.oldest_age_s) if outbox.held else None
+    return {"outbox_held": outbox.held, "outbox_oldest_at": oldest, "outbox_reported_at": now}
+
+
+def _outbox_changed(device: Any, told: dict[str, Any]) -> bool:
+    """A different count, or an oldest item more than a minute from the one kept (the age is
+    measured in whole seconds, between two clocks)."""
+    if device.outbox_held != told["outbox_held"]:
+        return True
+    kept, new = device.outbox_oldest_at, told["outbox_oldest_at"]
+    if kept is None or new is None:
+        return kept is not new
+    return bool(abs(kept - new) > LAST_SEEN_EVERY)
+
+
+def _promote(
+    db: Database, actor: Actor, presented: str, now: datetime, told: dict[str, Any]
+) -> None:
     t = table_of(DeviceRow)
     with db.write() as s:
         done = s.execute(
@@ -120,6 +156,7 @@ def _promote(db: Database, actor: Actor, presented: str, now: datetime) -> None:
                 pending_credential_hash=None,
                 pending_expires_at=None,
                 last_seen_at=now,
+                **told,
             )
         )
         if getattr(done, "rowcount", 0):

@@ -38,6 +38,11 @@ class DeviceRow(ServerTable, table=True):
     retired_at: datetime | None = time_field(
         nullable=True
     )  # a retiring device said its outbox is empty
+    # What the device last said it holds unsent (sync.protocol.OutboxReport), when it said so,
+    # and when (by this server's clock) its oldest unsent item was saved: NULL until it reports.
+    outbox_held: int | None = None
+    outbox_oldest_at: datetime | None = time_field(nullable=True)
+    outbox_reported_at: datetime | None = time_field(nullable=True)
 
 
 class EnrolmentCodeRow(ServerTable, table=True):

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from models.enums import ServiceContext
 from models.oversight import ChildPlan, Decision, DecisionKind, local_day
+from models.oversight.conditions import timescale_status
 from models.oversight.settings import OrgSettings
 from models.oversight.timescale import plan_status
 from models.timescales import ChildTimescaleStatus, CLAVariant
@@ -35,6 +36,7 @@ from sync.server.services.caseload import child_shape, seen_data
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog, Refusal
 from sync.server.services.common import child_in_scope as in_scope
 from sync.server.services.oversight import org_settings, recheck
+from sync.server.services.oversight.facts import child_records
 from sync.server.tables import (
     ChildPlanRow,
     ChildRow,
@@ -44,7 +46,7 @@ from sync.server.tables import (
 )
 
 __all__ = ["DueDates", "apply_plan", "audited", "child_plan", "context_of", "facts",
-           "plan_answer", "recheck_call_site", "scoped_child", "set_plan"]  # fmt: skip
+           "plan_answer", "recheck_call_site", "scoped_child", "set_plan", "statuses"]  # fmt: skip
 
 _RULE_CODE = re.compile(RULE_CODE_PATTERN)
 _CLA_RULES = frozenset(v.value for v in CLAVariant)
@@ -146,6 +148,20 @@ def facts(s: Session, org_id: str, child_id: UUID) -> tuple[list[datetime], list
         select(DecisionRow).where(DecisionRow.org_id == org_id, DecisionRow.child_id == child_id)
     )
     return list(contacts), list(decisions)
+
+
+def statuses(
+    s: Session, org_id: str, children: Sequence[ChildRow], settings: OrgSettings, now: datetime
+) -> dict[UUID, ChildTimescaleStatus]:
+    """The timescale status at `now` of each of these children who has a plan (a team's, for
+    the console's dashboard), from the facts the overdue flags are raised from."""
+    found: dict[UUID, ChildTimescaleStatus] = {}
+    records = child_records(s, org_id, [c.child_id for c in children])
+    for child_id, record in records.items():
+        status = timescale_status(record, rules=settings.rules, calendar=settings.calendar, now=now)
+        if status is not None:
+            found[child_id] = status[0]
+    return found
 
 
 # --- Shared checks ------------------------------------------------------------------------------
