@@ -50,6 +50,7 @@ class Harness:
             session_id=self.session.id, page_patch=self.session.get_page_patch(), error=""
         )
         self.conn.send_message(Message(MessageAction.REGISTER_CLIENT, body))
+        self.routes: list[str] = []  # what the app put in the browser's history, in order
 
     @property
     def page(self) -> ft.Page:
@@ -60,8 +61,8 @@ class Harness:
 
     # Finding
     def walk(self) -> Iterator[BaseControl]:
-        page = self.page
-        stack: list[Any] = [page.appbar, page.navigation_bar, *page.controls]
+        top = self.page.views[-1]  # the view shown: the top of the stack
+        stack: list[Any] = [top.appbar, top.navigation_bar, *top.controls]
         seen: set[int] = set()
         while stack:
             node = stack.pop(0)
@@ -135,6 +136,21 @@ class Harness:
     def type(self, field: ft.TextField, text: str) -> None:
         self.session.apply_patch(field._i, {"value": text})
         self.fire(field, "change", text)
+
+    def route(self, route: str) -> None:
+        """The browser's back button, or a link: the client reports a new route."""
+        self.conn.page_url = self.conn.page_url or "http://127.0.0.1:8550"
+        self.session.apply_patch(self.page._i, {"route": route})
+        self.loop.run_until_complete(
+            self.session.dispatch_event(self.page._i, "route_change", {"route": route})
+        )
+
+    def pop(self) -> None:
+        """Android's back gesture: the client pops the top view."""
+        top = self.page.views[-1]
+        self.loop.run_until_complete(
+            self.session.dispatch_event(self.page._i, "view_pop", {"route": top.route})
+        )
 
     def choose(self, group: ft.RadioGroup, value: str) -> None:
         self.session.apply_patch(group._i, {"value": value})

@@ -134,7 +134,9 @@ def test_the_caseload_prompt_button_opens_the_form_in_the_app(
     h = Harness()
     try:
         app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-        shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
+        shell = Shell(
+            h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append
+        )
         shell.start()
         h.type(h.field("PIN or passphrase"), PASSPHRASE)
         h.click(h.button("Unlock"))

@@ -23,7 +23,7 @@ from tests.ui.flet_harness import Harness
 def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
     h = Harness()
     app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
+    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append)
     shell.start()
     yield h, shell
     h.close()
@@ -83,7 +83,7 @@ def test_open_child_and_record_a_step(ui, load: SyntheticCaseload) -> None:
     h.choose(h.group("Was the visit announced?"), "true")
     assert shell.app.recorder is not None and shell.app.recorder.visit.announced is True
     assert h.field("Started at").value == "10:7"  # redraw keeps what was typed
-    h.click(h.button("Next"))
+    h.click(h.button("Continue"))
     assert h.shows(": seen?")
     h.choose(
         h.group(next(t for t in h.texts() if t.startswith("Was ") and t.endswith(" seen?"))), "NO"
@@ -225,7 +225,7 @@ def test_each_visit_step_starts_at_its_top_and_typing_keeps_the_place(ui) -> Non
     first = view.root.controls[0]
     h.type(h.field("Started at"), "10:00")
     assert view.root.controls[0] is first  # same step: the same scroll position
-    h.click(h.button("Next"))
+    h.click(h.button("Continue"))
     assert view.root.controls[0] is not first  # a new step: a new scrolling column
     assert h.shows("Step 2 of")
 

@@ -1,5 +1,9 @@
 """The page: which screen shows, the bottom navigation, the idle timer, and activity tracking.
 
+Screens are Flet views on a stack: the caseload at the bottom, the screen shown on top of it, so
+Android's back gesture and the app bar's back arrow pop to the previous step or screen; each screen
+has a route (viewmodels/routes.py), so the browser's back button does the same.
+
 Every handler on the page is wrapped so that any tap or keystroke marks the session active;
 background work (auto-sync) is not activity and does not keep the app unlocked.
 """
@@ -17,6 +21,7 @@ import flet as ft
 from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
+from mobile.ui.viewmodels.routes import HOME, can_go_back, go_back, open_route, route_of
 from mobile.ui.views.caseload import CaseloadView, ChildView
 from mobile.ui.views.escalation import EscalationView
 from mobile.ui.views.session import EnrolView, UnlockView
@@ -45,9 +50,13 @@ class Shell:
         *,
         background: Callable[[Callable[[], None]], None] | None = None,
         tick_s: float | None = 1.0,
+        navigate: Callable[[str], None] | None = None,
     ) -> None:
+        """`navigate`: put a route in the browser's history (tests record it instead)."""
         self.page = page
         self.app = app
+        self._navigate = navigate or (lambda route: page.run_task(page.push_route, route))
+        self._route = page.route
         self._background = background or (lambda fn: page.run_thread(fn))
         self._tick_s = tick_s
         self.view: _View | None = None
@@ -65,17 +74,23 @@ class Shell:
         apply_fonts(page)
         page.theme = font_theme(ft.Colors.TEAL)
         page.padding = ft.Padding.all(16)
-        page.appbar = ft.AppBar(
-            title=ft.Text(TITLE),
-            actions=[
-                ft.IconButton(ft.Icons.LOCK, tooltip="Lock now", on_click=lambda _e: app.lock())
-            ],
-        )
+        self.root_view = page.views[0]
+        self.root_view.appbar = self._app_bar()
+        self.top_view = ft.View(route=HOME, appbar=self._app_bar(), padding=ft.Padding.all(16))
         page.on_disconnect = lambda _e: self._disconnected()
+        page.on_route_change = self._route_changed
+        page.on_view_pop = self._view_popped
         app.subscribe(self.render)
 
+    def _app_bar(self) -> ft.AppBar:
+        lock = ft.IconButton(ft.Icons.LOCK, tooltip="Lock now", on_click=lambda _e: self.app.lock())
+        return ft.AppBar(title=ft.Text(TITLE), actions=[lock])
+
     def start(self) -> None:
+        asked = self.page.route
         self.app.start()
+        if asked not in ("", "/", HOME):  # a link into the app: it opens after unlock
+            self.app.pending_route = asked
         if self._tick_s:
             self.page.run_task(self._ticker)
 
@@ -93,6 +108,38 @@ class Shell:
         if self.app.screen == Screen.UNLOCK and self.view is not None:
             self.view.refresh()  # the wrong-PIN countdown
             self._update()
+
+    # Routes and the view stack
+    def _route_changed(self, e: Any) -> None:
+        """The browser's back or forward button, or an address typed or followed."""
+        self._route = e.route
+        open_route(self.app, e.route)
+
+    def _view_popped(self, _e: Any) -> None:
+        """Android's back gesture or the app bar's back arrow popped the top view."""
+        if not go_back(self.app):
+            self._view_key = None
+            self.render()
+
+    def _place(self, content: ft.Control) -> None:
+        """The screen on the root view, or on a view above it when there is somewhere to go
+        back to; the browser's address follows."""
+        unlocked = self.app.services is not None
+        nav = self.nav if unlocked else None
+        route = route_of(self.app)
+        if can_go_back(self.app):
+            self.root_view.controls, self.root_view.navigation_bar = [], None
+            self.top_view.route = route or HOME
+            self.top_view.controls, self.top_view.navigation_bar = [content], nav
+            self.page.views = [self.root_view, self.top_view]
+        else:
+            self.top_view.controls, self.top_view.navigation_bar = [], None
+            self.root_view.route = route or "/"
+            self.root_view.controls, self.root_view.navigation_bar = [content], nav
+            self.page.views = [self.root_view]
+        if route is not None and route != self._route:
+            self._route = route
+            self._navigate(route)
 
     def _disconnected(self) -> None:
         if self.app.services is not None:
@@ -124,7 +171,8 @@ class Shell:
         if screen == Screen.CHILD and app.child is not None:
             return ChildView(app.child, on_back=app.go_caseload), app.child
         if screen == Screen.VISIT and app.recorder is not None:
-            return VisitView(app.recorder, on_close=app.go_caseload), app.recorder
+            view = VisitView(app.recorder, on_close=app.go_caseload, on_back=lambda: go_back(app))
+            return view, app.recorder
         if screen == Screen.SYNC and app.sync is not None:
             return SyncView(
                 app.sync, run_in_background=self._background, on_new_code=app.enter_new_code
@@ -159,19 +207,18 @@ class Shell:
             self.view, vm = self._build()
             self._view_key = key
             self._unsubscribe = vm.subscribe(self._refresh) if vm is not None else None
-            unlocked = self.app.services is not None
-            self.page.navigation_bar = self.nav if unlocked else None
             if self.app.screen in _TABS:
                 self.nav.selected_index = _TABS.index(self.app.screen)
-            self.page.controls = [self.view.root]
         else:
             self.view.refresh()
+        self._place(self.view.root)
         self._wrap(self.page)
         self._update()
 
     def _refresh(self) -> None:
         if self.view is not None:
             self.view.refresh()
+            self._place(self.view.root)  # a new step of a visit is a new route
             self._wrap(self.page)
             self._update()
 
@@ -185,7 +232,7 @@ class Shell:
     def _wrap(self, page: ft.Page) -> None:
         """Mark the session active before every handler on the page runs."""
         seen: set[int] = set()
-        stack: list[Any] = [page.appbar, page.navigation_bar, *page.controls]
+        stack: list[Any] = list(page.views)
         while stack:
             node = stack.pop()
             if node is None or id(node) in seen:

@@ -28,9 +28,17 @@ _TYPED = {FieldKind.TEXT, FieldKind.MULTILINE, FieldKind.DATE, FieldKind.TIME}
 
 
 class VisitView:
-    def __init__(self, rec: VisitRecorder, *, on_close: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        rec: VisitRecorder,
+        *,
+        on_close: Callable[[], None],
+        on_back: Callable[[], object] | None = None,
+    ) -> None:
+        """`on_back`: the previous step, or from the first step the screen it was started from."""
         self.rec = rec
         self._on_close = on_close
+        self._on_back = on_back or rec.back
         self.root = ft.Column(expand=True)
         self._shown: Page | None = None
         self.refresh()
@@ -41,10 +49,12 @@ class VisitView:
         self.progress = ft.Text("")
         self.problems = ft.Column(spacing=4)
         self.body = ft.Column(spacing=14)
-        self.nav = ft.Row(wrap=True, spacing=10)
+        self.nav = ft.Row(spacing=8, alignment=ft.MainAxisAlignment.SPACE_BETWEEN)
         self.status = ft.Column()
+        bar = ft.Container(self.nav, padding=ft.Padding.only(top=8))  # fixed: outside the scroll
         self.root.controls = [
-            screen(self.title, self.progress, self.problems, self.body, self.status, self.nav)
+            screen(self.title, self.progress, self.problems, self.body, self.status),
+            bar,
         ]
         self._shown = self.rec.page
 
@@ -111,13 +121,12 @@ class VisitView:
         out: list[ft.Control] = []
         if rec.locked:
             return [primary_button("Back to caseload", self._close)]
-        if rec.index > 0:
-            out.append(action_button("Back", lambda _e: rec.back()))
+        out.append(action_button("Back", lambda _e: self._on_back(), icon=ft.Icons.ARROW_BACK))
+        out.append(ft.TextButton(content="Save and close", on_click=self._close, height=48))
         if rec.page.is_review:
             out.append(primary_button("Submit visit", lambda _e: rec.submit()))
         else:
-            out.append(primary_button("Next", lambda _e: rec.next()))
-        out.append(ft.TextButton(content="Save and close", on_click=self._close))
+            out.append(primary_button("Continue", lambda _e: rec.next()))
         return out
 
     def _close(self, _e: Any) -> None:

@@ -156,7 +156,7 @@ def primary_button(text: str, on_click: Handler, *, disabled: bool = False) -> f
 
 
 def action_button(text: str, on_click: Handler, *, icon: Any = None) -> ft.Control:
-    return ft.OutlinedButton(content=text, on_click=on_click, icon=icon, height=44)
+    return ft.OutlinedButton(content=text, on_click=on_click, icon=icon, height=48)
 
 
 def screen(*controls: ft.Control) -> ft.Column:
