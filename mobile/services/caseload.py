@@ -14,11 +14,12 @@ The workflows, each one transaction over the device's unit of work:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
 from mobile.services.caseload_rows import build_rows
+from mobile.services.chronology import HistoryEntry, chronology, restrictions_touching
 from mobile.services.errors import app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
@@ -220,6 +221,9 @@ class ChildDetail:
     people: tuple[LinkedPerson, ...]
     concerns_awaiting: tuple[ConcernReceived, ...]
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
+    history: tuple[HistoryEntry, ...] = ()  # visits, newest first
+    restrictions: tuple[ContactRestriction, ...] = ()  # on the child or on an adult linked to them
+    restricted_names: dict[UUID, str] = field(default_factory=dict)  # person and child ids
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -271,6 +275,9 @@ class CaseloadService:
             names = {p.person_id: p.name for p in uow.caseload.rows("person", Person)}
             awaiting = concerns(uow, awaiting_acknowledgement=True)
             flags, _ = open_flags(uow)
+            history = chronology(uow, child_id, practitioner_id=self._practitioner_id)
+            restricted = restrictions_touching(uow, child)
+            names |= {c.child_id: c.name for c in children(uow)}
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -283,6 +290,11 @@ class CaseloadService:
             ),
             concerns_awaiting=tuple(c for c in awaiting if child_id in c.children_concerned),
             flags=tuple(flags.get(child_id, ())),
+            history=tuple(history),
+            restrictions=tuple(restricted),
+            restricted_names={
+                i: names[i] for r in restricted for i in (r.person_id, r.child_id) if i in names
+            },
         )
 
     def offline_conditions(self) -> dict[UUID, list[Condition]]:

@@ -121,7 +121,8 @@ def test_the_view_stack_pops_and_the_browser_history_goes_back(ui) -> None:
     app.open_child(child_id)
     assert h.routes[-1] == f"/child/{child_id}"
     assert len(h.page.views) == 2 and h.page.views[-1].route == f"/child/{child_id}"
-    assert h.shows("Start visit")
+    assert h.shows("Start visit") and h.shows("Visits, newest first")
+    assert h.shows("No visits on this device yet.")
     h.click(h.button("Start visit"))
     step_one = h.routes[-1]
     assert step_one.endswith("/visit")

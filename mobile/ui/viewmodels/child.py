@@ -11,6 +11,7 @@ from uuid import UUID
 
 from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
+from mobile.ui.viewmodels.child_history import HistoryLine, history_lines, restriction_lines
 from mobile.ui.viewmodels.escalation import DueLine, due_lines
 from mobile.ui.viewmodels.labels import label
 from models.enums import CarerRole
@@ -102,6 +103,13 @@ class ChildViewModel(Observable):
             title = f"{label(flag.urgency)}: {label(flag.kind)}"
             out.append(FlagLine(title, tuple(lines), flag.urgency == "urgent"))
         return out
+
+    def history(self) -> list[HistoryLine]:
+        """The child's visits, newest first: seen or not, by whom, what waits to sync."""
+        return history_lines(self.detail)
+
+    def restrictions(self) -> list[str]:
+        return restriction_lines(self.detail)
 
     def escalate(self, visit_id: UUID) -> None:
         if self._on_escalate is not None:

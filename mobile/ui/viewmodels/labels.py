@@ -10,6 +10,7 @@ from enum import Enum
 from typing import TypeVar
 
 from mobile.services.shapes import ChildFlag
+from models.caseload import ContactRestriction
 from models.enums import (
     AssessedStatus,
     CarerRole,
@@ -34,7 +35,7 @@ from models.flags import FlagKind
 from models.oversight import ActBy, Urgency
 from models.receipt import SyncState
 
-__all__ = ["choices", "counted", "label", "waiting_words"]
+__all__ = ["choices", "counted", "label", "restriction_words", "waiting_words"]
 
 E = TypeVar("E", bound=Enum)
 
@@ -188,3 +189,13 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 def waiting_words(number: int) -> str:
     """The caseload and the Sync screen say the same number in the same words."""
     return f"{counted(number, 'record')} waiting for the central record"
+
+
+def restriction_words(r: ContactRestriction, who: str, child: str) -> str:
+    """One restriction, said the same on the child's screen and in the recorder's warning:
+    "Contact restriction on Dan Bell with Ana Bell: supervised contact only (court order, until
+    01 June 2027)." """
+    until = f"until {r.expires_on:%d %B %Y}" if r.expires_on else "with no end date"
+    source = r.source.strip() or "source not recorded"
+    kind = label(r.restriction_type).lower()
+    return f"Contact restriction on {who} with {child}: {kind} ({source}, {until})."

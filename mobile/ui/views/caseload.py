@@ -102,6 +102,18 @@ def _row_tile(row: CaseloadRow, on_open: Callable[[UUID], None]) -> ft.Control:
     )
 
 
+def _restriction(text: str) -> ft.Control:
+    """A restriction stands out by its icon and words, never colour alone."""
+    return ft.Semantics(
+        container=True,
+        label=text,
+        content=ft.Row(
+            [ft.Icon(ft.Icons.BLOCK, color=ft.Colors.RED_900), ft.Text(text, expand=True)],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+    )
+
+
 class CaseloadView:
     def __init__(
         self,
@@ -199,6 +211,10 @@ class ChildView:
         if flags:
             body.append(heading("Flags from the central record", level=2))
             body += [flag_card(line) for line in flags]
+        restrictions = vm.restrictions()
+        if restrictions:
+            body.append(heading("Contact restrictions", level=2))
+            body += [_restriction(text) for text in restrictions]
         people = vm.people()
         if people:
             body.append(heading("People on record", level=2))
@@ -214,6 +230,20 @@ class ChildView:
                 ),
                 primary_button("Acknowledge concern", _call(vm.acknowledge, line.concern_id)),
             ]
+        history = vm.history()
+        body.append(heading("Visits, newest first", level=2))
+        if not history:
+            body.append(hint("No visits on this device yet."))
+        body += [
+            ft.Semantics(
+                container=True,
+                label=line.spoken,
+                content=ft.Column(
+                    [ft.Text(line.title, weight=ft.FontWeight.BOLD), hint(line.detail)], spacing=2
+                ),
+            )
+            for line in history
+        ]
         body.append(heading("Record a visit", level=2))
         if len(vm.household) > 1:
             body.append(hint("Children in this household: choose who this visit is about."))
