@@ -114,7 +114,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     shots.append(ui.shot("01-unlock"))
     ui.fill("PIN or passphrase", "not the passphrase")
     ui.click("Unlock")
-    ui.text("9 attempts left")
+    ui.text("9 tries left")
     ui.fill("PIN or passphrase", DEMO_PASSPHRASE)
     ui.click("Unlock")
 

@@ -39,10 +39,7 @@ def test_history_is_newest_first_says_seen_or_not_by_whom_and_what_waits(
     assert _open(app, second).history() == []
     submit_one(app, load, not_seen={1})  # the second child of the household is not seen
     app.go_caseload()
-    app.start_visit([second])  # a draft, later than the submitted visit
-    assert app.recorder is not None
-    app.recorder.set("when.date", f"{date.today():%d/%m/%Y}")
-    app.recorder.set("when.start", "00:01")
+    app.start_visit([second])  # a draft, started now: after the submitted visit
     app.go_caseload()
 
     lines = _open(app, second).history()

@@ -40,7 +40,7 @@ def test_unlock_screen_and_wrong_pins(ui, clock: Clock, world: World) -> None:
     assert h.page.navigation_bar is None  # nothing to navigate to while locked
     h.type(h.field("PIN or passphrase"), "not my passphrase")
     h.click(h.button("Unlock"))
-    assert h.shows("9 attempts left")
+    assert h.shows("9 tries left")
     h.click(h.button("Unlock"))
     h.click(h.button("Unlock"))
     assert h.shows("7 tries left") and h.shows("Try again in 30 seconds")
