@@ -51,6 +51,7 @@ class Harness:
         )
         self.conn.send_message(Message(MessageAction.REGISTER_CLIENT, body))
         self.routes: list[str] = []  # what the app put in the browser's history, in order
+        self._echoed = 0
 
     @property
     def page(self) -> ft.Page:
@@ -138,7 +139,14 @@ class Harness:
         self.fire(field, "change", text)
 
     def route(self, route: str) -> None:
-        """The browser's back button, or a link: the client reports a new route."""
+        """The browser's back button, or a link: the client reports a new route. First, as the
+        real client does, it echoes each route the app pushed."""
+        while self._echoed < len(self.routes):
+            self._echoed += 1
+            self._route_change(self.routes[self._echoed - 1])
+        self._route_change(route)
+
+    def _route_change(self, route: str) -> None:
         self.conn.page_url = self.conn.page_url or "http://127.0.0.1:8550"
         self.session.apply_patch(self.page._i, {"route": route})
         self.loop.run_until_complete(

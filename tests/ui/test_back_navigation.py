@@ -153,3 +153,14 @@ def test_a_deep_link_at_start_waits_for_unlock(session: Session, clock: Clock) -
         assert app.screen == Screen.SYNC
     finally:
         h.close()
+
+
+def test_the_passphrase_is_shown_and_hidden_by_a_button_named_in_words(ui) -> None:
+    h, _shell = ui
+    field = h.field("PIN or passphrase")
+    assert field.password and field.can_reveal_password is False  # Flet's unnamed icon: not used
+    show = h.button("Show")
+    h.click(show)
+    assert field.password is False and h.button("Hide") is show
+    h.click(show)
+    assert field.password is True and h.button("Show") is show

@@ -142,7 +142,7 @@ def test_sync_screen_never_says_done_while_pending(
 def test_settings_lock_now_returns_to_unlock(ui, session: Session) -> None:
     h, shell = ui
     _unlock(h)
-    lock = h.one(ft.IconButton, lambda b: b.tooltip == "Lock now")
+    lock = h.button("Lock")  # the app bar's, named by its word
     h.click(lock)
     assert shell.app.screen == Screen.UNLOCK and not session.is_unlocked
     assert h.shows("Locked to keep records safe")

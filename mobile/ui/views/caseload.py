@@ -248,10 +248,13 @@ class ChildView:
         if len(vm.household) > 1:
             body.append(hint("Children in this household: choose who this visit is about."))
             body += [
-                ft.Checkbox(
-                    label=r.name,
-                    value=r.child_id in vm.selected,
-                    on_change=_ticked(vm.toggle, r.child_id),
+                ft.Container(
+                    ft.Checkbox(
+                        label=r.name,
+                        value=r.child_id in vm.selected,
+                        on_change=_ticked(vm.toggle, r.child_id),
+                    ),
+                    height=48,
                 )
                 for r in vm.household
             ]

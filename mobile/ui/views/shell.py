@@ -57,6 +57,7 @@ class Shell:
         self.app = app
         self._navigate = navigate or (lambda route: page.run_task(page.push_route, route))
         self._route = page.route
+        self._in_flight: list[str] = []  # routes pushed whose echo has not come back yet
         self._background = background or (lambda fn: page.run_thread(fn))
         self._tick_s = tick_s
         self.view: _View | None = None
@@ -76,15 +77,38 @@ class Shell:
         page.padding = ft.Padding.all(16)
         self.root_view = page.views[0]
         self.root_view.appbar = self._app_bar()
-        self.top_view = ft.View(route=HOME, appbar=self._app_bar(), padding=ft.Padding.all(16))
+        self.top_view = self._new_top_view()
         page.on_disconnect = lambda _e: self._disconnected()
         page.on_route_change = self._route_changed
         page.on_view_pop = self._view_popped
         app.subscribe(self.render)
 
-    def _app_bar(self) -> ft.AppBar:
-        lock = ft.IconButton(ft.Icons.LOCK, tooltip="Lock now", on_click=lambda _e: self.app.lock())
-        return ft.AppBar(title=ft.Text(TITLE), actions=[lock])
+    def _new_top_view(self) -> ft.View:
+        return ft.View(route=HOME, appbar=self._app_bar(back=True), padding=ft.Padding.all(16))
+
+    def _app_bar(self, *, back: bool = False) -> ft.AppBar:
+        """Buttons named by their words (an icon's tooltip names nothing in the browser) and
+        48 px tall; the top view's Back pops, as the back gesture does."""
+        lock = ft.TextButton(
+            content="Lock", icon=ft.Icons.LOCK, height=48, on_click=lambda _e: self.app.lock()
+        )
+        leading = (
+            ft.TextButton(
+                content="Back",
+                icon=ft.Icons.ARROW_BACK,
+                height=48,
+                on_click=lambda _e: go_back(self.app),
+            )
+            if back
+            else None
+        )
+        return ft.AppBar(
+            title=ft.Text(TITLE),
+            actions=[lock],
+            leading=leading,
+            leading_width=110 if back else None,
+            automatically_imply_leading=False,
+        )
 
     def start(self) -> None:
         asked = self.page.route
@@ -111,12 +135,18 @@ class Shell:
 
     # Routes and the view stack
     def _route_changed(self, e: Any) -> None:
-        """The browser's back or forward button, or an address typed or followed."""
+        """The browser's back or forward button, or an address typed or followed. The echo of a
+        route this app pushed is not a navigation: acting on a late one would step the visit
+        back under the practitioner, and then forward again."""
+        if e.route in self._in_flight:
+            del self._in_flight[: self._in_flight.index(e.route) + 1]
+            return
         self._route = e.route
         open_route(self.app, e.route)
 
     def _view_popped(self, _e: Any) -> None:
         """Android's back gesture or the app bar's back arrow popped the top view."""
+        self.top_view = self._new_top_view()  # the client has dropped the old one: push anew
         if not go_back(self.app):
             self._view_key = None
             self.render()
@@ -139,6 +169,7 @@ class Shell:
             self.page.views = [self.root_view]
         if route is not None and route != self._route:
             self._route = route
+            self._in_flight = [*self._in_flight[-20:], route]
             self._navigate(route)
 
     def _disconnected(self) -> None:

@@ -113,7 +113,6 @@ class VisitView:
             title=problem.message,
             leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
             on_click=lambda _e: self.rec.fix(problem),
-            dense=True,
         )
 
     def _nav(self) -> list[ft.Control]:
