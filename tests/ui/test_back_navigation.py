@@ -5,8 +5,10 @@ app opens only after unlock, and a link that names nothing opens the caseload.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, time
 from uuid import uuid4
 
+import flet as ft
 import pytest
 
 from mobile.services.session import Session
@@ -164,3 +166,28 @@ def test_the_passphrase_is_shown_and_hidden_by_a_button_named_in_words(ui) -> No
     assert field.password is False and h.button("Hide") is show
     h.click(show)
     assert field.password is True and h.button("Show") is show
+
+
+def test_a_date_and_a_time_can_be_picked_and_are_written_as_if_typed(ui) -> None:
+    h, shell = ui
+    h.type(h.field("PIN or passphrase"), PASSPHRASE)
+    h.click(h.button("Unlock"))
+    shell.app.start_visit([_first_child(shell.app)])
+    rec = shell.app.recorder
+    assert rec is not None
+    pick = [b for b in h.find(ft.TextButton) if b.content in ("Choose date", "Choose time")]
+    assert [b.content for b in pick] == ["Choose date", "Choose time", "Choose time", "Choose date"]
+    h.click(pick[1])  # "Started at": the clock opens at the time typed
+    clock_dialog = h.page._dialogs.controls[-1]
+    assert isinstance(clock_dialog, ft.TimePicker)
+    assert clock_dialog.value == time(10, 30)  # the visit started now (the fixed clock)
+    clock_dialog.value = time(9, 15)
+    h.fire(clock_dialog, "change")
+    assert f"{rec.visit.started_at:%H:%M}" == "09:15"
+    assert h.field("Started at").value == "09:15"
+    h.click(h.find(ft.TextButton, lambda b: b.content == "Choose date")[0])
+    calendar = h.page._dialogs.controls[-1]
+    assert isinstance(calendar, ft.DatePicker)
+    calendar.value = datetime(2026, 3, 1, 12, 0)
+    h.fire(calendar, "change")
+    assert h.field("Date of the visit").value == "01/03/2026" and rec.day == date(2026, 3, 1)

@@ -9,6 +9,7 @@ import flet as ft
 
 from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, Page
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
+from mobile.ui.views.pickers import date_or_time
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -177,7 +178,8 @@ class VisitView:
         def left(e: Any) -> None:
             e.control.error = rec.field_errors.get(spec.path)
 
-        return text_field(
+        timed = spec.kind in (FieldKind.DATE, FieldKind.TIME)
+        field = text_field(
             spec.label,
             value,
             changed,
@@ -185,9 +187,14 @@ class VisitView:
             error=rec.field_errors.get(spec.path),
             help_text=help_text,
             on_blur=left,
-            keyboard=ft.KeyboardType.DATETIME
-            if spec.kind in (FieldKind.DATE, FieldKind.TIME)
-            else None,
+            keyboard=ft.KeyboardType.DATETIME if timed else None,
+        )
+        if not timed:
+            return field
+        return date_or_time(
+            field,
+            is_time=spec.kind == FieldKind.TIME,
+            on_pick=lambda text: rec.set(spec.path, text),  # redrawn: the field shows the pick
         )
 
 
