@@ -12,9 +12,11 @@ import pytest
 
 from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel
+from mobile.ui.views.shell import Shell
 from synthetic import SyntheticCaseload
 from tests.services.conftest import PASSPHRASE, SERVER, Network, make_session
 from tests.sync.helpers import World, make_world
+from tests.ui.flet_harness import Harness
 
 __all__ = ["PASSPHRASE", "SERVER", "Clock", "unlocked_app"]
 
@@ -83,3 +85,14 @@ def app(session: Session, clock: Clock) -> AppViewModel:
 def idle(world: World, minutes: float = 6) -> None:
     """Time passes on the device (the store's clock) with nobody touching it."""
     world.clock.advance(timedelta(minutes=minutes))
+
+
+@pytest.fixture
+def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
+    """The real Shell on a Harness page, locked; routes it pushes are recorded in h.routes."""
+    h = Harness()
+    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
+    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append)
+    shell.start()
+    yield h, shell
+    h.close()

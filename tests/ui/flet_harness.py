@@ -141,10 +141,15 @@ class Harness:
     def route(self, route: str) -> None:
         """The browser's back button, or a link: the client reports a new route. First, as the
         real client does, it echoes each route the app pushed."""
-        while self._echoed < len(self.routes):
+        self.echo()
+        self._route_change(route)
+
+    def echo(self, *, leave: int = 0) -> None:
+        """The client reports back each route the app pushed (as it does, a moment later); the
+        last `leave` of them not yet."""
+        while self._echoed < len(self.routes) - leave:
             self._echoed += 1
             self._route_change(self.routes[self._echoed - 1])
-        self._route_change(route)
 
     def _route_change(self, route: str) -> None:
         self.conn.page_url = self.conn.page_url or "http://127.0.0.1:8550"

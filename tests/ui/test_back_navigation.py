@@ -4,7 +4,6 @@ app opens only after unlock, and a link that names nothing opens the caseload.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from uuid import uuid4
 
@@ -102,16 +101,6 @@ def test_a_link_opens_only_after_unlock(session: Session, clock: Clock) -> None:
     assert app.unlock.unlock() and app.screen == Screen.CASELOAD  # the link was used once
 
 
-@pytest.fixture
-def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
-    h = Harness()
-    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append)
-    shell.start()
-    yield h, shell
-    h.close()
-
-
 def test_the_view_stack_pops_and_the_browser_history_goes_back(ui) -> None:
     h, shell = ui
     app = shell.app
@@ -191,3 +180,20 @@ def test_a_date_and_a_time_can_be_picked_and_are_written_as_if_typed(ui) -> None
     calendar.value = datetime(2026, 3, 1, 12, 0)
     h.fire(calendar, "change")
     assert h.field("Date of the visit").value == "01/03/2026" and rec.day == date(2026, 3, 1)
+
+
+def test_a_late_echo_of_a_route_the_app_pushed_is_not_a_navigation(ui) -> None:
+    """Continue tapped twice quickly: the client's echo of the first step's route arrives after
+    the app has moved on, and must not step the visit back."""
+    h, shell = ui
+    h.type(h.field("PIN or passphrase"), PASSPHRASE)
+    h.click(h.button("Unlock"))
+    shell.app.start_visit([_first_child(shell.app)])
+    rec = shell.app.recorder
+    assert rec is not None
+    h.click(h.button("Continue"))
+    h.click(h.button("Continue"))
+    where = rec.page
+    assert where.step == Step.VOICE or where.step == Step.PEOPLE
+    h.echo(leave=1)  # the echoes come back late: the latest is still on its way
+    assert shell.app.recorder is rec and rec.page == where  # not put down, not stepped back

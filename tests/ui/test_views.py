@@ -3,30 +3,17 @@ read what it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import flet as ft
-import pytest
 
 from mobile.services.session import Session
-from mobile.ui.viewmodels.app import AppViewModel, Screen
-from mobile.ui.views.shell import Shell
+from mobile.ui.viewmodels.app import Screen
 from synthetic import SyntheticCaseload
 from tests.services.conftest import Network
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE, Clock, idle
 from tests.ui.flet_harness import Harness
-
-
-@pytest.fixture
-def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
-    h = Harness()
-    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append)
-    shell.start()
-    yield h, shell
-    h.close()
 
 
 def _unlock(h: Harness) -> None:
