@@ -14,6 +14,7 @@ from mobile.services.session import Session
 from mobile.ui.viewmodels.app import AppViewModel, Screen
 from mobile.ui.viewmodels.fields import Page
 from mobile.ui.viewmodels.routes import HOME, can_go_back, go_back, open_route, route_of
+from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from mobile.ui.views.shell import Shell
 from models.rules import Step
 from tests.ui.conftest import PASSPHRASE, Clock
@@ -157,13 +158,17 @@ def test_the_passphrase_is_shown_and_hidden_by_a_button_named_in_words(ui) -> No
     assert field.password is True and h.button("Show") is show
 
 
-def test_a_date_and_a_time_can_be_picked_and_are_written_as_if_typed(ui) -> None:
-    h, shell = ui
+def _visit_started(h: Harness, shell: Shell) -> VisitRecorder:
     h.type(h.field("PIN or passphrase"), PASSPHRASE)
     h.click(h.button("Unlock"))
     shell.app.start_visit([_first_child(shell.app)])
-    rec = shell.app.recorder
-    assert rec is not None
+    assert shell.app.recorder is not None
+    return shell.app.recorder
+
+
+def test_a_date_and_a_time_can_be_picked_and_are_written_as_if_typed(ui) -> None:
+    h, shell = ui
+    rec = _visit_started(h, shell)
     pick = [b for b in h.find(ft.TextButton) if b.content in ("Choose date", "Choose time")]
     assert [b.content for b in pick] == ["Choose date", "Choose time", "Choose time", "Choose date"]
     h.click(pick[1])  # "Started at": the clock opens at the time typed
@@ -186,11 +191,7 @@ def test_a_late_echo_of_a_route_the_app_pushed_is_not_a_navigation(ui) -> None:
     """Continue tapped twice quickly: the client's echo of the first step's route arrives after
     the app has moved on, and must not step the visit back."""
     h, shell = ui
-    h.type(h.field("PIN or passphrase"), PASSPHRASE)
-    h.click(h.button("Unlock"))
-    shell.app.start_visit([_first_child(shell.app)])
-    rec = shell.app.recorder
-    assert rec is not None
+    rec = _visit_started(h, shell)
     h.click(h.button("Continue"))
     h.click(h.button("Continue"))
     where = rec.page
