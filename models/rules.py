@@ -38,13 +38,16 @@ from models.visit import ChildOutcome, Visit
 from models.voice_rules import voice_problems
 
 __all__ = [
+    "AFTER_NOW",
     "BABY_AGE_MONTHS",
+    "END_BEFORE_START",
     "Check",
     "Problem",
     "Step",
     "check_concern",
     "check_visit",
     "dated_after",
+    "impossible_times",
     "is_baby",
     "visit_day",
 ]
@@ -68,6 +71,21 @@ HEALTH_CONTEXTS = frozenset(
 )
 
 
+END_BEFORE_START = "The visit cannot end before it started: check the times."
+AFTER_NOW = "The visit cannot start or end after now: check the times (and this device's clock)."
+
+
+def impossible_times(visit: Visit, now: datetime) -> Problem | None:
+    """An end before the start, or a time after `now`: refused as typed, and again at review."""
+    if dated_after(visit, now):
+        late = visit.ended_at is not None and visit.ended_at > now
+        return Problem("ended_at" if late else "started_at", AFTER_NOW, Step.VISIT)
+    start, end = visit.started_at, visit.ended_at
+    if start is not None and end is not None and end < start:
+        return Problem("ended_at", END_BEFORE_START, Step.VISIT)
+    return None
+
+
 def dated_after(visit: Visit, latest: datetime) -> bool:
     """Whether the visit starts or ends after `latest`. A visit in the future would pin a child's
     "last seen" there: the device asks this of its own clock, the central record of its own plus
@@ -86,16 +104,9 @@ def check_visit(
         *_visit_problems(visit),
         *people_problems(visit, labels),
     ]
-    if now is not None and dated_after(visit, now):
-        problems.insert(
-            0,
-            Problem(
-                "ended_at" if visit.ended_at is not None and visit.ended_at > now else "started_at",
-                "The visit cannot start or end after now: check the times (and this device's "
-                "clock).",
-                Step.VISIT,
-            ),
-        )
+    future = impossible_times(visit, now) if now is not None else None
+    if future is not None and future.message == AFTER_NOW:  # an end before the start: above
+        problems.insert(0, future)
     for index, outcome in enumerate(visit.children):
         label = labels.get(outcome.child_id, f"Child {index + 1}")
         problems.extend(_child_problems(visit, index, outcome, label))
@@ -119,7 +130,7 @@ def _visit_problems(visit: Visit) -> Iterator[Problem]:
     if visit.ended_at is None:
         yield need("ended_at", "Enter when the visit ended.")
     elif visit.started_at is not None and visit.ended_at < visit.started_at:
-        yield need("ended_at", "The visit cannot end before it started: check the times.")
+        yield need("ended_at", END_BEFORE_START)
     if visit.announced is None:
         yield need("announced", "Say whether the visit was announced.")
     if visit.consultation_mechanism is None:

@@ -15,12 +15,13 @@ The workflows, each one transaction over the device's unit of work:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
 from mobile import codes
 from mobile.services.caseload_rows import build_rows
+from mobile.services.chronology import HistoryEntry, chronology, restrictions_touching
 from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
@@ -240,6 +241,9 @@ class ChildDetail:
     flags: tuple[ReceivedFlag, ...] = ()  # from the central record, most urgent first
     concerns_acknowledged: tuple[AcknowledgedConcern, ...] = ()  # newest first
     tasks: tuple[ReceivedTask, ...] = ()  # sent back by a manager, with what to do
+    history: tuple[HistoryEntry, ...] = ()  # visits, newest first
+    restrictions: tuple[ContactRestriction, ...] = ()  # on the child or on an adult linked to them
+    restricted_names: dict[UUID, str] = field(default_factory=dict)  # person and child ids
 
 
 # The service the screens call ------------------------------------------------------------------
@@ -294,6 +298,9 @@ class CaseloadService:
             found = concerns(uow)
             flags, _ = open_flags(uow)
             tasks = open_tasks(uow).get(child_id, [])
+            history = chronology(uow, child_id, practitioner_id=self._practitioner_id)
+            restricted = restrictions_touching(uow, child)
+            names |= {c.child_id: c.name for c in children(uow)}
         home = households.get(child.household_id) if child.household_id else None
         return ChildDetail(
             child_id=child.child_id,
@@ -310,6 +317,11 @@ class CaseloadService:
             flags=tuple(flags.get(child_id, ())),
             concerns_acknowledged=self._acknowledged(list(found), child_id),
             tasks=tuple(tasks),
+            history=tuple(history),
+            restrictions=tuple(restricted),
+            restricted_names={
+                i: names[i] for r in restricted for i in (r.person_id, r.child_id) if i in names
+            },
         )
 
     def _acknowledged(

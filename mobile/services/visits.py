@@ -280,6 +280,10 @@ class VisitService:
             ],
         )
 
+    def now(self) -> datetime:
+        """The device's time, for refusing a visit dated after it as it is typed."""
+        return self._clock()
+
     def save_draft(self, visit: Visit) -> None:
         with app_errors():
             save_draft(uow=self._uow, visit=visit)

@@ -77,6 +77,11 @@ class StoreLocked(StoreError):
         super().__init__("The app is locked: enter your PIN to carry on. Nothing was lost.")
 
 
+def _tries(number: int) -> str:
+    """Every count of PIN tries says "tries", never "attempts"."""
+    return f"{number} {'try' if number == 1 else 'tries'}"
+
+
 class WrongPin(StoreError):
     code = codes.WRONG_PIN
 
@@ -85,8 +90,8 @@ class WrongPin(StoreError):
         self.delay_seconds = delay_seconds
         wait = f" Wait {_duration(delay_seconds)} before trying again." if delay_seconds else ""
         super().__init__(
-            f"That PIN is not right. {remaining_attempts} attempts left before the app locks and "
-            f"needs your organisation to unlock it.{wait}"
+            f"That PIN or passphrase is not right. {_tries(remaining_attempts)} left before the "
+            f"app locks and needs your organisation to unlock it.{wait}"
         )
 
 
@@ -98,7 +103,7 @@ class TryAgainLater(StoreError):
         self.remaining_attempts = remaining_attempts
         super().__init__(
             f"Too many wrong PINs: wait {_duration(wait_seconds)} before trying again "
-            f"({remaining_attempts} attempts left)."
+            f"({_tries(remaining_attempts)} left)."
         )
 
 

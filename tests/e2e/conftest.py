@@ -68,6 +68,29 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
         running.stop()
 
 
+# Interactive elements of Flutter's semantics tree (and its text inputs), fully in the viewport:
+# their role, accessible name and size in CSS px.
+_MEASURE = """() => {
+  const sel = 'flt-semantics[role=button], flt-semantics[role=textbox], flt-semantics[role=radio], flt-semantics[role=checkbox],'
+    + ' flt-semantics[role=tab], flt-semantics[role=link], flt-semantics[role=switch],'
+    + ' flt-semantics[role=slider], input, textarea, [role=menuitem]';
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.top < 0 || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth)
+      continue;
+    const labelled = el.getAttribute('aria-labelledby');
+    const byId = labelled ? document.getElementById(labelled) : null;
+    const name = (el.getAttribute('aria-label') || (byId && byId.textContent)
+      || el.getAttribute('placeholder') || el.textContent || '').trim();
+    const role = el.getAttribute('role') || el.tagName.toLowerCase();
+    out.push({role, name, w: r.width, h: r.height});
+  }
+  return out;
+}"""
+
+
 class Ui:
     """The app in the browser, driven by accessible role and name."""
 
@@ -156,6 +179,35 @@ class Ui:
             self.page.get_by_role("button", name=re.compile(f"^{name}"))
         ).first.click()
         self.page.wait_for_timeout(300)
+
+    def targets(self, screen: str) -> list[str]:
+        """Every interactive element of the screen, scrolled through: each one fully in view is
+        measured (Flutter shrinks a half-hidden one) and must be 48 CSS px or more each way and
+        have an accessible name. Returns what falls short, in words, for one assertion later."""
+        biggest: dict[str, tuple[float, float]] = {}  # a clipped node reads small: keep the most
+        self.top()
+        unchanged = 0
+        for _ in range(40):
+            before = len(biggest)
+            for item in self.page.evaluate(_MEASURE):
+                key = f"{item['role']} {item['name']!r}"
+                w, h = biggest.get(key, (0.0, 0.0))
+                biggest[key] = (max(w, item["w"]), max(h, item["h"]))
+            unchanged = unchanged + 1 if len(biggest) == before else 0
+            if unchanged >= 3:
+                break
+            self.page.mouse.move(PHONE["width"] / 2, PHONE["height"] / 2)
+            self.page.mouse.wheel(0, 300)
+            self.page.wait_for_timeout(250)
+        self.top()
+        assert biggest, f"{screen}: no interactive element found"
+        out = []
+        for key, (w, h) in biggest.items():
+            if key.endswith(" ''"):
+                out.append(f"{screen}: {key}: no accessible name")
+            elif w < 48 or h < 48:
+                out.append(f"{screen}: {key}: {w:.0f}x{h:.0f} px")
+        return out
 
     def shot(self, name: str) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -87,14 +87,14 @@ def _not_seen(ui: Ui, child: Child, shots: list[Path]) -> None:
     ui.choose(f"Was {child.name} seen?", "No")
     ui.choose("Why not?", "At school or nursery")
     shots.append(ui.shot("09-child-not-seen"))
-    ui.click("Next")
+    ui.click("Continue")
 
 
 def _to_review(ui: Ui, title: str = "Check and submit") -> None:
     for _ in range(10):
         if ui.page.get_by_text(title).count():
             return
-        ui.click("Next")
+        ui.click("Continue")
     ui.text(title)
 
 
@@ -180,7 +180,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     shots.append(ui.shot("01-unlock"))
     ui.fill("PIN or passphrase", "not the passphrase")
     ui.click("Unlock")
-    ui.text("9 attempts left")
+    ui.text("9 tries left")
     ui.fill("PIN or passphrase", DEMO_PASSPHRASE)
     ui.click("Unlock")
 
@@ -192,12 +192,22 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.text("People on record")
     ui.role("checkbox", not_seen.name)
     shots.append(ui.shot("03-child"))
+    ui.page.go_back()  # the browser's back button: the caseload, not out of the app
+    ui.role("textbox", "Search by name")
+    ui.page.go_forward()
+    ui.role("checkbox", not_seen.name)
 
     # Visit 1: two children, one not seen.
     ui.click("Start visit")
     _visit_step(ui, two, None)
     shots.append(ui.shot("04-visit"))
-    ui.click("Next")  # the children come in the caseload's order: whoever is most overdue first
+    ui.click("Continue")  # the children come in the caseload's order: whoever is most overdue first
+    ui.text(re.compile(r": seen\?$"))
+    ui.page.wait_for_url(re.compile(r"/child/0$"))
+    ui.page.go_back()  # back to the previous step, with what was answered
+    ui.text("Step 1 of")
+    ui.text("How you met: Face to face")  # what was answered is still there
+    ui.click("Continue")
     ui.text(re.compile(r": seen\?$"))
     not_seen_first = _asked(ui, f"Was {not_seen.name} seen?")
     if not_seen_first:
@@ -208,7 +218,7 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.choose(f"Was {seen.name} awake when you saw them?", "Yes")
     ui.choose(f"Did you see where {seen.name} sleeps?", "Yes")
     shots.append(ui.shot("05-child-seen"))
-    ui.click("Next")
+    ui.click("Continue")
     ui.choose(f"How does {seen.name} communicate?", "Talks (English)")
     ui.fill(f"What {seen.name} said, in their own words", "I like my room\nMum helps with homework")
     ui.tick("Conversation")
@@ -216,18 +226,18 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     ui.fill("Your analysis", "Relaxed and chatty; no worries raised")
     ui.top()
     shots.append(ui.shot("07-voice"))
-    ui.click("Next")
+    ui.click("Continue")
     ui.fill(f"How {seen.name} presented", "Clean school uniform, cheerful")
     shots.append(ui.shot("08-observations"))
-    ui.click("Next")
+    ui.click("Continue")
     if not not_seen_first:
         _not_seen(ui, not_seen, shots)
     ui.click(f"{mother} is here")
     ui.role("heading", mother)
     shots.append(ui.shot("10-people"))
-    ui.click("Next")
+    ui.click("Continue")
     ui.choose("Is there a safeguarding concern now?", "None")
-    ui.click("Next")
+    ui.click("Continue")
     ui.text("Check and submit")
     problem = f"Describe how {seen.name} was with {mother}."
     ui.text("Tap one to go to where it is answered")
@@ -269,14 +279,14 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     _visit_step(ui, one, "No access: no answer")
     ui.tick("Phoned family")
     ui.tick("Looked for movement")
-    ui.click("Next")
+    ui.click("Continue")
     ui.choose(f"Was {alone.name} seen?", "No")
     ui.choose("Why not?", "No access")
-    ui.click("Next")
+    ui.click("Continue")
     ui.text("Who is here and who cares")  # nobody: no one answered the door
-    ui.click("Next")
+    ui.click("Continue")
     ui.choose("Is there a safeguarding concern now?", "None")
-    ui.click("Next")
+    ui.click("Continue")
     ui.text("Check and submit")
     ui.text("Everything needed is here")
     shots.append(ui.shot("14-review-ok"))

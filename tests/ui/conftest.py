@@ -98,3 +98,14 @@ def unlocked_ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell
 def idle(world: World, minutes: float = 6) -> None:
     """Time passes on the device (the store's clock) with nobody touching it."""
     world.clock.advance(timedelta(minutes=minutes))
+
+
+@pytest.fixture
+def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
+    """The real Shell on a Harness page, locked; routes it pushes are recorded in h.routes."""
+    h = Harness()
+    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
+    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append)
+    shell.start()
+    yield h, shell
+    h.close()

@@ -50,6 +50,8 @@ class Harness:
             session_id=self.session.id, page_patch=self.session.get_page_patch(), error=""
         )
         self.conn.send_message(Message(MessageAction.REGISTER_CLIENT, body))
+        self.routes: list[str] = []  # what the app put in the browser's history, in order
+        self._echoed = 0
 
     @property
     def page(self) -> ft.Page:
@@ -69,8 +71,8 @@ class Harness:
 
     # Finding
     def walk(self) -> Iterator[BaseControl]:
-        page = self.page
-        stack: list[Any] = [page.appbar, page.navigation_bar, *page.controls]
+        top = self.page.views[-1]  # the view shown: the top of the stack
+        stack: list[Any] = [top.appbar, top.navigation_bar, *top.controls]
         seen: set[int] = set()
         while stack:
             node = stack.pop(0)
@@ -144,6 +146,33 @@ class Harness:
     def type(self, field: ft.TextField, text: str) -> None:
         self.session.apply_patch(field._i, {"value": text})
         self.fire(field, "change", text)
+
+    def route(self, route: str) -> None:
+        """The browser's back button, or a link: the client reports a new route. First, as the
+        real client does, it echoes each route the app pushed."""
+        self.echo()
+        self._route_change(route)
+
+    def echo(self, *, leave: int = 0) -> None:
+        """The client reports back each route the app pushed (as it does, a moment later); the
+        last `leave` of them not yet."""
+        while self._echoed < len(self.routes) - leave:
+            self._echoed += 1
+            self._route_change(self.routes[self._echoed - 1])
+
+    def _route_change(self, route: str) -> None:
+        self.conn.page_url = self.conn.page_url or "http://127.0.0.1:8550"
+        self.session.apply_patch(self.page._i, {"route": route})
+        self.loop.run_until_complete(
+            self.session.dispatch_event(self.page._i, "route_change", {"route": route})
+        )
+
+    def pop(self) -> None:
+        """Android's back gesture: the client pops the top view."""
+        top = self.page.views[-1]
+        self.loop.run_until_complete(
+            self.session.dispatch_event(self.page._i, "view_pop", {"route": top.route})
+        )
 
     def choose(self, group: ft.RadioGroup, value: str) -> None:
         self.session.apply_patch(group._i, {"value": value})

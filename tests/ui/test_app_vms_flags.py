@@ -134,7 +134,9 @@ def test_the_caseload_prompt_button_opens_the_form_in_the_app(
     h = Harness()
     try:
         app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-        shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
+        shell = Shell(
+            h.page, app, background=lambda fn: fn(), tick_s=None, navigate=h.routes.append
+        )
         shell.start()
         h.type(h.field("PIN or passphrase"), PASSPHRASE)
         h.click(h.button("Unlock"))
@@ -148,7 +150,9 @@ def test_the_caseload_prompt_button_opens_the_form_in_the_app(
         assert app.screen == Screen.ESCALATION and app.escalation is not None
         assert app.escalation.visit_id == visit.visit_id
         assert h.field("Who you told") is not None
-        h.click(h.button("Back"))
+        back = h.find(ft.TextButton, lambda b: b.content == "Back")
+        assert len(back) == 2  # the screen's own and the app bar's: both go back
+        h.click(back[-1])
         assert app.screen == Screen.CASELOAD
     finally:
         h.close()

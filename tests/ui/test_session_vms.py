@@ -94,7 +94,7 @@ def test_unlock_wrong_pin_says_tries_left_and_how_long_to_wait(
     vm.set_secret("not my passphrase")
     assert not vm.unlock()
     assert vm.remaining_attempts == 9
-    assert "9 attempts left" in vm.status()
+    assert "9 tries left" in vm.status()
     assert vm.secret == "not my passphrase"  # kept, to correct a typo
     assert vm.can_try  # the first wrong tries cost no wait
     vm.unlock()

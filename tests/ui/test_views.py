@@ -3,30 +3,17 @@ read what it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import flet as ft
-import pytest
 
 from mobile.services.session import Session
-from mobile.ui.viewmodels.app import AppViewModel, Screen
-from mobile.ui.views.shell import Shell
+from mobile.ui.viewmodels.app import Screen
 from synthetic import SyntheticCaseload
 from tests.services.conftest import Network
 from tests.sync.helpers import World
 from tests.ui.conftest import PASSPHRASE, Clock, idle
 from tests.ui.flet_harness import Harness
-
-
-@pytest.fixture
-def ui(session: Session, clock: Clock) -> Iterator[tuple[Harness, Shell]]:
-    h = Harness()
-    app = AppViewModel(session=session, clock=clock, auto_sync_s=None)
-    shell = Shell(h.page, app, background=lambda fn: fn(), tick_s=None)
-    shell.start()
-    yield h, shell
-    h.close()
 
 
 def _unlock(h: Harness) -> None:
@@ -40,7 +27,7 @@ def test_unlock_screen_and_wrong_pins(ui, clock: Clock, world: World) -> None:
     assert h.page.navigation_bar is None  # nothing to navigate to while locked
     h.type(h.field("PIN or passphrase"), "not my passphrase")
     h.click(h.button("Unlock"))
-    assert h.shows("9 attempts left")
+    assert h.shows("9 tries left")
     h.click(h.button("Unlock"))
     h.click(h.button("Unlock"))
     assert h.shows("7 tries left") and h.shows("Try again in 30 seconds")
@@ -83,7 +70,7 @@ def test_open_child_and_record_a_step(ui, load: SyntheticCaseload) -> None:
     h.choose(h.group("Was the visit announced?"), "true")
     assert shell.app.recorder is not None and shell.app.recorder.visit.announced is True
     assert h.field("Started at").value == "10:7"  # redraw keeps what was typed
-    h.click(h.button("Next"))
+    h.click(h.button("Continue"))
     assert h.shows(": seen?")
     h.choose(
         h.group(next(t for t in h.texts() if t.startswith("Was ") and t.endswith(" seen?"))), "NO"
@@ -142,7 +129,7 @@ def test_sync_screen_never_says_done_while_pending(
 def test_settings_lock_now_returns_to_unlock(ui, session: Session) -> None:
     h, shell = ui
     _unlock(h)
-    lock = h.one(ft.IconButton, lambda b: b.tooltip == "Lock now")
+    lock = h.button("Lock")  # the app bar's, named by its word
     h.click(lock)
     assert shell.app.screen == Screen.UNLOCK and not session.is_unlocked
     assert h.shows("Locked to keep records safe")
@@ -231,7 +218,7 @@ def test_each_visit_step_starts_at_its_top_and_typing_keeps_the_place(ui) -> Non
     first = view.root.controls[0]
     h.type(h.field("Started at"), "10:00")
     assert view.root.controls[0] is first  # same step: the same scroll position
-    h.click(h.button("Next"))
+    h.click(h.button("Continue"))
     assert view.root.controls[0] is not first  # a new step: a new scrolling column
     assert h.shows("Step 2 of")
 

@@ -23,6 +23,7 @@ from mobile.ui.viewmodels.drafts import DraftsViewModel
 from mobile.ui.viewmodels.enrol import EnrolViewModel
 from mobile.ui.viewmodels.escalation import DueLine, EscalationViewModel, due_lines
 from mobile.ui.viewmodels.fields import Page, PageContext
+from mobile.ui.viewmodels.routes import open_route
 from mobile.ui.viewmodels.settings import SettingsViewModel
 from mobile.ui.viewmodels.sync import SyncViewModel
 from mobile.ui.viewmodels.unlock import UnlockViewModel
@@ -93,6 +94,7 @@ class AppViewModel(Observable):
         self.drafts_vm: DraftsViewModel | None = None
         self.escalations_due: list[DueLine] = []  # the caseload's prompts to record one
         self._resume: _Resume | None = None
+        self.pending_route = ""  # an address asked for while locked: opened after unlock
 
     def start(self) -> None:
         if self.session.is_enrolled:
@@ -130,9 +132,12 @@ class AppViewModel(Observable):
             except Exception as exc:
                 self.message = plain_words(exc)
         resume, self._resume = self._resume, None
+        pending, self.pending_route = self.pending_route, ""
         if resume is not None and self._reopen(resume):
             return
         self._show(Screen.CASELOAD)
+        if pending:
+            open_route(self, pending)
 
     def _drafts_changed(self) -> None:
         """The caseload's list of drafts and a child's offer redraw; not mid-way to another
@@ -215,14 +220,32 @@ class AppViewModel(Observable):
 
     # Navigation
     def go_caseload(self) -> None:
-        if self.recorder is not None:
-            self.recorder.save()
-        self.recorder = None
+        self.leave_visit()
         self.child = self.escalation = None
         if self.caseload is not None:
             self.caseload.load()
         self._load_drafts()
         self._show(Screen.CASELOAD)
+
+    def leave_visit(self) -> None:
+        """The visit being recorded is saved and put down (another screen is opening)."""
+        if self.recorder is not None:
+            self.recorder.save()
+        self.recorder = None
+
+    def close_visit(self) -> None:
+        """Back from a visit's first step: to the child it was started from, else the caseload."""
+        self.leave_visit()
+        self._back_to_child()
+
+    def _back_to_child(self) -> None:
+        """To the child this screen was opened from (refreshed), else the caseload."""
+        self._load_drafts()
+        if self.child is not None:
+            self.child.load()
+            self._show(Screen.CHILD)
+        else:
+            self.go_caseload()
 
     def open_child(self, child_id: UUID) -> None:
         if self.caseload is None or self.services is None:
@@ -256,12 +279,7 @@ class AppViewModel(Observable):
     def close_escalation(self) -> None:
         """Back where the practitioner came from: the child (refreshed), or the caseload."""
         self.escalation = None
-        self._load_drafts()
-        if self.child is not None:
-            self.child.load()
-            self._show(Screen.CHILD)
-        else:
-            self.go_caseload()
+        self._back_to_child()
 
     @property
     def drafts(self) -> list[Visit]:

@@ -13,6 +13,7 @@ from uuid import UUID
 from mobile.services.concern_words import action_problem
 from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.ui.viewmodels.base import Observable, plain_words
+from mobile.ui.viewmodels.child_history import HistoryLine, history_lines, restriction_lines
 from mobile.ui.viewmodels.escalation import DueLine, due_lines
 from mobile.ui.viewmodels.labels import label
 from models.concern import ConcernReceived
@@ -122,6 +123,13 @@ class ChildViewModel(Observable):
             f"({t.set_at:%d %b %Y}): {t.what_to_do}"
             for t in self.detail.tasks
         ]
+
+    def history(self) -> list[HistoryLine]:
+        """The child's visits, newest first: seen or not, by whom, what waits to sync."""
+        return history_lines(self.detail)
+
+    def restrictions(self) -> list[str]:
+        return restriction_lines(self.detail)
 
     def escalate(self, visit_id: UUID) -> None:
         if self._on_escalate is not None:

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import TypeVar
 
 from mobile.services.shapes import ChildFlag
+from models.caseload import ContactRestriction
 from models.enums import (
     AssessedStatus,
     CarerRole,
@@ -28,13 +29,15 @@ from models.enums import (
     SafeguardingConcernNow,
     SeenAloneWhere,
     VisitOutcome,
+    VisitPurpose,
     VoiceMethod,
 )
+from models.escalation import EscalationMethod
 from models.flags import FlagKind
 from models.oversight import ActBy, Urgency
 from models.receipt import SyncState
 
-__all__ = ["choices", "counted", "label", "waiting_words"]
+__all__ = ["choices", "counted", "label", "restriction_words", "waiting_words"]
 
 E = TypeVar("E", bound=Enum)
 
@@ -44,7 +47,7 @@ E = TypeVar("E", bound=Enum)
 _WORDS_LIST: list[tuple[Enum, str]] = [
     (ConsultationMechanism.FACE_TO_FACE, "Face to face"),
     (ConsultationMechanism.TELEPHONE, "Telephone"),
-    (ConsultationMechanism.TALK_TYPE, "Talk type"),
+    (ConsultationMechanism.TALK_TYPE, "Typed conversation (for hearing loss)"),
     (ConsultationMechanism.TEXT, "Text message"),
     (ConsultationMechanism.INSTANT_MESSAGING, "Instant messaging"),
     (ConsultationMechanism.VIDEO, "Video call"),
@@ -70,20 +73,44 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (NoAccessAction.CHECKED_WITH_SCHOOL_OR_HV, "Checked with school or health visitor"),
     (NoAccessAction.POLICE_WELFARE_CHECK, "Asked police for a welfare check"),
     (NoAccessAction.CARD_LEFT, "Left a card"),
+    (NoAccessAction.LOOKED_FOR_MOVEMENT, "Looked for movement"),
+    (NoAccessAction.PHONED_FAMILY, "Phoned family"),
+    (NoAccessAction.KNOCKED_BACK_DOOR, "Knocked at the back door"),
+    (NoAccessAction.DISCUSSED_WITH_MANAGER, "Discussed with my manager"),
+    (VisitPurpose.STATUTORY_VISIT, "Statutory visit"),
+    (VisitPurpose.ASSESSMENT_VISIT, "Assessment visit"),
+    (VisitPurpose.S47_VISIT, "Child protection enquiry (section 47)"),
+    (VisitPurpose.HCP_ANTENATAL, "Health visitor: antenatal contact"),
+    (VisitPurpose.HCP_NEW_BIRTH, "Health visitor: new birth visit"),
+    (VisitPurpose.HCP_6_8_WEEK, "Health visitor: 6 to 8 week review"),
+    (VisitPurpose.HCP_12_MONTH, "Health visitor: 1 year review"),
+    (VisitPurpose.HCP_2_TO_2_5_YEAR, "Health visitor: 2 to 2 and a half year review"),
+    (VisitPurpose.ADDITIONAL_CONTACT, "Additional contact"),
+    (VisitPurpose.CORE_GROUP, "Core group meeting"),
     (ReasonNotSeen.CHILD_WITH_OTHER_CARER, "With another carer"),
     (ReasonNotSeen.CHILD_AT_SCHOOL_OR_NURSERY, "At school or nursery"),
     (ReasonNotSeen.CHILD_ASLEEP_NOT_WOKEN, "Asleep, not woken"),
     (ReasonNotSeen.REFUSED_BY_PARENT_CARER, "Parent or carer refused"),
+    (ReasonNotSeen.NO_ACCESS, "No access"),
+    (ReasonNotSeen.CHILD_IN_HOSPITAL, "In hospital"),
+    (ReasonNotSeen.CHILD_DECLINED, "Did not want to be seen"),
+    (ReasonNotSeen.WHEREABOUTS_UNKNOWN, "Nobody knows where they are"),
+    (ReasonNotSeen.WORKER_SAFETY, "Not safe for me to stay"),
+    (ReasonNotSeen.VISIT_CANCELLED, "The visit was cancelled"),
     (ReasonNotSeen.OTHER, "Another reason"),
     (ReasonNotSeenAlone.INAPPROPRIATE_AGE_UNDERSTANDING, "Too young to be seen alone"),
     (ReasonNotSeenAlone.UNABLE_NO_PRIVATE_SPACE, "No private space"),
     (ReasonNotSeenAlone.PARENT_CARER_PREVENTED, "Parent or carer prevented it"),
     (ReasonNotSeenAlone.COMMUNICATION_NEED_NO_INTERPRETER, "Needed an interpreter, none there"),
+    (ReasonNotSeenAlone.CHILD_REFUSED, "The child did not want to"),
+    (ReasonNotSeenAlone.CHILD_DISTRESSED, "The child was too upset"),
     (ReasonNotSeenAlone.OTHER, "Another reason"),
     (SeenAloneWhere.CHILD_BEDROOM, "Child's bedroom"),
     (SeenAloneWhere.OTHER_ROOM_HOME, "Another room at home"),
     (SeenAloneWhere.SCHOOL_NURSERY, "School or nursery"),
     (SeenAloneWhere.COMMUNITY_OR_CAR, "Out and about, or in the car"),
+    (SeenAloneWhere.OFFICE, "At the office"),
+    (SeenAloneWhere.OTHER, "Somewhere else"),
     (ChildCommunication.VERBAL_ENGLISH, "Talks (English)"),
     (ChildCommunication.VERBAL_OTHER_LANGUAGE, "Talks (another language)"),
     (ChildCommunication.PRE_VERBAL, "Not talking yet (pre-verbal)"),
@@ -98,6 +125,18 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (ContactRestrictionType.CONDITIONS, "Contact on conditions"),
     (VoiceMethod.OBSERVATION_ONLY, "Observation only"),
     (VoiceMethod.ECOMAP_WITH_CHILD, "Ecomap with the child"),
+    (VoiceMethod.CONVERSATION, "Conversation"),
+    (VoiceMethod.THREE_HOUSES, "Three houses"),
+    (VoiceMethod.WIZARD_AND_FAIRY, "Wizard and fairy"),
+    (VoiceMethod.MY_WORLD_TRIANGLE, "My world triangle"),
+    (VoiceMethod.IN_MY_WORLD, "In my world"),
+    (VoiceMethod.SCALING, "Scaling questions"),
+    (VoiceMethod.FEELINGS_FACES_CARDS, "Feelings faces or cards"),
+    (VoiceMethod.DRAWING, "Drawing"),
+    (VoiceMethod.PLAY, "Play"),
+    (VoiceMethod.LIFE_STORY, "Life story work"),
+    (VoiceMethod.DIGITAL_APP, "An app or online tool"),
+    (VoiceMethod.OTHER, "Another way"),
     (SafeguardingConcernNow.NONE, "None"),
     (SafeguardingConcernNow.CONCERN_DISCUSSED_WITH_MANAGER, "Discussed with my manager"),
     (SafeguardingConcernNow.REFERRAL_MADE, "Referral made"),
@@ -107,6 +146,20 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (DARoutineEnquiry.NOT_ASKED_OTHER_ADULT_PRESENT, "Not asked: another adult there"),
     (DARoutineEnquiry.NOT_ASKED_INTERPRETER_IS_FAMILY, "Not asked: interpreter is family"),
     (DARoutineEnquiry.NOT_ASKED_OTHER, "Not asked: another reason"),
+    (Relationship.MOTHER, "Mother"),
+    (Relationship.FATHER, "Father"),
+    (Relationship.STEP_PARENT, "Step-parent"),
+    (Relationship.SIBLING, "Brother or sister"),
+    (Relationship.HALF_SIBLING, "Half-brother or half-sister"),
+    (Relationship.GRANDPARENT, "Grandparent"),
+    (Relationship.OTHER_RELATIVE, "Another relative"),
+    (Relationship.FRIEND_OF_FAMILY, "Family friend"),
+    (Relationship.LODGER, "Lodger"),
+    (Relationship.FOSTER_CARER, "Foster carer"),
+    (Relationship.CONNECTED_PERSON, "Family or friends carer"),
+    (Relationship.PROFESSIONAL, "A professional"),
+    (Relationship.INTERPRETER, "Interpreter"),
+    (Relationship.UNKNOWN, "Not known yet"),
     (Relationship.MOTHER_PARTNER, "Mother's partner"),
     (Relationship.FATHER_PARTNER, "Father's partner"),
     (ParentalResponsibility.MOTHER, "Yes: birth mother"),
@@ -130,6 +183,13 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (AssessedStatus.ASSESSED, "Assessed"),
     (ConcernChannel.IN_PERSON_AT_VISIT, "In person, at this visit"),
     (ConcernChannel.TEXT_EMAIL, "Text or email"),
+    (ConcernChannel.PHONE, "By phone"),
+    (ConcernChannel.LETTER, "By letter"),
+    (EscalationMethod.PHONE, "Phone call"),
+    (EscalationMethod.IN_PERSON, "In person"),
+    (EscalationMethod.MESSAGE, "Message"),
+    (EscalationMethod.EMAIL, "Email"),
+    (EscalationMethod.OTHER, "Another way"),
     (ChildFlag.NOT_SEEN_LAST_VISIT, "Not seen last visit"),
     (ChildFlag.CONCERN_AWAITING_ACK, "Concern to acknowledge"),
     (ChildFlag.ESCALATION_PENDING, "Escalation not yet sent"),
@@ -188,3 +248,13 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 def waiting_words(number: int) -> str:
     """The caseload and the Sync screen say the same number in the same words."""
     return f"{counted(number, 'record')} waiting for the central record"
+
+
+def restriction_words(r: ContactRestriction, who: str, child: str) -> str:
+    """One restriction, said the same on the child's screen and in the recorder's warning:
+    "Contact restriction on Dan Bell with Ana Bell: supervised contact only (court order, until
+    01 June 2027)." """
+    until = f"until {r.expires_on:%d %B %Y}" if r.expires_on else "with no end date"
+    source = r.source.strip() or "source not recorded"
+    kind = label(r.restriction_type).lower()
+    return f"Contact restriction on {who} with {child}: {kind} ({source}, {until})."

@@ -34,6 +34,7 @@ class UnlockViewModel(Observable):
         self.locked_out = False
         self.busy = False
         self._retry_at = 0.0
+        self._wrong = ""  # the last wrong-PIN message: the status words it itself
 
     def set_secret(self, value: str) -> None:
         self.secret = value
@@ -50,12 +51,17 @@ class UnlockViewModel(Observable):
         if self.locked_out:
             return self.error
         wait = self.wait_seconds()
-        if wait:
-            tries = self.remaining_attempts
-            left = "" if tries is None else f"{tries} {'try' if tries == 1 else 'tries'} left. "
+        tries = self.remaining_attempts
+        if tries is None or self.error != self._wrong:
+            return self.error
+        left = f"{tries} {'try' if tries == 1 else 'tries'} left"
+        if wait:  # counts down: the screen redraws this every second
             unit = "second" if wait == 1 else "seconds"
-            return f"That PIN or passphrase is not right. {left}Try again in {wait} {unit}."
-        return self.error
+            return f"That PIN or passphrase is not right. {left}. Try again in {wait} {unit}."
+        return (
+            f"That PIN or passphrase is not right. {left} before the app locks and needs your "
+            "organisation to unlock it."
+        )
 
     def unlock(self) -> bool:
         if not self.secret:
@@ -71,7 +77,7 @@ class UnlockViewModel(Observable):
         except WrongPinError as exc:
             self.remaining_attempts = exc.remaining_attempts
             self._retry_at = self._clock() + exc.retry_after_seconds
-            self.error = exc.message
+            self.error = self._wrong = exc.message
             return False
         except LockedOutError as exc:
             self.locked_out = True

@@ -146,6 +146,18 @@ def concern_to_acknowledge(vm: ChildViewModel, line: ConcernLine) -> list[ft.Con
     return out
 
 
+def _restriction(text: str) -> ft.Control:
+    """A restriction stands out by its icon and words, never colour alone."""
+    return ft.Semantics(
+        container=True,
+        label=text,
+        content=ft.Row(
+            [ft.Icon(ft.Icons.BLOCK, color=ft.Colors.RED_900), ft.Text(text, expand=True)],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+    )
+
+
 class CaseloadView:
     def __init__(
         self,
@@ -247,6 +259,10 @@ class ChildView:
         if flags:
             body.append(heading("Flags from the central record", level=2))
             body += [flag_card(line) for line in flags]
+        restrictions = vm.restrictions()
+        if restrictions:
+            body.append(heading("Contact restrictions", level=2))
+            body += [_restriction(text) for text in restrictions]
         people = vm.people()
         if people:
             body.append(heading("People on record", level=2))
@@ -264,14 +280,31 @@ class ChildView:
                 )
                 for line in done
             ]
+        history = vm.history()
+        body.append(heading("Visits, newest first", level=2))
+        if not history:
+            body.append(hint("No visits on this device yet."))
+        body += [
+            ft.Semantics(
+                container=True,
+                label=line.spoken,
+                content=ft.Column(
+                    [ft.Text(line.title, weight=ft.FontWeight.BOLD), hint(line.detail)], spacing=2
+                ),
+            )
+            for line in history
+        ]
         body.append(heading("Record a visit", level=2))
         if len(vm.household) > 1:
             body.append(hint("Children in this household: choose who this visit is about."))
             body += [
-                ft.Checkbox(
-                    label=r.name,
-                    value=r.child_id in vm.selected,
-                    on_change=_ticked(vm.toggle, r.child_id),
+                ft.Container(
+                    ft.Checkbox(
+                        label=r.name,
+                        value=r.child_id in vm.selected,
+                        on_change=_ticked(vm.toggle, r.child_id),
+                    ),
+                    height=48,
                 )
                 for r in vm.household
             ]

@@ -1,5 +1,9 @@
 """The page: which screen shows, the bottom navigation, the idle timer, and activity tracking.
 
+Screens are Flet views on a stack: the caseload at the bottom, the screen shown on top of it, so
+Android's back gesture and the app bar's back arrow pop to the previous step or screen; each screen
+has a route (viewmodels/routes.py), so the browser's back button does the same.
+
 Every handler on the page is wrapped so that any tap or keystroke marks the session active;
 background work (auto-sync) is not activity and does not keep the app unlocked.
 """
@@ -17,6 +21,7 @@ import flet as ft
 from mobile.ui.fonts import apply_fonts, font_theme
 from mobile.ui.viewmodels.app import TITLE, AppViewModel, Screen
 from mobile.ui.viewmodels.base import Observable
+from mobile.ui.viewmodels.routes import HOME, can_go_back, go_back, open_route, route_of
 from mobile.ui.views.caseload import CaseloadView, ChildView
 from mobile.ui.views.drafts import draft_list, draft_offer
 from mobile.ui.views.escalation import EscalationView
@@ -46,9 +51,14 @@ class Shell:
         *,
         background: Callable[[Callable[[], None]], None] | None = None,
         tick_s: float | None = 1.0,
+        navigate: Callable[[str], None] | None = None,
     ) -> None:
+        """`navigate`: put a route in the browser's history (tests record it instead)."""
         self.page = page
         self.app = app
+        self._navigate = navigate or (lambda route: page.run_task(page.push_route, route))
+        self._route = page.route
+        self._in_flight: list[str] = []  # routes pushed whose echo has not come back yet
         self._background = background or (lambda fn: page.run_thread(fn))
         self._tick_s = tick_s
         self.view: _View | None = None
@@ -66,17 +76,46 @@ class Shell:
         apply_fonts(page)
         page.theme = font_theme(ft.Colors.TEAL)
         page.padding = ft.Padding.all(16)
-        page.appbar = ft.AppBar(
-            title=ft.Text(TITLE),
-            actions=[
-                ft.IconButton(ft.Icons.LOCK, tooltip="Lock now", on_click=lambda _e: app.lock())
-            ],
-        )
+        self.root_view = page.views[0]
+        self.root_view.appbar = self._app_bar()
+        self.top_view = self._new_top_view()
         page.on_disconnect = lambda _e: self._disconnected()
+        page.on_route_change = self._route_changed
+        page.on_view_pop = self._view_popped
         app.subscribe(self.render)
 
+    def _new_top_view(self) -> ft.View:
+        return ft.View(route=HOME, appbar=self._app_bar(back=True), padding=ft.Padding.all(16))
+
+    def _app_bar(self, *, back: bool = False) -> ft.AppBar:
+        """Buttons named by their words (an icon's tooltip names nothing in the browser) and
+        48 px tall; the top view's Back pops, as the back gesture does."""
+        lock = ft.TextButton(
+            content="Lock", icon=ft.Icons.LOCK, height=48, on_click=lambda _e: self.app.lock()
+        )
+        leading = (
+            ft.TextButton(
+                content="Back",
+                icon=ft.Icons.ARROW_BACK,
+                height=48,
+                on_click=lambda _e: go_back(self.app),
+            )
+            if back
+            else None
+        )
+        return ft.AppBar(
+            title=ft.Text(TITLE),
+            actions=[lock],
+            leading=leading,
+            leading_width=110 if back else None,
+            automatically_imply_leading=False,
+        )
+
     def start(self) -> None:
+        asked = self.page.route
         self.app.start()
+        if asked not in ("", "/", HOME):  # a link into the app: it opens after unlock
+            self.app.pending_route = asked
         if self._tick_s:
             self.page.run_task(self._ticker)
 
@@ -94,6 +133,45 @@ class Shell:
         if self.app.screen == Screen.UNLOCK and self.view is not None:
             self.view.refresh()  # the wrong-PIN countdown
             self._update()
+
+    # Routes and the view stack
+    def _route_changed(self, e: Any) -> None:
+        """The browser's back or forward button, or an address typed or followed. The echo of a
+        route this app pushed is not a navigation: acting on a late one would step the visit
+        back under the practitioner, and then forward again."""
+        if e.route in self._in_flight:
+            del self._in_flight[: self._in_flight.index(e.route) + 1]
+            return
+        self._route = e.route
+        open_route(self.app, e.route)
+
+    def _view_popped(self, _e: Any) -> None:
+        """Android's back gesture or the app bar's back arrow popped the top view."""
+        self.top_view = self._new_top_view()  # the client has dropped the old one: push anew
+        if not go_back(self.app):
+            self._view_key = None
+            self.render()
+
+    def _place(self, content: ft.Control) -> None:
+        """The screen on the root view, or on a view above it when there is somewhere to go
+        back to; the browser's address follows."""
+        unlocked = self.app.services is not None
+        nav = self.nav if unlocked else None
+        route = route_of(self.app)
+        if can_go_back(self.app):
+            self.root_view.controls, self.root_view.navigation_bar = [], None
+            self.top_view.route = route or HOME
+            self.top_view.controls, self.top_view.navigation_bar = [content], nav
+            self.page.views = [self.root_view, self.top_view]
+        else:
+            self.top_view.controls, self.top_view.navigation_bar = [], None
+            self.root_view.route = route or "/"
+            self.root_view.controls, self.root_view.navigation_bar = [content], nav
+            self.page.views = [self.root_view]
+        if route is not None and route != self._route:
+            self._route = route
+            self._in_flight = [*self._in_flight[-20:], route]
+            self._navigate(route)
 
     def _disconnected(self) -> None:
         if self.app.services is not None:
@@ -135,6 +213,7 @@ class Shell:
                 on_close=app.go_caseload,
                 run_task=self.page.run_task,
                 on_amend=app.amend_visit,
+                on_back=lambda: go_back(app),
             ), app.recorder
         if screen == Screen.SYNC and app.sync is not None:
             return SyncView(
@@ -172,19 +251,18 @@ class Shell:
             self.view, vm = self._build()
             self._view_key = key
             self._unsubscribe = vm.subscribe(self._refresh) if vm is not None else None
-            unlocked = self.app.services is not None
-            self.page.navigation_bar = self.nav if unlocked else None
             if self.app.screen in _TABS:
                 self.nav.selected_index = _TABS.index(self.app.screen)
-            self.page.controls = [self.view.root]
         else:
             self.view.refresh()
+        self._place(self.view.root)
         self._wrap(self.page)
         self._update()
 
     def _refresh(self) -> None:
         if self.view is not None:
             self.view.refresh()
+            self._place(self.view.root)  # a new step of a visit is a new route
             self._wrap(self.page)
             self._update()
 
@@ -198,7 +276,7 @@ class Shell:
     def _wrap(self, page: ft.Page) -> None:
         """Mark the session active before every handler on the page runs."""
         seen: set[int] = set()
-        stack: list[Any] = [page.appbar, page.navigation_bar, *page.controls]
+        stack: list[Any] = list(page.views)
         while stack:
             node = stack.pop()
             if node is None or id(node) in seen:

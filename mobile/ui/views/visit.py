@@ -15,6 +15,7 @@ from mobile.ui.viewmodels.visit.amending import AmendRecorder
 from mobile.ui.viewmodels.visit.recorder import VisitRecorder
 from mobile.ui.views.amending import amend_review
 from mobile.ui.views.amending import beside_recorded as _beside_recorded
+from mobile.ui.views.pickers import date_or_time
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -48,13 +49,16 @@ class VisitView:
         on_close: Callable[[], None],
         run_task: Runner | None = None,
         on_amend: Callable[[UUID], None] | None = None,
+        on_back: Callable[[], object] | None = None,
     ) -> None:
         """`run_task` runs the scroll to (and focus on) the field a problem's link lands on:
-        the page's own run_task; without it the view only marks where it would land."""
+        the page's own run_task; without it the view only marks where it would land.
+        `on_back`: the previous step, or from the first step the screen it was started from."""
         self.rec = rec
         self._on_close = on_close
         self._run_task = run_task
         self._on_amend = on_amend
+        self._on_back = on_back or rec.back
         self.root = ft.Column(expand=True)
         self._shown: Page | None = None
         self.landed: ft.Control | None = None  # the control the last link landed on
@@ -66,12 +70,11 @@ class VisitView:
         self.progress = ft.Text("")
         self.problems = ft.Column(spacing=4)
         self.body = ft.Column(spacing=14)
-        self.nav = ft.Row(wrap=True, spacing=10)
+        self.nav = ft.Row(spacing=8, alignment=ft.MainAxisAlignment.SPACE_BETWEEN)
         self.status = ft.Column()
-        self.scroller = screen(
-            self.title, self.progress, self.problems, self.body, self.status, self.nav
-        )
-        self.root.controls = [self.scroller]
+        self.scroller = screen(self.title, self.progress, self.problems, self.body, self.status)
+        bar = ft.Container(self.nav, padding=ft.Padding.only(top=8))  # fixed: outside the scroll
+        self.root.controls = [self.scroller, bar]
         self._shown = self.rec.page
 
     def refresh(self) -> None:
@@ -128,7 +131,8 @@ class VisitView:
             ),
             None,
         )
-        self.landed = target
+        typed = _typed_in(target)  # a date or time field sits in a row beside its picker
+        self.landed = typed or target
         if target is None or self._run_task is None:
             return
         scroller = self.scroller
@@ -137,8 +141,8 @@ class VisitView:
             await asyncio.sleep(0.2)  # the new step is drawn first
             try:
                 await scroller.scroll_to(scroll_key=_KEY + path, duration=300)
-                if isinstance(target, ft.TextField):
-                    await target.focus()  # type: ignore[no-untyped-call]
+                if typed is not None:
+                    await typed.focus()  # type: ignore[no-untyped-call]
             except Exception as exc:  # the step stays usable where it is; say only the type
                 log.info("landing on a field failed: %s", type(exc).__name__)
 
@@ -213,15 +217,14 @@ class VisitView:
                 amend, visit_id = self._on_amend, rec.visit.visit_id
                 out.append(action_button("Amend this visit", lambda _e: amend(visit_id)))
             return out
-        if rec.index > 0:
-            out.append(action_button("Back", lambda _e: rec.back()))
+        out.append(action_button("Back", lambda _e: self._on_back(), icon=ft.Icons.ARROW_BACK))
+        close = "Cancel amendment" if rec.amending else "Save and close"
+        out.append(ft.TextButton(content=close, on_click=self._close, height=48))
         if rec.page.is_review:
             words = "Save amendment" if rec.amending else "Submit visit"
             out.append(primary_button(words, lambda _e: rec.submit()))
         else:
-            out.append(primary_button("Next", lambda _e: rec.next()))
-        close = "Cancel amendment" if rec.amending else "Save and close"
-        out.append(ft.TextButton(content=close, on_click=self._close, height=48))
+            out.append(primary_button("Continue", lambda _e: rec.next()))
         return out
 
     def _close(self, _e: Any) -> None:
@@ -273,7 +276,8 @@ class VisitView:
         def left(e: Any) -> None:
             e.control.error = rec.field_errors.get(spec.path)
 
-        return text_field(
+        timed = spec.kind in (FieldKind.DATE, FieldKind.TIME)
+        field = text_field(
             spec.label,
             value,
             changed,
@@ -281,9 +285,14 @@ class VisitView:
             error=rec.field_errors.get(spec.path),
             help_text=help_text,
             on_blur=left,
-            keyboard=ft.KeyboardType.DATETIME
-            if spec.kind in (FieldKind.DATE, FieldKind.TIME)
-            else None,
+            keyboard=ft.KeyboardType.DATETIME if timed else None,
+        )
+        if not timed:
+            return field
+        return date_or_time(
+            field,
+            is_time=spec.kind == FieldKind.TIME,
+            on_pick=lambda text: rec.set(spec.path, text),  # redrawn: the field shows the pick
         )
 
 
@@ -307,3 +316,11 @@ def _warning(text: str) -> ft.Control:
             padding=12,
         ),
     )
+
+
+def _typed_in(control: ft.Control | None) -> ft.TextField | None:
+    """The text field a keyed control is, or holds (a row of a field and its picker)."""
+    if isinstance(control, ft.TextField):
+        return control
+    inner = getattr(control, "controls", None) or []
+    return next((c for c in inner if isinstance(c, ft.TextField)), None)

@@ -63,24 +63,42 @@ def text_field(
     on_blur: Handler | None = None,
     keyboard: ft.KeyboardType | None = None,
 ) -> ft.TextField:
-    return ft.TextField(
+    field = ft.TextField(
         label=label,
         value=value,
         on_change=on_change,
         on_submit=on_submit,
         on_blur=on_blur,
         password=password,
-        can_reveal_password=password,
         multiline=multiline,
         min_lines=3 if multiline else None,
         max_lines=8 if multiline else 1,
         error=error or None,
         helper=help_text or None,
+        helper_max_lines=4,  # help and errors wrap: one line was cut at 300 px
+        error_max_lines=4,
         keyboard_type=keyboard
         or (ft.KeyboardType.MULTILINE if multiline else ft.KeyboardType.TEXT),
         autocorrect=not password,
         enable_suggestions=not password,
     )
+    if password:
+        field.suffix_icon = _reveal_button(field)
+    return field
+
+
+def _reveal_button(field: ft.TextField) -> ft.TextButton:
+    """Show or hide what is typed: a button named by its words (Flet's own reveal icon, and an
+    icon's tooltip, name nothing in the browser)."""
+    button = ft.TextButton(content="Show", icon=ft.Icons.VISIBILITY, height=48)
+
+    def toggle(_e: Any) -> None:
+        field.password = not field.password
+        button.content = "Show" if field.password else "Hide"
+        button.icon = ft.Icons.VISIBILITY if field.password else ft.Icons.VISIBILITY_OFF
+
+    button.on_click = toggle
+    return button
 
 
 def choice(
@@ -94,7 +112,10 @@ def choice(
 ) -> ft.Control:
     """One of several; the group carries the question as its accessible name. `compact` always
     folds the options into a tile."""
-    radios: list[ft.Control] = [ft.Radio(value=code, label=words) for code, words in options]
+    radios: list[ft.Control] = [
+        ft.Container(ft.Radio(value=code, label=words), height=48)  # a 48 px row to tap
+        for code, words in options
+    ]
     group = ft.RadioGroup(
         value=value,
         on_change=lambda e: on_change(e.control.value or ""),
@@ -140,7 +161,9 @@ def multi_choice(
         return handler
 
     boxes: list[ft.Control] = [
-        ft.Checkbox(label=words, value=code in chosen, on_change=toggle(code))
+        ft.Container(
+            ft.Checkbox(label=words, value=code in chosen, on_change=toggle(code)), height=48
+        )
         for code, words in options
     ]
     extra = [hint(help_text)] if help_text else []
@@ -156,9 +179,15 @@ def primary_button(text: str, on_click: Handler, *, disabled: bool = False) -> f
 
 
 def action_button(text: str, on_click: Handler, *, icon: Any = None) -> ft.Control:
-    return ft.OutlinedButton(content=text, on_click=on_click, icon=icon, height=44)
+    return ft.OutlinedButton(content=text, on_click=on_click, icon=icon, height=48)
 
 
 def screen(*controls: ft.Control) -> ft.Column:
     """A phone-width, scrolling column of a screen's content."""
-    return ft.Column(list(controls), spacing=14, scroll=ft.ScrollMode.AUTO, expand=True)
+    return ft.Column(
+        list(controls),
+        spacing=14,
+        scroll=ft.ScrollMode.AUTO,
+        expand=True,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,  # fields fill the width
+    )

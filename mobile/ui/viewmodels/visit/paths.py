@@ -42,6 +42,10 @@ __all__ = [
 FieldValue = str | list[str] | None
 NEW_CARER = "new"
 _DATE_FIELDS = frozenset({"next_visit_due", "da_follow_up_date", "see_awake_by"})
+# Names and addresses are kept without the spaces around them ("Jo Bell ", pasted): the same
+# person typed twice is then the same name. Typed fields are not redrawn from the record while
+# typing, so trimming here never moves the cursor.
+_TRIMMED = frozenset({"name", "other_carer_name", "other_carer_address", "location_description"})
 
 
 class PathError(ValueError):
@@ -171,6 +175,8 @@ def set_value(visit: Visit, path: str, value: FieldValue) -> None:
             setattr(walk(visit, parents), leaf, parse_date(str(value)) if value else None)
         else:
             *parents, leaf = path.split(".")
+            if leaf in _TRIMMED and isinstance(value, str):
+                value = value.strip()
             setattr(walk(visit, parents), leaf, None if value in ("", None) else value)
     except ValidationError as exc:
         raise PathError("That answer does not fit here: choose again or retype it.") from exc

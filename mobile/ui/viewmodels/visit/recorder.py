@@ -35,7 +35,7 @@ from mobile.ui.viewmodels.visit.review import (
 )
 from models.enums import ChildCommunication, RecordStatus, VoiceMethod
 from models.lifecycle import prune_hidden
-from models.rules import Check, Problem, Step
+from models.rules import Check, Problem, Step, impossible_times
 from models.visit import Visit
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ class VisitRecorder(Observable):
         self.dirty = False
         self._last_edit = 0.0
         self.day: date = (visit.started_at or visit.created_on_device_at).date()
+        self._good_times = (self.day, visit.started_at, visit.ended_at)
+        self._refused_times: set[str] = set()  # when.* fields refused as impossible
 
     # Where we are
     @property
@@ -148,6 +150,7 @@ class VisitRecorder(Observable):
             return
         try:
             self._write(path, value)
+            self._refuse_impossible_times(path)
         except PathError as exc:
             self.raw[path] = str(value or "")
             self.field_errors[path] = exc.message
@@ -168,6 +171,23 @@ class VisitRecorder(Observable):
             set_when(self.visit, self.day, path.split(".")[1], str(value or ""))
         else:
             set_value(self.visit, path, value)
+
+    def _refuse_impossible_times(self, path: str) -> None:
+        """An end before the start, or a time after now, is refused as it is typed (the rules
+        are models.rules', the same the review applies): the record keeps its last good times."""
+        if path not in ("when.start", "when.end", "when.date"):
+            return
+        wrong = impossible_times(self.visit, self._visits.now())
+        if wrong is None:
+            self._good_times = (self.day, self.visit.started_at, self.visit.ended_at)
+            pending = self._refused_times - {path}
+            self._refused_times.clear()
+            for other in pending:  # the other time, refused before, may fit now: try it again
+                self.set(other, self.raw.get(other, ""), FieldKind.TIME)
+            return
+        self.day, self.visit.started_at, self.visit.ended_at = self._good_times
+        self._refused_times.add(path)
+        raise PathError(wrong.message)
 
     def _after_write(self, path: str, value: FieldValue) -> None:
         if path.endswith(".voice.communication") and value == ChildCommunication.PRE_VERBAL:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from mobile.ui.viewmodels.fields import FieldKind, FieldSpec, PageContext
-from mobile.ui.viewmodels.labels import label
+from mobile.ui.viewmodels.labels import restriction_words
 from models.caseload import ContactRestriction
 from models.oversight import (
     Restriction,
@@ -65,10 +65,7 @@ def _field(
     r: ContactRestriction, s: Sighting, ctx: PageContext, who: str, against: bool
 ) -> FieldSpec:
     child = ctx.child_names.get(r.child_id, "a child on your caseload")
-    until = f"until {r.expires_on:%d %B %Y}" if r.expires_on else "with no end date"
-    source = r.source.strip() or "source not recorded"
-    kind = label(r.restriction_type).lower()
-    what = f"Contact restriction on {who} with {child}: {kind} ({source}, {until})."
+    what = restriction_words(r, who, child)
     path = f"restriction.{r.restriction_id}"
     if against:
         return FieldSpec(
