@@ -320,6 +320,11 @@ class VisitService:
                 child_labels=self.child_names(visit),
             )
 
+    def record_concern(self, concern: ConcernReceived) -> None:
+        """A concern received outside a visit (e.g. a phone call): checked, stored, queued."""
+        with app_errors():
+            record_concern(uow=self._uow, concern=concern)
+
     def amend(self, *, visit_id: UUID, changes: Sequence[FieldChange], reason: str) -> Visit:
         with app_errors():
             with self._uow as uow:
