@@ -74,7 +74,8 @@ def _say(message: str) -> None:
 
 def run_loadtest(o: Options) -> dict[str, Any]:
     _check_usage(o)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns the progress
+    for chatty in ("httpx", "sync.client", "mobile"):  # a line per request drowns the progress
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seen-loadtest-")))
         result = _run(o, tmp, stack)

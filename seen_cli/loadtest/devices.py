@@ -25,6 +25,7 @@ from mobile.services.shapes import SyncProgress
 from mobile.store import KdfParams, StoreError
 from models.amendment import FieldChange
 from models.receipt import SyncState
+from models.visit import Visit
 from sync.client import SyncClient
 from synthetic import SyntheticCaseload, synthetic_visit
 
@@ -56,18 +57,32 @@ def record_visits(
     for i in range(n):
         visit = synthetic_visit(rng, load, load.children[i % len(load.children)])
         assert visit.started_at is not None and visit.ended_at is not None
-        shift = now - visit.ended_at - timedelta(minutes=i + 1)
-        visit = visit.model_copy(
-            update={
-                "created_on_device_at": visit.created_on_device_at + shift,
-                "started_at": visit.started_at + shift,
-                "ended_at": visit.ended_at + shift,
-            }
-        )
+        visit = _moved(visit, now - visit.ended_at - timedelta(minutes=i + 1))
         services.visits.save_draft(visit)
         services.visits.submit(visit.visit_id)
         ids.append(visit.visit_id)
     return ids
+
+
+def _moved(visit: Visit, shift: timedelta) -> Visit:
+    """The visit `shift` later, its dates too (a baby's day to be seen awake, the next visit due):
+    a date left behind would fall before the visit, and the visit be refused."""
+    assert visit.started_at is not None and visit.ended_at is not None
+    days = (visit.started_at + shift).date() - visit.started_at.date()
+    children = [
+        o.model_copy(update={"see_awake_by": o.see_awake_by + days}) if o.see_awake_by else o
+        for o in visit.children
+    ]
+    due = visit.next_visit_due + days if visit.next_visit_due else None
+    return visit.model_copy(
+        update={
+            "created_on_device_at": visit.created_on_device_at + shift,
+            "started_at": visit.started_at + shift,
+            "ended_at": visit.ended_at + shift,
+            "children": children,
+            "next_visit_due": due,
+        }
+    )
 
 
 def settled(session: Session) -> bool:
@@ -132,11 +147,13 @@ class LoadDevice:
         assert self.session is not None
         rng = random.Random(self.seed * 7919 + self._visits)
         services = self.session.services()
-        latest = min(datetime.now(UTC), self.clock())
-        ids = record_visits(self.session, self.load, n, seed=rng.getrandbits(32), now=latest)
-        for visit_id in ids:
+        for _ in range(n):
+            latest = min(datetime.now(UTC), self.clock()) - timedelta(minutes=self._visits)
+            [visit_id] = record_visits(
+                self.session, self.load, 1, seed=rng.getrandbits(32), now=latest
+            )
             self._visits += 1
-            self.records.append(("visit", visit_id, 1))
+            self.records.append(("visit", visit_id, 1))  # at once: the store has it now
             if rng.random() < 0.25:
                 visit = services.visits.get(visit_id)
                 services.visits.amend(

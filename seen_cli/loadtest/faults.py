@@ -94,7 +94,7 @@ class ServerKiller:
             self._rng = random.Random(faults._rng.getrandbits(32))
         span = max(2, expected_syncs // 2)
         self._at = set(self._rng.sample(range(1, span), min(MAX_SERVER_KILLS, span - 1)))
-        self._syncs = 0
+        self._syncs = self._due = 0
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -103,9 +103,11 @@ class ServerKiller:
             return
         with self._lock:
             self._syncs += 1
+            self._due += self._syncs in self._at
             busy = self._thread is not None and self._thread.is_alive()
-            if self._syncs not in self._at or busy:
-                return
+            if not self._due or busy:
+                return  # (one due while the server restarts waits for a later sync)
+            self._due -= 1
             delay, down = self._rng.uniform(0.0, 0.1), self._rng.uniform(0.0, 0.3)
             self._thread = threading.Thread(target=self._kill, args=(delay, down), daemon=True)
             self._thread.start()
