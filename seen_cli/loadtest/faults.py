@@ -33,6 +33,7 @@ class Faults:
     def __init__(self, *, on: bool, seed: int) -> None:
         self.on = on
         self.injected: Counter[str] = Counter()
+        self.problems: Counter[str] = Counter()
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
 
@@ -58,10 +59,11 @@ class Faults:
             with self._lock:
                 device.kill_after = self._rng.uniform(0.0, 0.08)
 
-    def after_sync(self, device: LoadDevice, server_url: str) -> None:
-        """Sometimes send the device's last push again, straight to the server: only duplicate
-        (or, if the first was cut before it arrived, accepted) receipts may come back."""
-        if not device.pushes or not self._chance(REPLAY):
+    def after_sync(self, device: LoadDevice, server_url: str, *, always: bool = False) -> None:
+        """Sometimes (or `always`, while faults are on) send the device's last push again,
+        straight to the server: only duplicate (or, if the first was cut before it arrived,
+        accepted) receipts may come back."""
+        if not device.pushes or not self.on or not (always or self._chance(REPLAY)):
             return
         headers, body = device.pushes[-1]
         try:
@@ -74,7 +76,8 @@ class Faults:
         if answer.status_code == 200:
             statuses = {r["status"] for r in answer.json()["receipts"]}
             if not statuses <= {"duplicate", "accepted"}:
-                self.count("replay_answered_" + "_".join(sorted(statuses)))
+                with self._lock:  # not a fault injected: a wrong answer, so the run fails
+                    self.problems["replay answered " + " ".join(sorted(statuses))] += 1
 
     def proxy(self, upstream_port: int) -> FaultProxy:
         with self._lock:

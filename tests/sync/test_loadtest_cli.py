@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from seen_cli.loadtest import Options, _finish
 from seen_cli.loadtest.report import summary
+from seen_cli.loadtest.server import LiveServer
 from seen_cli.main import cli
+from sync.server.db import sqlite_url_for
 
 pytestmark = pytest.mark.slow
 INJECTED_ERRORS = {"offline", "device_killed"}  # what cuts, server kills and device kills show
@@ -104,3 +109,40 @@ def test_the_count_finds_a_revision_missing_and_a_record_nobody_made() -> None:
     doubled = _counted(Counter({(A, 1): 1, (A, 2): 1, (B, 1): 1}), Counter({A: 3, B: 1}))
     assert doubled["duplicates"] == 1
     assert (whole["sync_p50_ms"], whole["sync_p95_ms"]) == (200.0, 300.0)
+
+
+def test_a_run_against_a_server_already_running_counts_in_its_database(tmp_path: Path) -> None:
+    data_dir = tmp_path / "server"
+    data_dir.mkdir()
+    server = LiveServer(data_dir, log_path=tmp_path / "server.log")
+    server.start()
+    try:
+        args = ("--server", server.url, "--db", sqlite_url_for(data_dir))
+        r = _json_run("sqlite", "--devices", "2", "--visits", "3", *args)
+    finally:
+        server.stop()
+    assert (r["visits_recorded"], r["on_server"], r["lost"], r["duplicates"]) == (6, 6, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("faults", "errors", "fails"),
+    [
+        (False, {"offline": 1}, True),  # nothing was injected: nothing explains it
+        (True, {"offline": 2, "device_killed": 1}, False),
+        (True, {"other: Sync refused": 1}, True),
+        (True, {"device crashed: StoreError": 1}, True),
+    ],
+)
+def test_a_run_fails_on_any_error_no_injected_fault_explains(
+    faults: bool, errors: dict[str, int], fails: bool
+) -> None:
+    result = {
+        **_counted(Counter({(A, 1): 1, (A, 2): 1, (B, 1): 1}), Counter({A: 2})),
+        "errors": errors,
+    }
+    options = Options(devices=1, visits=2, seconds=1, faults=faults, as_json=True)
+    if fails:
+        with pytest.raises(click.ClickException):
+            _finish(options, result)
+    else:
+        _finish(options, result)
