@@ -4,12 +4,14 @@ took. `lost` and `duplicates` must both be 0."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+import click
 import sqlalchemy as sa
 
 from mobile import codes
@@ -18,7 +20,10 @@ from seen_cli.loadtest.devices import KILLED
 from sync.server.db import Database
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow, table_of
 
-__all__ = ["error_kind", "on_server", "percentile", "summary"]
+__all__ = ["INJECTED_ERRORS", "error_kind", "finish", "on_server", "percentile", "summary"]
+
+# What the injected faults show a device (cuts and server kills: offline): any other error fails.
+INJECTED_ERRORS = {"offline", KILLED}
 
 Record = tuple[str, UUID, int]
 
@@ -109,3 +114,39 @@ def summary(
         "sync_p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "sync_p95_ms": round(percentile(latencies, 95) * 1000, 1),
     }
+
+
+def finish(result: dict[str, Any], *, faults: bool, as_json: bool) -> None:
+    """Print the result (one JSON object, or plain lines); fail the command if anything was
+    lost or doubled, nothing ran, or a device saw an error no injected fault explains."""
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(
+            f"{result['devices']} devices recorded {result['visits_recorded']} visits "
+            f"({result['amendments_recorded']} amendments, {result['concerns_recorded']} "
+            f"concerns) in {result['elapsed_s']} s ({result['visits_per_s']} visits/s)"
+        )
+        if result["visits_recorded"] < result["visits_planned"]:
+            click.echo(
+                f"Stopped at the --seconds limit: {result['visits_recorded']} of the "
+                f"{result['visits_planned']} planned were recorded."
+            )
+        click.echo(
+            f"On the central record: {result['on_server']} (acknowledged {result['acknowledged']}); "
+            f"lost {result['lost']}, duplicates {result['duplicates']}"
+        )
+        click.echo(
+            f"sync: p50 {result['sync_p50_ms']} ms, p95 {result['sync_p95_ms']} ms over "
+            f"{result['syncs']} syncs; errors {result['errors'] or 'none'}; "
+            f"injected {result['injected'] or 'none'}"
+        )
+    explained = INJECTED_ERRORS if faults else set()
+    unexplained = [k for k in result["errors"] if k not in explained]
+    if result["lost"] or result["duplicates"] or not result["visits_recorded"] or unexplained:
+        raise click.ClickException(
+            f"load test found problems: lost {result['lost']}, duplicates "
+            f"{result['duplicates']}, errors {result['errors']}"
+        )
+    if not as_json:
+        click.echo("Nothing lost, nothing doubled.")

@@ -15,8 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from seen_cli.loadtest import Options, _finish
-from seen_cli.loadtest.report import summary
+from seen_cli.loadtest.report import finish, summary
 from seen_cli.loadtest.server import LiveServer
 from seen_cli.main import cli
 from sync.server.db import sqlite_url_for
@@ -140,9 +139,8 @@ def test_a_run_fails_on_any_error_no_injected_fault_explains(
         **_counted(Counter({(A, 1): 1, (A, 2): 1, (B, 1): 1}), Counter({A: 2})),
         "errors": errors,
     }
-    options = Options(devices=1, visits=2, seconds=1, faults=faults, as_json=True)
     if fails:
         with pytest.raises(click.ClickException):
-            _finish(options, result)
+            finish(result, faults=faults, as_json=True)
     else:
-        _finish(options, result)
+        finish(result, faults=faults, as_json=True)
