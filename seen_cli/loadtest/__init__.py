@@ -201,6 +201,8 @@ def _run(o: Options, tmp: Path, stack: ExitStack) -> dict[str, Any]:
         faults.count("cut_mid_request", proxy.cut["request"])
         faults.count("cut_mid_response", proxy.cut["response"])
     faults.count("device_killed", sum(d.killed for d in devices))
+    faults.count("device_sigkilled", sum(d.sigkilled for d in devices))
+    faults.injected.pop("device_process_started", None)  # (counted where they landed)
     for crash in crashes:
         errors[crash] += 1
     errors.update(faults.problems)

@@ -10,6 +10,7 @@ received outside a visit. Each is (kind, record id, revision) as the central rec
 from __future__ import annotations
 
 import random
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -107,7 +108,9 @@ class LoadDevice:
     pushes: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     kill_after: float | None = None  # seconds into the next sync at which the store is closed
     session: Session | None = None
-    killed: int = 0
+    killed: int = 0  # times the store was closed mid-sync
+    sigkill_after: float | None = None  # the next sync in a process SIGKILLed this far in
+    sigkilled: int = 0
     _clients: list[httpx.Client] = field(default_factory=list)
     _visits: int = 0
 
@@ -141,6 +144,17 @@ class LoadDevice:
         self.close_clients()
         self.session = self._new_session()
         self.session.unlock(PASSPHRASE)
+
+    def killed_in_a_sync(self, delay: float) -> bool:
+        """The device process SIGKILLed `delay` seconds into a sync (crash.py), then opened
+        again from disk. Whether the kill landed before the sync ended."""
+        from seen_cli.loadtest.crash import sync_and_die
+
+        self.close()  # this process lets go of the store: the dying one has it
+        code = sync_and_die(self.data_dir, skew=self.skew, delay=delay)
+        self.sigkilled += code == -signal.SIGKILL
+        self.reopen()
+        return code == -signal.SIGKILL
 
     def record(self, n: int) -> None:
         """Record `n` visits; about one in four amended afterwards, one concern per five visits."""
@@ -178,6 +192,10 @@ class LoadDevice:
         `kill_after` is set, the store is closed that many seconds in, wherever the sync has got
         to; the device is then opened again from disk, and the error is "device_killed"."""
         assert self.session is not None
+        if self.sigkill_after is not None:
+            started, delay, self.sigkill_after = time.perf_counter(), self.sigkill_after, None
+            landed = self.killed_in_a_sync(delay)
+            return time.perf_counter() - started, KILLED if landed else "", -1
         session, timer = self.session, None
         if self.kill_after is not None:
             timer = threading.Timer(self.kill_after, session.close)

@@ -23,6 +23,8 @@ __all__ = ["Faults", "ServerKiller"]
 
 CUT_RATE = 0.02  # per chunk through the proxy
 KILL_DEVICE = 0.15  # per sync
+SIGKILL_DEVICE = 0.05  # per sync: the sync in a process of its own, SIGKILLed part-way
+MAX_DEVICE_SIGKILLS = 3  # (each costs a Python start-up)
 REPLAY = 0.2  # per sync
 MAX_SERVER_KILLS = 3
 
@@ -55,6 +57,12 @@ class Faults:
             return timedelta(hours=hours, minutes=self._rng.randrange(60))
 
     def before_sync(self, device: LoadDevice) -> None:
+        if self._chance(SIGKILL_DEVICE):
+            with self._lock:
+                if self.injected["device_process_started"] < MAX_DEVICE_SIGKILLS:
+                    self.injected["device_process_started"] += 1
+                    device.sigkill_after = self._rng.uniform(0.0, 0.3)
+                    return
         if self._chance(KILL_DEVICE):
             with self._lock:
                 device.kill_after = self._rng.uniform(0.0, 0.08)

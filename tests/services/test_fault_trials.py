@@ -130,3 +130,16 @@ def test_device_killed_mid_sync_then_reopened_leaves_each_record_once(trials: Tr
         trials.final_sync()  # the store opened again from disk
         assert trials.exactly_once(), f"seed {seed}"
     assert kills >= 1 and trials.device.killed == kills
+
+
+def test_device_process_sigkilled_mid_sync_then_reopened_leaves_each_record_once(
+    trials: Trials,
+) -> None:
+    kills = 0
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        trials.device.record(rng.randint(3, 8))
+        kills += trials.device.killed_in_a_sync(rng.uniform(0.0, 0.3))
+        trials.final_sync()  # the store opened again from disk, after a real SIGKILL
+        assert trials.exactly_once(), f"seed {seed}"
+    assert kills >= 1 and trials.device.sigkilled == kills
