@@ -140,6 +140,13 @@ def bench(quick: bool, only: tuple[str, ...], json_path: str | None) -> None:
 @click.option("--server", "server_url", help="A central record already running (needs --db).")
 @click.option("--db", help="Database URL (PostgreSQL) for the server (default: SQLite, temp dir).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the results.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for the server this run starts (seen server --workers; PostgreSQL).",
+)
 def loadtest(
     devices: int,
     visits: int,
@@ -149,6 +156,7 @@ def loadtest(
     server_url: str | None,
     db: str | None,
     as_json: bool,
+    workers: int,
 ) -> None:
     """Many simulated devices recording and syncing with a central record on 127.0.0.1."""
     from seen_cli.loadtest import Options, run_loadtest
@@ -156,7 +164,7 @@ def loadtest(
     run_loadtest(
         Options(
             devices=devices, visits=visits, seconds=seconds, faults=faults, seed=seed,
-            server=server_url, db=db, as_json=as_json,
+            server=server_url, db=db, as_json=as_json, workers=workers,
         )
     )  # fmt: skip
 

@@ -6,8 +6,8 @@ settled (bounded), and the central record is counted: nothing lost, nothing twic
 
 Which central record: `--server URL` (an already running one, whose database `--db` names, so
 the run can set up its organisation and count what arrived), else `seen server` started here on
-SQLite in a temp dir, or on the `--db` PostgreSQL URL. (`seen server` runs one uvicorn process:
-it has no --workers option yet, so neither has this.)
+SQLite in a temp dir, or on the `--db` PostgreSQL URL. `--workers N` is passed to the `seen server`
+started here (PostgreSQL for more than one).
 
 Bounded: `--seconds` stops devices starting new visits (each records at least its first few);
 the final syncs are bounded in attempts. Progress goes to stderr; `--json` prints one object."""
@@ -45,6 +45,7 @@ class Options:
     server: str | None = None
     db: str | None = None
     as_json: bool = False
+    workers: int = 1
 
 
 def _check_usage(o: Options) -> None:
@@ -62,6 +63,8 @@ def _check_usage(o: Options) -> None:
             "--server needs --db, the database that server uses: the run sets up its "
             "organisation there and counts what arrived."
         )
+    if o.server and o.workers > 1:
+        raise click.UsageError("--workers is for the server this run starts: leave out --server.")
     if o.server and o.faults:
         raise click.UsageError(
             "--faults kills and restarts the server, so it needs the server this run starts: "
@@ -101,9 +104,10 @@ def _run(o: Options, tmp: Path, stack: ExitStack) -> dict[str, Any]:
     else:
         data_dir = tmp / "server"
         data_dir.mkdir()
-        server = LiveServer(
-            data_dir, log_path=tmp / "server.log", args=["--db", o.db] if o.db else []
-        )
+        args = ["--db", o.db] if o.db else []
+        if o.workers > 1:
+            args += ["--workers", str(o.workers)]
+        server = LiveServer(data_dir, log_path=tmp / "server.log", args=args)
         _say("Starting the central record (" + ("PostgreSQL" if o.db else "SQLite") + ")...")
         server.start()
         stack.callback(server.stop)

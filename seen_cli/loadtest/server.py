@@ -48,7 +48,11 @@ class LiveServer:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("SEEN_DATABASE_URL", None)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+            # Its own process group: with --workers the server is a supervisor and its workers,
+            # and a kill must reach them all (else an orphan keeps the port).
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -64,11 +68,16 @@ class LiveServer:
     def stop(self, *, hard: bool = False) -> None:
         if self.process is None:
             return
-        self.process.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+        group = (
+            self.process.pid
+        )  # the group's id (start_new_session): a SIGKILL reaches workers too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL if hard else signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
             self.process.wait()
         self.process = None
 

@@ -62,6 +62,16 @@ def test_a_small_run_with_faults_loses_nothing_and_doubles_nothing(backend: str,
     assert sum(r["errors"].values()) >= 1  # the faults were felt, not just counted
 
 
+@pytest.mark.postgres
+def test_a_run_with_faults_on_two_server_workers_loses_nothing(pg_database: str) -> None:
+    help_text = CliRunner().invoke(cli, ["server", "--help"]).output
+    if "--workers" not in help_text:
+        pytest.skip("seen server has no --workers on this branch yet")
+    r = _json_run(pg_database, "--faults", "--seed", "5", "--workers", "2")
+    assert (r["visits_recorded"], r["on_server"], r["lost"], r["duplicates"]) == (15, 15, 0, 0)
+    assert set(r["errors"]) <= INJECTED_ERRORS and r["injected"]["server_killed"] >= 1
+
+
 def test_loadtest_cut_short_by_seconds_passes_when_everything_recorded_was_stored() -> None:
     code, stdout, output = _loadtest("--devices", "2", "--visits", "60", "--seconds", "0.001")
     assert code == 0, output
@@ -76,6 +86,10 @@ def test_loadtest_cut_short_by_seconds_passes_when_everything_recorded_was_store
         (("--visits", "0"), "Nothing ran: --visits 0 gives nothing to send"),
         (("--seconds", "0"), "Nothing ran: --seconds 0 leaves no time"),
         (("--server", "http://127.0.0.1:9"), "--server needs --db"),
+        (
+            ("--server", "http://127.0.0.1:9", "--db", "sqlite://", "--workers", "2"),
+            "--workers is for",
+        ),
         (("--server", "http://127.0.0.1:9", "--db", "sqlite://", "--faults"), "leave out --server"),
     ],
 )
