@@ -142,13 +142,44 @@ def bench(quick: bool, only: tuple[str, ...], json_path: str | None, peer: bool)
 @click.option("--devices", type=int, default=20, show_default=True)
 @click.option("--visits", type=int, default=50, show_default=True, help="Visits per device.")
 @click.option(
-    "--seconds", type=float, default=60.0, show_default=True, help="Stop after this long."
+    "--seconds",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Stop starting new visits after this long.",
 )
-def loadtest(devices: int, visits: int, seconds: float) -> None:
-    """Many simulated devices pushing to a local central record (127.0.0.1 only)."""
-    from seen_cli.loadtest import run_loadtest
+@click.option("--faults", is_flag=True, help="Cut connections, kill the server and devices, etc.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Where the faults fall.")
+@click.option("--server", "server_url", help="A central record already running (needs --db).")
+@click.option("--db", help="Database URL (PostgreSQL) for the server (default: SQLite, temp dir).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object of the results.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for the server this run starts (seen server --workers; PostgreSQL).",
+)
+def loadtest(
+    devices: int,
+    visits: int,
+    seconds: float,
+    faults: bool,
+    seed: int,
+    server_url: str | None,
+    db: str | None,
+    as_json: bool,
+    workers: int,
+) -> None:
+    """Many simulated devices recording and syncing with a central record on 127.0.0.1."""
+    from seen_cli.loadtest import Options, run_loadtest
 
-    run_loadtest(devices=devices, visits=visits, seconds=seconds)
+    run_loadtest(
+        Options(
+            devices=devices, visits=visits, seconds=seconds, faults=faults, seed=seed,
+            server=server_url, db=db, as_json=as_json, workers=workers,
+        )
+    )  # fmt: skip
 
 
 def _register_admin_commands() -> None:

@@ -330,6 +330,11 @@ class VisitService:
                 child_labels=self.child_names(visit),
             )
 
+    def record_concern(self, concern: ConcernReceived) -> None:
+        """A concern received outside a visit (e.g. a phone call): checked, stored, queued."""
+        with app_errors():
+            record_concern(uow=self._uow, concern=concern)
+
     def amend(self, *, visit_id: UUID, changes: Sequence[FieldChange], reason: str) -> Visit:
         unstorable = storable_problem(reason)
         if unstorable is not None:  # in words, before the record's shape refuses it unexplained

@@ -9,12 +9,10 @@ import httpx
 import pytest
 
 from mobile.services.session import Session
-from mobile.store import KdfParams
+from seen_cli.loadtest.devices import FAST_KDF, PASSPHRASE
 from sync.client import SyncClient
 from tests.sync.helpers import TestClient, World, make_world
 
-FAST_KDF = KdfParams.scrypt(log2_n=8, block_size=8, parallelism=1)
-PASSPHRASE = "lantern orbit cobble meadow"
 SERVER = "http://testserver"
 
 

@@ -4,11 +4,9 @@ visits, talking to the central record in-process or over real HTTP through a tra
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -17,11 +15,9 @@ import httpx
 import sqlalchemy as sa
 
 from mobile.services.session import Session
-from models.receipt import SyncState
+from seen_cli.loadtest.devices import FAST_KDF, PASSPHRASE, record_visits, settled
 from sync.client import SyncClient
 from sync.server.tables import RecordRevisionRow, VisitRevisionRow, table_of
-from synthetic import SyntheticCaseload, synthetic_visit
-from tests.services.conftest import FAST_KDF, PASSPHRASE
 from tests.sync.helpers import World
 
 __all__ = [
@@ -31,41 +27,6 @@ __all__ = [
     "record_visits",
     "settled",
 ]
-
-
-def record_visits(
-    session: Session, load: SyntheticCaseload, n: int, *, seed: int, now: datetime
-) -> list[UUID]:
-    """Save and submit `n` synthetic visits to `load`'s children on this device (each one is a
-    draft, then a submitted record in the outbox), moved in time to end before `now`. The device
-    must hold its caseload (sync once first)."""
-    services = session.services()
-    rng = random.Random(seed)
-    ids = []
-    for i in range(n):
-        visit = synthetic_visit(rng, load, load.children[i % len(load.children)])
-        assert visit.started_at is not None and visit.ended_at is not None
-        shift = now - visit.ended_at - timedelta(minutes=i + 1)
-        visit = visit.model_copy(
-            update={
-                "created_on_device_at": visit.created_on_device_at + shift,
-                "started_at": visit.started_at + shift,
-                "ended_at": visit.ended_at + shift,
-            }
-        )
-        services.visits.save_draft(visit)
-        services.visits.submit(visit.visit_id)
-        ids.append(visit.visit_id)
-    return ids
-
-
-def settled(session: Session) -> bool:
-    """Every record on the device acknowledged, nothing pending."""
-    sync = session.services().sync
-    records = sync.records()
-    return sync.progress().pending == 0 and all(
-        r.status == SyncState.ACKNOWLEDGED and r.receipt_id is not None for r in records
-    )
 
 
 def copies_on_server(world: World, visit_ids: Iterable[UUID]) -> dict[UUID, tuple[int, int]]:
