@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from sync import protocol
 from sync.server.services import Refusal
@@ -49,6 +50,20 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     return "; ".join(words)
 
 
+def _allowed(request: Request) -> str:
+    """The methods some route at this path takes: the router's own 405 names only the first
+    route's (GET and PUT /v1/children/{id}/plan are two routes). Found by asking each route."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    )
+
+
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refusal)
     async def refusal(_request: Request, exc: Refusal) -> JSONResponse:
@@ -71,12 +86,14 @@ def install_handlers(app: FastAPI) -> None:
         return error_answer(code, _describe(errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:  # the router's exception carries Allow: pass it on (RFC 9110)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:  # Allow names every method at this address (RFC 9110)
+            headers = dict(exc.headers or {})
+            headers["Allow"] = _allowed(request) or headers.get("Allow", "")
             return error_answer(
                 protocol.REQUEST_METHOD_NOT_ALLOWED,
                 "This address does not take that method.",
-                dict(exc.headers or {}),
+                headers,
             )
         if exc.status_code == 404:
             return error_answer(protocol.NOT_FOUND, "There is nothing at this address.")
