@@ -48,7 +48,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from models.base import MAX_REVISION, Shape
+from models.base import MAX_REVISION, Shape, present_in_schema
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
@@ -230,7 +230,9 @@ STATUS_OF: dict[str, int] = {
 
 
 class ErrorBody(Shape):
-    code: str
+    # One of the stable codes the server answers with (the document lists them; a client keeps
+    # reading an unknown code, so a code added later breaks nothing).
+    code: str = Field(json_schema_extra={"enum": sorted(STATUS_OF)})
     detail: str
 
 
@@ -282,6 +284,11 @@ class PushItem(Shape):
     content_hash: str = Field(pattern=CONTENT_HASH_PATTERN)  # sha256, 64 lowercase hex digits
     body: dict[str, Any] | None = None
     body_json: str | None = None
+
+    # _one_body, stated in the OpenAPI document.
+    __get_pydantic_json_schema__ = present_in_schema(
+        {"body": "object", "body_json": "string"}, exactly_one=True
+    )
 
     @model_validator(mode="after")
     def _one_body(self) -> PushItem:

@@ -123,7 +123,14 @@ RefusalsDep = Annotated[Refusals, Depends(_refusals)]
 
 
 async def _check_protocol(
-    seen_protocol: Annotated[str | None, Header(alias=protocol.PROTOCOL_HEADER)] = None,
+    # The document names the one value spoken; any other is answered 426 here, not 422.
+    seen_protocol: Annotated[
+        str | None,
+        Header(
+            alias=protocol.PROTOCOL_HEADER,
+            json_schema_extra={"enum": [str(protocol.PROTOCOL_VERSION)]},
+        ),
+    ] = None,
 ) -> None:
     if seen_protocol is not None and seen_protocol.strip() != str(protocol.PROTOCOL_VERSION):
         raise Refusal(
