@@ -26,6 +26,7 @@ Seen = tuple[str, dict[str, Any]]  # the code answered, and what the audit row m
 
 
 def _code(answer: Any) -> str:
+    assert answer.status_code >= 400, f"not refused: answered {answer.status_code}"
     code: str = answer.json()["code"]
     return code
 
