@@ -46,7 +46,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
 from models.base import MAX_REVISION, Shape, present_in_schema
 from models.canonical import canonical_text
@@ -229,10 +229,13 @@ STATUS_OF: dict[str, int] = {
 }
 
 
+_ERROR_CODES: list[JsonValue] = [*sorted(STATUS_OF)]
+
+
 class ErrorBody(Shape):
     # One of the stable codes the server answers with (the document lists them; a client keeps
     # reading an unknown code, so a code added later breaks nothing).
-    code: str = Field(json_schema_extra={"enum": sorted(STATUS_OF)})
+    code: str = Field(json_schema_extra={"enum": _ERROR_CODES})
     detail: str
 
 
