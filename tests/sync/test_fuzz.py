@@ -8,6 +8,7 @@ SEEN_FUZZ_FULL=1 runs many more, by hand."""
 from __future__ import annotations
 
 import os
+import random
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from sync import protocol
 from sync.server import Settings, create_app
-from tests.sync.helpers import World, make_world
+from tests.sync.helpers import World, make_world, visit_items
 
 FULL = os.environ.get("SEEN_FUZZ_FULL") == "1"
 FUZZ_EXAMPLES = 1_000 if FULL else 15
@@ -73,6 +74,24 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
+def known(fuzz_world: World) -> dict[str, list[str]]:
+    """Ids the record holds, by path parameter: a path names one of them in about half the
+    examples (the other half a made-up id), so the fuzzer reaches past "no such thing". The
+    worker's visits are pushed first, so their ids are on the record too."""
+    w = fuzz_world
+    mine, theirs = w.worker.load, w.outsider.load
+    assert mine is not None and theirs is not None
+    w.device(w.worker).push(visit_items(mine)[:3])
+    children = [c.child_id for c in (*mine.children[:3], theirs.children[0])]
+    return {
+        "child_id": [str(c) for c in children],
+        "visit_id": [str(v.visit_id) for v in mine.visits[:3]],
+        "team_id": [str(w.team_a), str(w.team_b)],
+        "person_id": [str(p.person_id) for p in mine.people[:3]],
+    }
+
+
+@pytest.fixture(scope="module")
 def callers(fuzz_world: World) -> dict[str, Caller]:
     found = {"none": Caller({})}
     for name, who in (("worker", fuzz_world.worker), ("manager", fuzz_world.manager)):
@@ -91,10 +110,21 @@ def callers(fuzz_world: World) -> dict[str, Caller]:
     suppress_health_check=list(hypothesis.HealthCheck),
     database=None,
 )
-def test_fuzz(case: Case[Any], caller: str, fuzz_world: World, callers: dict[str, Caller]) -> None:
+def test_fuzz(
+    case: Case[Any],
+    caller: str,
+    fuzz_world: World,
+    callers: dict[str, Caller],
+    known: dict[str, list[str]],
+) -> None:
     who = callers[caller]
     body = case.body
     positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if positive and case.path_parameters:
+        pick = random.Random(repr(sorted(case.path_parameters.items())))
+        for name, ids in known.items():
+            if name in case.path_parameters and pick.random() < 0.5:
+                case.path_parameters[name] = pick.choice(ids)
     if positive and isinstance(body, dict):
         # What the document cannot say, made true: a push names the caller's own device (another
         # device's is refused: tests/sync/test_security_matrix.py), and enrolment takes a code
@@ -142,4 +172,6 @@ def test_the_document_states_the_rules_the_fuzzer_checks_answers_against() -> No
     assert push["responses"]["401"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"
     }
+    # A decision id already recorded with other content is a 409 (found by the fuzzer).
+    assert "409" in DOCUMENT["paths"]["/v1/children/{child_id}/decisions"]["post"]["responses"]
     assert "\\u0000" in defs["EnrolRequest"]["properties"]["device_label"]["pattern"]
