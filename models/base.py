@@ -15,9 +15,19 @@ from enum import Enum
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationInfo, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-__all__ = ["MAX_INT", "MAX_REVISION", "Shape", "storable_problem", "storable_text"]
+__all__ = [
+    "MAX_INT",
+    "MAX_REVISION",
+    "STORABLE_SCHEMA_PATTERN",
+    "Shape",
+    "present_in_schema",
+    "storable_problem",
+    "storable_text",
+]
 
 MAX_INT = 2**63 - 1  # SQLite's and PostgreSQL's bigint
 MAX_REVISION = 2**31 - 1  # revisions live in 32-bit integer columns
@@ -55,9 +65,51 @@ def storable_problem(value: Any) -> str | None:
     return None
 
 
+# The same rule as a JSON Schema (ECMA) pattern: the OpenAPI document states it on every text
+# field. (A lone surrogate cannot be written in JSON text that any encoder produces.)
+STORABLE_SCHEMA_PATTERN = "^[^\\u0000]*$"
+
+
+def _state_storable(schema: dict[str, Any], cls: type) -> None:
+    skip: frozenset[str] = getattr(cls, "unchecked_fields", frozenset())
+    for name, node in schema.get("properties", {}).items():
+        if name not in skip:
+            _mark_text(node)
+
+
+def _mark_text(node: Any) -> None:
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+        node["pattern"] = STORABLE_SCHEMA_PATTERN
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for sub in node.get(key, ()):
+            _mark_text(sub)
+    for key in ("items", "additionalProperties"):
+        _mark_text(node.get(key))
+
+
+def present_in_schema(types: dict[str, str], *, exactly_one: bool) -> Any:
+    """A shape's `__get_pydantic_json_schema__` stating that at least one, or exactly one, of the
+    fields named in `types` is sent and not null (a rule its model validator enforces), so the
+    OpenAPI document says so too."""
+    branches = [{"required": [n], "properties": {n: {"type": t}}} for n, t in types.items()]
+
+    def schema_of(
+        cls: type, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["oneOf" if exactly_one else "anyOf"] = branches
+        return schema
+
+    return classmethod(schema_of)
+
+
 class Shape(BaseModel):
     # extra="forbid": a misspelt field from a device or the network is an error, never silently lost.
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, validate_assignment=True, json_schema_extra=_state_storable
+    )
     # Fields whose text is checked elsewhere: a wire envelope carrying a record that is parsed,
     # and refused per item, later (sync.protocol.PushItem).
     unchecked_fields: ClassVar[frozenset[str]] = frozenset()

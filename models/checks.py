@@ -9,11 +9,13 @@ from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
+from pydantic import JsonValue
+
 from models.enums import CarerRole, Relationship
 from models.visit import PersonPresent
 
 __all__ = [
-    "NOT_FAMILY", "PARENT_LIKE", "Check", "Problem", "ProblemMaker", "Step", "cares_for",
+    "HAS_TEXT_SCHEMA", "NOT_FAMILY", "PARENT_LIKE", "Check", "Problem", "ProblemMaker", "Step", "cares_for",
     "has_text", "person_label",
 ]  # fmt: skip
 
@@ -79,3 +81,13 @@ def person_label(person: PersonPresent, index: int) -> str:
 
 def has_text(value: str) -> bool:
     return bool(value and value.strip())
+
+
+def _pattern_class(chars: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in chars)
+
+
+# has_text as an OpenAPI (JSON Schema) pattern, for fields the services refuse blank: one
+# character that str.strip() keeps (Python's whitespace, listed; not regex \\s, which differs).
+_SPACE = _pattern_class("".join(chr(c) for c in range(0x3001) if chr(c).isspace()))
+HAS_TEXT_SCHEMA: dict[str, JsonValue] = {"pattern": f"^[^\\u0000]*[^{_SPACE}\\u0000][^\\u0000]*$"}

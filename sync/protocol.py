@@ -47,9 +47,9 @@ from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
-from models.base import MAX_REVISION, Shape
+from models.base import MAX_REVISION, Shape, present_in_schema
 from models.canonical import canonical_text
 from models.caseload import Child, SeenData
 from models.concern import ConcernReceived
@@ -193,8 +193,9 @@ PLAN_REFUSED = "plan.refused"  # 422
 DECISION_REFUSED = "decision.refused"  # 422
 # Acting on a flag that is no longer open (closed by a person, or cleared): read it again.
 FLAG_NOT_OPEN = "flag.not_open"  # 409
-# The Seen-Outbox header (protocol_outbox) is not of its form, or its numbers are out of range.
-SYNC_OUTBOX_INVALID = "sync.outbox_invalid"  # 422
+# The Seen-Outbox header (protocol_outbox) is not of its form: set aside and audited with this
+# code, never a refusal (the request goes on; what the device said before stands).
+SYNC_OUTBOX_INVALID = "sync.outbox_invalid"
 # --- Client-side codes, never sent by the server: sync.client names what got no usable answer ---
 TRANSPORT_TIMEOUT = "transport.timeout"  # no answer in time, after retrying: try later
 TRANSPORT_NETWORK = "transport.network"  # the server could not be reached, after retrying
@@ -229,14 +230,18 @@ STATUS_OF: dict[str, int] = {
     PLAN_REFUSED: 422,
     DECISION_REFUSED: 422,
     FLAG_NOT_OPEN: 409,
-    SYNC_OUTBOX_INVALID: 422,
     SYNC_STALE_BASE: 409,  # refused: acknowledging a concern already acknowledged
     RECORD_FUTURE_DATED: 422,  # refused: a concern staff record as received in the future
 }
 
 
+_ERROR_CODES: list[JsonValue] = [*sorted(STATUS_OF)]
+
+
 class ErrorBody(Shape):
-    code: str
+    # One of the stable codes the server answers with (the document lists them; a client keeps
+    # reading an unknown code, so a code added later breaks nothing).
+    code: str = Field(json_schema_extra={"enum": _ERROR_CODES})
     detail: str
 
 
@@ -288,6 +293,11 @@ class PushItem(Shape):
     content_hash: str = Field(pattern=CONTENT_HASH_PATTERN)  # sha256, 64 lowercase hex digits
     body: dict[str, Any] | None = None
     body_json: str | None = None
+
+    # _one_body, stated in the OpenAPI document.
+    __get_pydantic_json_schema__ = present_in_schema(
+        {"body": "object", "body_json": "string"}, exactly_one=True
+    )
 
     @model_validator(mode="after")
     def _one_body(self) -> PushItem:

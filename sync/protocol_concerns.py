@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from models.base import Shape
+from models.base import Shape, present_in_schema
+from models.checks import HAS_TEXT_SCHEMA
 from models.concern import ConcernReceived, Reporter
 from models.enums import ConcernChannel
 
@@ -24,12 +25,19 @@ class ConcernRequest(Shape):  # reporter_id (on the record, or a known person) o
     reporter: Reporter | None = None
     channel: ConcernChannel
     received_at: datetime
-    content: str = Field(max_length=MAX_CONCERN_TEXT)
+    content: str = Field(max_length=MAX_CONCERN_TEXT, json_schema_extra=HAS_TEXT_SCHEMA)
     children_concerned: list[UUID] = Field(min_length=1, max_length=50)
+
+    # Who raised it (services.concerns refuses neither), stated in the OpenAPI document.
+    __get_pydantic_json_schema__ = present_in_schema(
+        {"reporter_id": "string", "reporter": "object"}, exactly_one=False
+    )
 
 
 class AcknowledgeRequest(Shape):
-    action_taken: str = Field(max_length=MAX_CONCERN_TEXT)  # what the person did: never empty
+    action_taken: str = Field(
+        max_length=MAX_CONCERN_TEXT, json_schema_extra=HAS_TEXT_SCHEMA
+    )  # never empty
 
 
 class ConcernView(Shape):

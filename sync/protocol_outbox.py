@@ -20,12 +20,15 @@ from pydantic import Field, ValidationError
 
 from models.base import Shape
 
-__all__ = ["MAX_OUTBOX_AGE_S", "MAX_OUTBOX_HELD", "OUTBOX_HEADER", "OutboxReport"]
+__all__ = ["MAX_OUTBOX_AGE_S", "MAX_OUTBOX_HELD", "OUTBOX_HEADER", "PATTERN", "OutboxReport"]
 
 OUTBOX_HEADER = "Seen-Outbox"
-MAX_OUTBOX_HELD = 1_000_000  # far past any phone's outbox, well inside a 32-bit column
-MAX_OUTBOX_AGE_S = 10 * 366 * 24 * 3600  # ten years: a device clock that says more is wrong
-_FORM = re.compile(r"held=(\d{1,10}); oldest=(\d{1,12})", re.ASCII)
+# The limits are the largest numbers of 6 and 9 digits, so the header's form alone (PATTERN, stated
+# in the OpenAPI document) says what is accepted.
+MAX_OUTBOX_HELD = 999_999  # far past any phone's outbox, well inside a 32-bit column
+MAX_OUTBOX_AGE_S = 999_999_999  # about 31 years: a device clock that says more is wrong
+PATTERN = r"^ *held=[0-9]{1,6}; oldest=[0-9]{1,9} *$"
+_FORM = re.compile(r"held=(\d{1,6}); oldest=(\d{1,9})", re.ASCII)
 
 
 class OutboxReport(Shape):

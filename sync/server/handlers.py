@@ -19,7 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from models.base import storable_text
 from sync import protocol
 from sync.server.services import Refusal
 
@@ -46,7 +48,22 @@ def _describe(errors: list[dict[str, Any]]) -> str:
             words.append(f"{field}: this field is required")
         else:
             words.append(f"{field}: {e.get('msg', 'not valid')}")
-    return "; ".join(words)
+    # Field names come from the caller: no NUL or half a surrogate pair goes back (ErrorBody).
+    return storable_text("; ".join(words))
+
+
+def _allowed(request: Request) -> str:
+    """The methods some route at this path takes: the router's own 405 names only the first
+    route's (GET and PUT /v1/children/{id}/plan are two routes). Found by asking each route."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    )
+
+
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -71,12 +88,14 @@ def install_handlers(app: FastAPI) -> None:
         return error_answer(code, _describe(errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:  # the router's exception carries Allow: pass it on (RFC 9110)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:  # Allow names every method at this address (RFC 9110)
+            headers = dict(exc.headers or {})
+            headers["Allow"] = _allowed(request) or headers.get("Allow", "")
             return error_answer(
                 protocol.REQUEST_METHOD_NOT_ALLOWED,
                 "This address does not take that method.",
-                dict(exc.headers or {}),
+                headers,
             )
         if exc.status_code == 404:
             return error_answer(protocol.NOT_FOUND, "There is nothing at this address.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,17 +62,33 @@ def _with_database(url: str, name: str) -> str:
     return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_database(pg_server: tuple[sa.Engine, str]) -> Iterator[str]:
+@contextmanager
+def _fresh_database(pg_server: tuple[sa.Engine, str]) -> Iterator[str]:
+    """A new database copied from the migrated template, dropped afterwards."""
     admin, template = pg_server
     name = f"seen_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = _pg_base_url()
     assert url is not None
-    yield _with_database(url, name)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield _with_database(url, name)
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_database(pg_server: tuple[sa.Engine, str]) -> Iterator[str]:
+    with _fresh_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_module_database(pg_server: tuple[sa.Engine, str]) -> Iterator[str]:
+    """One database for a whole module (the fuzzer's long-lived central record)."""
+    with _fresh_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from models.amendment import Amendment
+from models.amendment import Amendment, FieldChange
 from models.concern import ConcernReceived, Reporter
 from models.enums import ConcernChannel, Relationship
 from models.lifecycle import submit
@@ -40,6 +40,7 @@ __all__ = [
     "World",
     "_child",
     "_concern",
+    "amend_children",
     "amendment_item",
     "item_of",
     "make_world",
@@ -88,11 +89,12 @@ class World:
         )
         return code
 
-    def device(self, who: Practitioner, **kw: Any) -> SyncClient:
-        """An enrolled SyncClient talking to the app in-process."""
+    def device(self, who: Practitioner, *, device_id: UUID | None = None, **kw: Any) -> SyncClient:
+        """An enrolled SyncClient talking to the app in-process (as device_id, if given)."""
         kw.setdefault("timeout", None)
         client = SyncClient(TestClient(self.app), credential=None, sleep=lambda _s: None, **kw)
-        client.enrol(self.code_for(who), device_id=uuid.uuid4(), device_label="test device")
+        device_id = device_id or uuid.uuid4()
+        client.enrol(self.code_for(who), device_id=device_id, device_label="test device")
         return client
 
     def headers(self, client: SyncClient) -> dict[str, str]:
@@ -178,6 +180,23 @@ def amendment_item(amendment: Amendment) -> OutboxItem:
         record_id=amendment.amends_visit_id,
         revision=amendment.amends_revision + 1,
         base_revision=amendment.amends_revision,
+    )
+
+
+def amend_children(world: World, visit: Visit, child_id: UUID) -> OutboxItem:
+    """An amendment replacing the whole `children` subtree, naming `child_id` instead."""
+    old = visit.model_dump(mode="json")["children"]
+    new = [dict(old[0], child_id=str(child_id)), *old[1:]]
+    return amendment_item(
+        Amendment(
+            amendment_id=uuid.uuid4(),
+            amends_visit_id=visit.visit_id,
+            amends_revision=1,
+            changes=[FieldChange(field_path="children", old_value=old, new_value=new)],
+            reason="Corrected the child (synthetic).",
+            author_id=visit.practitioner_id,
+            at=world.clock(),
+        )
     )
 
 

@@ -198,6 +198,13 @@ def test_405_answer_names_the_allowed_methods(sqlite_world: World) -> None:
     assert answer.headers["Allow"] == "POST"
 
 
+def test_405_names_the_methods_of_every_route_at_the_address(sqlite_world: World) -> None:
+    # GET and PUT .../plan are two routes: the router's own answer named only the first's (fuzzer).
+    answer = sqlite_world.http.delete(f"/v1/children/{uuid.uuid4()}/plan")
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "GET, PUT"
+
+
 @pytest.mark.parametrize(
     "after", [b"trailing junk", gzip.compress(b'{"items": []}')], ids=["junk", "second-member"]
 )

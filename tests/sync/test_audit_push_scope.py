@@ -10,9 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from models.amendment import Amendment, FieldChange
-from models.receipt import OutboxItem, ReceiptStatus, RecordKind
-from models.visit import Visit
+from models.receipt import ReceiptStatus, RecordKind
 from sync import protocol
 from sync.client import SyncClient
 from sync.server import services as sv
@@ -20,7 +18,14 @@ from sync.server.services import StaffRole
 from sync.server.tables import ConcernRow, RecordRevisionRow
 from synthetic import generate_caseload
 from synthetic.load import load_synthetic_caseload
-from tests.sync.helpers import World, _child, _concern, amendment_item, item_of, visit_item
+from tests.sync.helpers import (
+    World,
+    _child,
+    _concern,
+    amend_children,
+    item_of,
+    visit_item,
+)
 from tests.sync.test_migrations import _alembic
 
 OTHER_ORG = "ORG-OTHER"
@@ -57,23 +62,6 @@ def _other_org(world: World) -> SyncClient:
     return client
 
 
-def _amend_children(world: World, visit: Visit, child_id: UUID) -> OutboxItem:
-    """An amendment replacing the whole `children` subtree, naming `child_id` instead."""
-    old = visit.model_dump(mode="json")["children"]
-    new = [dict(old[0], child_id=str(child_id)), *old[1:]]
-    return amendment_item(
-        Amendment(
-            amendment_id=uuid.uuid4(),
-            amends_visit_id=visit.visit_id,
-            amends_revision=1,
-            changes=[FieldChange(field_path="children", old_value=old, new_value=new)],
-            reason="Corrected the child (synthetic).",
-            author_id=visit.practitioner_id,
-            at=world.clock(),
-        )
-    )
-
-
 # --- 1. amendments pass the same scope and identity checks as a first revision -----------------
 @pytest.mark.parametrize("whose", ["another_team", "another_org", "unknown"])
 def test_amendment_naming_another_teams_or_orgs_or_an_unknown_child_is_refused(
@@ -93,7 +81,7 @@ def test_amendment_naming_another_teams_or_orgs_or_an_unknown_child_is_refused(
         target, expected = uuid.uuid4(), protocol.RECORD_UNKNOWN_CHILD
     before = _child(world, target) if whose != "unknown" else None
 
-    receipt = device.push([_amend_children(world, visit, target)]).receipts[0]
+    receipt = device.push([amend_children(world, visit, target)]).receipts[0]
 
     assert (receipt.status, receipt.code) == (ReceiptStatus.REJECTED, expected)
     if before is not None:
@@ -112,7 +100,7 @@ def test_amendment_swapping_a_child_of_ones_own_caseload_breaks_the_identity_rul
     device.push([visit_item(visit)])
     mine = {o.child_id for o in visit.children}
     other = next(c.child_id for c in load.children if c.child_id not in mine)  # type: ignore[union-attr]
-    receipt = device.push([_amend_children(world, visit, other)]).receipts[0]
+    receipt = device.push([amend_children(world, visit, other)]).receipts[0]
     assert (receipt.status, receipt.code) == (ReceiptStatus.REJECTED, protocol.RECORD_RULES_FAILED)
     assert any("who the record is about" in p for p in receipt.problems)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,16 @@ def test_unknown_field_inside_an_item_is_refused(world: World, auth: dict[str, s
     answer = _post(world, auth, json.dumps({"items": [item]}).encode())
     assert (answer.status_code, answer.json()["code"]) == (422, protocol.REQUEST_UNKNOWN_FIELD)
     assert "sneaky" in answer.json()["detail"]
+
+
+def test_a_field_name_that_cannot_be_stored_is_not_echoed_as_sent(world: World) -> None:
+    # The fuzzer's find: unknown field names, quoted in the detail, held a NUL.
+    body = {"code": "ABCD", "device_id": str(uuid.uuid4()), "a\u0000b": 1}
+    headers = {"Content-Type": "application/json"}
+    answer = world.http.post("/enrol", content=json.dumps(body), headers=headers)
+    assert (answer.status_code, answer.json()["code"]) == (422, protocol.REQUEST_UNKNOWN_FIELD)
+    detail = answer.json()["detail"]
+    assert "a\ufffdb" in detail and "\u0000" not in detail
 
 
 def test_wrong_types_in_an_item_never_echo_the_value(world: World, auth: dict[str, str]) -> None:

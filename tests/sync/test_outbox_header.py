@@ -68,7 +68,9 @@ def test_a_report_is_kept_on_the_devices_row(world: World) -> None:
         "",
     ],
 )
-def test_a_report_out_of_range_or_of_another_form_is_refused(world: World, header: str) -> None:
+def test_a_report_out_of_range_or_of_another_form_is_set_aside_and_the_sync_goes_on(
+    world: World, header: str
+) -> None:
     device = world.device(world.worker)
     device.outbox = OutboxReport(held=2, oldest_age_s=60)
     device.changes(None)
@@ -77,9 +79,7 @@ def test_a_report_out_of_range_or_of_another_form_is_refused(world: World, heade
         world.http.get("/sync/changes", headers=auth),
         world.http.post("/sync/push", json={"items": []}, headers=auth),
     ):
-        assert answer.status_code == 422, header
-        assert answer.json()["code"] == protocol.SYNC_OUTBOX_INVALID
-        assert header not in answer.json()["detail"] or not header
+        assert answer.status_code == 200, (header, answer.text)  # the records still travel
     assert _row(world).outbox_held == 2  # what it said before stands
     refused = world.audit(action="device.outbox_refused")
     # Audited (the refusal audit is bounded: the same refusal again is counted, not repeated).

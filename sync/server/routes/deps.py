@@ -18,9 +18,11 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
+from pydantic import WithJsonSchema
 
 from sync import protocol
-from sync.protocol_outbox import MAX_OUTBOX_HELD, OUTBOX_HEADER, OutboxReport
+from sync.protocol_outbox import OUTBOX_HEADER, OutboxReport
+from sync.protocol_outbox import PATTERN as OUTBOX_PATTERN
 from sync.server import services
 from sync.server.db import Database
 from sync.server.limiter import EnrolLimiter
@@ -124,7 +126,14 @@ RefusalsDep = Annotated[Refusals, Depends(_refusals)]
 
 
 async def _check_protocol(
-    seen_protocol: Annotated[str | None, Header(alias=protocol.PROTOCOL_HEADER)] = None,
+    # The document names the one value spoken; any other is answered 426 here, not 422.
+    seen_protocol: Annotated[
+        str | None,
+        Header(
+            alias=protocol.PROTOCOL_HEADER,
+            json_schema_extra={"enum": [str(protocol.PROTOCOL_VERSION)]},
+        ),
+    ] = None,
 ) -> None:
     if seen_protocol is not None and seen_protocol.strip() != str(protocol.PROTOCOL_VERSION):
         raise Refusal(
@@ -138,17 +147,16 @@ ProtocolChecked = Depends(_check_protocol)  # for a route's dependencies=[...]
 
 
 def _outbox(text: str | None, refusals: Refusals) -> OutboxReport | None:
+    """The device's report of what it holds, or None. A report not of its form is set aside
+    (audited), never a reason to refuse the request: a device whose app reports wrongly must
+    still get its records through, and what it said before stands."""
     if text is None:
         return None
     try:
         return OutboxReport.parse(text)
     except ValueError:
         refusals.record(action="device.outbox_refused", code=protocol.SYNC_OUTBOX_INVALID)
-        raise Refusal(
-            protocol.SYNC_OUTBOX_INVALID,
-            f"The {OUTBOX_HEADER} header must read held=N; oldest=SECONDS, each a whole number "
-            f"from 0 (at most {MAX_OUTBOX_HELD} records held): update the app.",
-        ) from None
+        return None
 
 
 def _signed_in(
@@ -156,7 +164,13 @@ def _signed_in(
     settings: SettingsDep,
     refusals: RefusalsDep,
     authorization: Annotated[str | None, Header()] = None,
-    seen_outbox: Annotated[str | None, Header(alias=OUTBOX_HEADER)] = None,
+    seen_outbox: Annotated[
+        str | None,
+        Header(alias=OUTBOX_HEADER),
+        WithJsonSchema(  # any text: one not of this form is set aside, never refused
+            {"type": "string", "description": f"held=N; oldest=SECONDS ({OUTBOX_PATTERN})"}
+        ),
+    ] = None,
     _protocol: None = ProtocolChecked,
 ) -> services.Authenticated:
     """The caller, a retiring device included (it may only push), and what its outbox holds

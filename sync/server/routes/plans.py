@@ -20,7 +20,10 @@ from sync.server.services.oversight import decisions, plans
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/children/{child_id}", tags=["plans"], responses=ERRORS)
+# 409: a decision id already recorded with other content.
+router = APIRouter(
+    prefix="/v1/children/{child_id}", tags=["plans"], responses=ERRORS | {409: ERRORS[422]}
+)
 
 
 @router.put("/plan", response_model=PlanAnswer)
