@@ -146,7 +146,11 @@ def register(group: click.Group) -> None:
             fail(f"{path} is not JSON: give the settings as a JSON object.")
         if not isinstance(given, dict):
             fail(f"{path} must hold one JSON object of settings.")
-        told = call(
-            lambda: store(db=database, org_id=org_id, oversight=given, now=settings.clock())
-        )
+        from sync.server.services.oversight.sweep import run_checks as sweep
+
+        now = settings.clock()
+        told = call(lambda: store(db=database, org_id=org_id, oversight=given, now=now))
         click.echo(f"Settings saved; sent to {told} practitioners' devices.")
+        # The central record's flags follow at once, as each device's estimate does.
+        for r in sweep(db=database, now=now, org_id=org_id):
+            click.echo(f"{r.children} children checked, {r.changed} flags changed.")

@@ -84,7 +84,7 @@ def test_set_org_settings_from_the_command_line(tmp_path: Path) -> None:
         good.write_text('{"limits": {"escalation_prompt_hours": 2}, "closures": ["2026-12-24"]}')
         said = _run("admin", "set-org-settings", "--data-dir", data, "--org-id", org_id,
                     "--file", str(good))  # fmt: skip
-        assert "Settings saved; sent to" in said
+        assert "Settings saved; sent to" in said and "children checked" in said
         bad = tmp_path / "bad.json"
         for text, words in [
             ('{"limits": {"escalation_prompt_hours": 0}}', "from 1 to 72"),
