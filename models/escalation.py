@@ -38,7 +38,7 @@ __all__ = [
 
 MAX_TO_WHOM = 200  # "my team manager", "the duty manager, Riverside team"
 MAX_RESPONSE = 4000  # as long as a decision's reason at the central record
-DEFAULT_PROMPT_HOURS = 4  # an organisation may choose another number
+DEFAULT_PROMPT_HOURS = 4  # an organisation may set its own (models.oversight.settings limits)
 
 
 class EscalationMethod(StrEnum):

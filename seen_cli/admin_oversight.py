@@ -1,6 +1,7 @@
 """`seen admin set-plan`, `record-decision` and `run-checks`: a child's plan and the decisions staff
 record, through the same services as the API (sync.server.services.oversight), audited; and the
-sweep that raises and clears flags by the passing of time."""
+sweep that raises and clears flags by the passing of time. `set-org-settings`: the organisation's
+own timescales, closures and limits, sent to every practitioner's devices."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from uuid import UUID
 
 import click
 
-from seen_cli.admin_common import call, database_options
+from seen_cli.admin_common import call, database_options, fail
 
 __all__ = ["register"]
 
@@ -124,3 +125,32 @@ def register(group: click.Group) -> None:
         now = at.replace(tzinfo=UTC) if at is not None else settings.clock()
         for r in sweep(db=database, now=now, org_id=org_id):
             click.echo(f"{r.org_id}: {r.children} children checked, {r.changed} flags changed.")
+
+    @group.command("set-org-settings")
+    @click.option("--org-id", required=True)
+    @click.option(
+        "--file", "path", type=click.Path(exists=True, dir_okay=False), required=True,
+        help='JSON: {"timescales": ..., "closures": [...], "limits": {...}}; {} for the defaults.',
+    )  # fmt: skip
+    @database_options
+    def set_org_settings(database: Any, settings: Any, org_id: str, path: str) -> None:
+        """Set the organisation's timescales, closures and limits; every device gets them."""
+        import json
+        from pathlib import Path
+
+        from sync.server.services.org_settings import set_org_settings as store
+
+        try:
+            given = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            fail(f"{path} is not JSON: give the settings as a JSON object.")
+        if not isinstance(given, dict):
+            fail(f"{path} must hold one JSON object of settings.")
+        from sync.server.services.oversight.sweep import run_checks as sweep
+
+        now = settings.clock()
+        told = call(lambda: store(db=database, org_id=org_id, oversight=given, now=now))
+        click.echo(f"Settings saved; sent to {told} practitioners' devices.")
+        # The central record's flags follow at once, as each device's estimate does.
+        for r in sweep(db=database, now=now, org_id=org_id):
+            click.echo(f"{r.children} children checked, {r.changed} flags changed.")

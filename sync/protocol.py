@@ -79,6 +79,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_PAGE",
     "NOT_FOUND",
+    "ORG_SETTINGS_ID",
     "PLAN_REFUSED",
     "PROTOCOL_BAD_RESPONSE",
     "PROTOCOL_HEADER",
@@ -124,6 +125,7 @@ __all__ = [
     "ErrorBody",
     "FlagData",
     "FlagKind",
+    "OrgSettingsData",
     "PushItem",
     "PushRequest",
     "PushResponse",
@@ -343,6 +345,21 @@ class ChangeKind(StrEnum):
     REVIEW = "review"  # ReviewData: a record received from a device after it was revoked
     ESCALATION = "escalation"  # models.escalation.Escalation, for each child it names
     TASK = "task"  # TaskData: a manager sent something back to the worker; deleted=True: done
+    # OrgSettingsData: the organisation's oversight settings, one row (ORG_SETTINGS_ID) for every
+    # practitioner of the org when they change, and first on a pull from the start. An older
+    # device stores it like any row and keeps its defaults: additive, so the version stays.
+    ORG_SETTINGS = "org_settings"
+
+
+# The one entity id of the org_settings row: a device belongs to one organisation.
+ORG_SETTINGS_ID = UUID("5f0c1d2e-0000-4000-8000-00000000a001")
+
+
+class OrgSettingsData(Shape):
+    """The organisation's own timescales, closures and limits (the JSON that
+    models.oversight.settings.settings_from_dict reads; None: the defaults)."""
+
+    settings: dict[str, Any] | None = None
 
 
 class QuarantineData(Shape):

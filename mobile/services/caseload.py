@@ -25,6 +25,7 @@ from mobile.services.chronology import HistoryEntry, chronology, restrictions_to
 from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
+from mobile.services.org_settings import device_settings
 from mobile.services.oversight import offline_conditions
 from mobile.services.reads import children, get_child, submitted_visits
 from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
@@ -38,7 +39,7 @@ from models.concern import ACKNOWLEDGED_REVISION, Acknowledgement, ConcernReceiv
 from models.ids import new_id
 from models.oversight import Condition
 from models.receipt import CaseloadChange, RecordKind
-from models.timescales import TimescaleRules, default_rules
+from models.timescales import TimescaleRules
 from models.timescales.calendar import WorkingCalendar
 
 __all__ = [
@@ -261,8 +262,8 @@ class CaseloadService:
         self._uow = store.unit_of_work()
         self._clock = clock
         self._practitioner_id = practitioner_id
-        self._rules = rules or default_rules()
-        self._calendar = calendar or WorkingCalendar()
+        self._rules = rules  # None: the organisation's, as the device holds them
+        self._calendar = calendar
 
     def rows(self) -> list[CaseloadRow]:
         """Every child on this device, with timescales computed here (offline) from the rules."""
@@ -270,10 +271,11 @@ class CaseloadService:
             summaries = caseload_summary(uow)
             flags, _ = open_flags(uow)
             tasks = open_tasks(uow)
+            org = device_settings(uow)
         return build_rows(
             summaries=summaries,
-            rules=self._rules,
-            calendar=self._calendar,
+            rules=org.rules if self._rules is None else self._rules,
+            calendar=org.calendar if self._calendar is None else self._calendar,
             today=self._clock().date(),
             received=flags,
             tasks=tasks,

@@ -6,6 +6,7 @@ The workflow, one transaction over the device's unit of work:
 The read:
     escalations_due     the submitted high-risk visits still unsent after N hours with no
                         escalation recorded for them: the app asks the practitioner to record one
+                        (N: the organisation's escalation_prompt_hours as the device holds them)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from mobile.services.errors import app_errors
+from mobile.services.org_settings import device_settings
 from mobile.services.reads import submitted_visits
 from mobile.services.visits import enrolled_setting
 from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
@@ -25,7 +27,6 @@ from models.canonical import canonical_json
 from models.checks import Check, Problem, Step
 from models.errors import RecordLocked, SubmissionBlocked
 from models.escalation import (
-    DEFAULT_PROMPT_HOURS,
     Escalation,
     EscalationMethod,
     check_escalation,
@@ -104,9 +105,12 @@ class DueEscalation:
 
 
 def escalations_due(
-    uow: UnitOfWork, *, now: datetime, hours: float = DEFAULT_PROMPT_HOURS
+    uow: UnitOfWork, *, now: datetime, hours: float | None = None
 ) -> list[DueEscalation]:
-    """Inside `with uow:`. Unsent: in the outbox, held in conflict, or in quarantine."""
+    """Inside `with uow:`. Unsent: in the outbox, held in conflict, or in quarantine. `hours`
+    None: the organisation's own number (device_settings), else the default."""
+    if hours is None:
+        hours = device_settings(uow).limits.escalation_prompt_hours
     visits = {v.visit_id: v for v in submitted_visits(uow)}
     since: dict[UUID, datetime] = {}
     for state in uow.outbox.states():
@@ -127,7 +131,7 @@ class EscalationService:
         *,
         store: DeviceRecords,
         clock: Callable[[], datetime],
-        prompt_hours: float = DEFAULT_PROMPT_HOURS,
+        prompt_hours: float | None = None,  # None: the organisation's number
     ) -> None:
         self._uow = store.unit_of_work()
         self._clock = clock

@@ -4,8 +4,9 @@ runs (models.oversight.gather, then child_conditions), over what this device hol
 What the device holds is less than the central record does, so the estimate can only be as
 good as that: its caseload's children (with their links), restrictions and concerns as last
 downloaded, and the visits recorded here (latest submitted revisions; drafts are not facts yet).
-It does not hold other practitioners' visits, the plan's own rule and households, or decisions,
-and it uses the default timescales and limits (models.oversight.settings.OrgSettings). The
+It does not hold other practitioners' visits, the plan's own rule and households, or decisions.
+It uses the organisation's own timescales, closures and limits as they last arrived
+(mobile.services.org_settings), the defaults until then. The
 central record's flags are the authority; this is what the practitioner sees with no signal.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from mobile.services.org_settings import device_settings
 from mobile.store.unit_of_work import UnitOfWork
 from models.caseload import Child, ContactRestriction
 from models.concern import ConcernReceived
@@ -28,7 +30,7 @@ def offline_conditions(
 ) -> dict[UUID, list[Condition]]:
     """The conditions standing at `now` on every child this device holds, by child (a child
     with none maps to []). A read: call it inside the caller's `with uow:`."""
-    settings = settings or OrgSettings()
+    settings = device_settings(uow) if settings is None else settings
     records = gather(
         children=uow.caseload.rows("child", Child),
         visits=uow.visits.heads(),

@@ -23,6 +23,7 @@ from models.enums import (
     SafeguardingConcernNow,
     YesNo,
 )
+from models.escalation import DEFAULT_PROMPT_HOURS
 from models.visit import Visit
 
 __all__ = [
@@ -148,6 +149,8 @@ class Limits:
     assessment_warn_day: int = 40  # working day of the assessment that warns
     concern_ack_within: timedelta = timedelta(hours=24)
     overdue_urgent_after: int = 5  # days overdue after which an overdue visit is urgent
+    # Hours a high-risk visit may wait unsent before the device asks for an escalation.
+    escalation_prompt_hours: int = DEFAULT_PROMPT_HOURS
 
 
 @dataclass(frozen=True)

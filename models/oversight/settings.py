@@ -2,7 +2,8 @@
 
     {"timescales": {...models.timescales.config...}, "closures": ["2026-12-24", ...],
      "limits": {"not_seen_alone_run": 3, "assessment_warn_day": 40,
-                "concern_ack_hours": 24, "overdue_urgent_after": 5}}
+                "concern_ack_hours": 24, "overdue_urgent_after": 5,
+                "escalation_prompt_hours": 4}}
 
 Every part may be left out: the defaults hold (statutory and typical values).
 """
@@ -25,6 +26,7 @@ _LIMITS = {  # name: (lowest, highest)
     "assessment_warn_day": (1, 200),
     "concern_ack_hours": (1, 24 * 30),
     "overdue_urgent_after": (0, 365),
+    "escalation_prompt_hours": (1, 72),  # past three days a prompt no longer helps
 }
 
 
@@ -68,5 +70,8 @@ def settings_from_dict(data: Mapping[str, Any] | None) -> OrgSettings:
         if "concern_ack_hours" in values
         else Limits.concern_ack_within,
         overdue_urgent_after=values.get("overdue_urgent_after", Limits.overdue_urgent_after),
+        escalation_prompt_hours=values.get(
+            "escalation_prompt_hours", Limits.escalation_prompt_hours
+        ),
     )
     return OrgSettings(rules, WorkingCalendar(closures=frozenset(closures)), limits)

@@ -6,8 +6,9 @@ record, each child's open flags at the central record, as (flag id, kind, urgenc
 what the device estimates offline (mobile/services/oversight.py) at the same moment: after the
 push (which rechecks the children it touches) and after the sweep (which rechecks every child).
 
-The property is over what both hold: one practitioner's device, its own visits, default
-settings, no plans or decisions entered by staff (the device holds none of those).
+The property is over what both hold: one practitioner's device, its own visits, no plans or
+decisions entered by staff (the device holds none of those); with the default settings, and
+with the organisation's own limits and closure days, which reach the device on the change feed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -51,14 +53,17 @@ from models.visit import (
     RelationshipToChild,
     Visit,
 )
+from sync.server.services.org_settings import set_org_settings
 from sync.server.services.oversight.sweep import run_checks
 from sync.server.tables import FlagRow, table_of
 from synthetic import SyntheticCaseload, synthetic_visit
+from tests.conftest import FIXED_NOW
 from tests.services.conftest import PASSPHRASE, SERVER, make_session
 from tests.services.devices import settled
-from tests.sync.helpers import World, make_world
+from tests.sync.helpers import ORG, World, make_world
 
 WINDOW_MINUTES = 56 * 24 * 60
+FIXED_DAY = FIXED_NOW.date()
 Flags = dict[UUID, set[tuple[UUID, str, str]]]
 
 # What a drawn visit becomes, the generator's visit adjusted (kept only if it passes every rule).
@@ -248,19 +253,55 @@ def _device_flags(session: Session, children: set[UUID]) -> Flags:
     }
 
 
-@settings(
-    max_examples=25,
+# Each example builds a central record and a device: slow, and the same examples every run.
+AGREEMENT = settings(
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@settings(AGREEMENT, max_examples=25)
 @given(history=visits_drawn, later=st.integers(0, 40))
 def test_the_devices_offline_flags_are_the_central_records(
     history: list[Drawn], later: int
 ) -> None:
+    _agree(history, later, oversight=None)
+
+
+# An organisation's own limits and closure days (issue 10: the device used the defaults).
+own_settings = st.fixed_dictionaries(
+    {
+        "limits": st.fixed_dictionaries(
+            {},
+            optional={
+                "not_seen_alone_run": st.integers(1, 3),
+                "concern_ack_hours": st.sampled_from([1, 6, 48]),
+                "overdue_urgent_after": st.sampled_from([0, 2, 30]),
+                "assessment_warn_day": st.sampled_from([1, 10, 60]),
+            },
+        ),
+        "closures": st.lists(st.integers(-60, 40), max_size=6).map(
+            lambda days: sorted({(FIXED_DAY + timedelta(days=d)).isoformat() for d in days})
+        ),
+    }
+)
+
+
+@settings(AGREEMENT, max_examples=10)
+@given(history=visits_drawn, later=st.integers(0, 40), oversight=own_settings)
+def test_with_the_organisations_own_settings_the_device_and_central_record_agree(
+    history: list[Drawn], later: int, oversight: dict[str, Any]
+) -> None:
+    _agree(history, later, oversight=oversight)
+
+
+def _agree(history: list[Drawn], later: int, *, oversight: dict[str, Any] | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = make_world(f"sqlite:///{Path(tmp) / 'central.sqlite3'}")
+        if oversight is not None:  # set before the device's first pull: it opens with them
+            set_org_settings(db=world.db, org_id=ORG, oversight=oversight, now=world.clock())
         session = make_session(world, Path(tmp) / "device")
         try:
             session.enrol(

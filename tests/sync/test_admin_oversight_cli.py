@@ -68,3 +68,37 @@ def test_set_plan_and_record_decisions_from_the_command_line(tmp_path: Path) -> 
             assert {"plan.set", "decision.record"} <= actions
     finally:
         db.dispose()
+
+
+def test_set_org_settings_from_the_command_line(tmp_path: Path) -> None:
+    from sync.server.tables import OrganisationRow
+
+    data = str(tmp_path / "server")
+    _run("admin", "seed-demo", "--data-dir", data, "--children", "2", "--households", "1")
+    db = Database(Settings.for_data_dir(data).database_url)
+    try:
+        with db.read() as s:
+            org = s.exec(select(OrganisationRow)).one()
+            org_id = org.org_id
+        good = tmp_path / "settings.json"
+        good.write_text('{"limits": {"escalation_prompt_hours": 2}, "closures": ["2026-12-24"]}')
+        said = _run("admin", "set-org-settings", "--data-dir", data, "--org-id", org_id,
+                    "--file", str(good))  # fmt: skip
+        assert "Settings saved; sent to" in said and "children checked" in said
+        bad = tmp_path / "bad.json"
+        for text, words in [
+            ('{"limits": {"escalation_prompt_hours": 0}}', "from 1 to 72"),
+            ("[1, 2]", "one JSON object"),
+            ("{not json", "is not JSON"),
+        ]:
+            bad.write_text(text)
+            refused = _run("admin", "set-org-settings", "--data-dir", data, "--org-id", org_id,
+                           "--file", str(bad), ok=False)  # fmt: skip
+            assert words in refused and "Traceback" not in refused
+        with db.read() as s:
+            org = s.exec(select(OrganisationRow)).one()
+            assert org.settings == {
+                "limits": {"escalation_prompt_hours": 2}, "closures": ["2026-12-24"],
+            }  # fmt: skip
+    finally:
+        db.dispose()

@@ -5,6 +5,9 @@ serve (another epoch, a changed scope, below the org's floor, past the org's cou
 gets 410 `sync.cursor_expired`: the device pushes its outbox first, then pulls from the start.
 When a page is the last, the cursor moves up to the org's committed counter, so a device whose push
 produced no rows for itself still sees its cursor reach the push's max_server_seq.
+A pull from the start opens with the organisation's oversight settings (services.org_settings),
+numbered at the counter: a practitioner added after they were set gets them too, and older
+settings rows further down the feed are stale beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sync.protocol import ChangesResponse, ChildRecord, SeenData, VisitRecord, V
 from sync.server.db import Database
 from sync.server.services.caseload import child_shape
 from sync.server.services.common import Actor, AuditLog, Refusal, child_in_scope
+from sync.server.services.org_settings import device_part, settings_change
 from sync.server.tables import (
     ChangeRow,
     ChildRow,
@@ -83,6 +87,17 @@ def pull_changes(
                 or (0 < after < org.cursor_floor)
             ):
                 raise Refusal(protocol.SYNC_CURSOR_EXPIRED, _EXPIRED)
+        # Read after the counter: settings committed later come again as their own, newer row.
+        opening = None
+        if not cursor:
+            stored = s.execute(
+                sa.select(table_of(OrganisationRow).c.settings).where(
+                    table_of(OrganisationRow).c.org_id == actor.org_id
+                )
+            ).scalar_one()
+            if device_part(stored) is not None:
+                opening = settings_change(stored, watermark)
+                limit -= 1
         audience = t.practitioner_id == actor.practitioner_id
         if actor.is_manager:
             audience = sa.or_(audience, t.team_id == actor.team_id)
@@ -107,6 +122,8 @@ def pull_changes(
         )
         for r in rows
     ]
+    if opening is not None:
+        changes.insert(0, opening)
     children = list(dict.fromkeys(r.child_id for r in rows if r.child_id is not None))
     if children:
         with db.write() as s:
