@@ -20,13 +20,12 @@ from datetime import date, datetime
 from uuid import UUID
 
 from mobile import codes
-from mobile.services.caseload_rows import build_rows
 from mobile.services.chronology import HistoryEntry, chronology, restrictions_touching
 from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
-from mobile.services.reads import children, get_child, submitted_visits
+from mobile.services.reads import children, children_named, get_child, submitted_visits
 from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
 from mobile.services.tasks import open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
@@ -186,10 +185,14 @@ def concerns(
     return listing
 
 
-def caseload_summary(uow: UnitOfWork) -> Listing[ChildSummary]:
-    """One summary per child (last seen, last visit, flags, counts), sorted by name."""
-    visits, drafts = submitted_visits(uow), uow.visits.drafts()
-    kids = children(uow)
+def caseload_summary(uow: UnitOfWork, *, only: set[UUID] | None = None) -> Listing[ChildSummary]:
+    """One summary per child (last seen, last visit, flags, counts), sorted by name; `only`:
+    just these children (those still on the device), reading just their visits."""
+    drafts = uow.visits.drafts()
+    if only is None:
+        visits, kids = submitted_visits(uow), children(uow)
+    else:
+        visits, kids = children_named(uow, only)
     households = uow.caseload.rows("household", Household)
     found = concerns(uow)
     restrictions = uow.caseload.rows("restriction", ContactRestriction)
@@ -263,21 +266,16 @@ class CaseloadService:
         self._practitioner_id = practitioner_id
         self._rules = rules or default_rules()
         self._calendar = calendar or WorkingCalendar()
+        from mobile.services.caseload_cache import CaseloadRows  # it builds on this module
+
+        self._rows = CaseloadRows(rules=self._rules, calendar=self._calendar)
 
     def rows(self) -> list[CaseloadRow]:
-        """Every child on this device, with timescales computed here (offline) from the rules."""
+        """Every child on this device, with timescales computed here (offline) from the rules:
+        from the store's row cache, built again only for the children changed since
+        (caseload_cache.py)."""
         with self._uow as uow:
-            summaries = caseload_summary(uow)
-            flags, _ = open_flags(uow)
-            tasks = open_tasks(uow)
-        return build_rows(
-            summaries=summaries,
-            rules=self._rules,
-            calendar=self._calendar,
-            today=self._clock().date(),
-            received=flags,
-            tasks=tasks,
-        )
+            return self._rows.rows(uow, today=self._clock().date())
 
     def records_waiting(self) -> int:
         """The device's records not yet acknowledged: the number the Sync screen shows too.

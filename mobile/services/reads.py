@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from uuid import UUID
 
-from mobile.store.errors import RecordNotFound
+from mobile.store.errors import CorruptRecord, RecordNotFound
 from mobile.store.shapes import Listing
 from mobile.store.unit_of_work import UnitOfWork
 from models.caseload import Child
 from models.visit import Visit
 
-__all__ = ["children", "current_visit", "get_child", "submitted_visits"]
+__all__ = [
+    "by_name",
+    "children",
+    "children_named",
+    "current_visit",
+    "get_child",
+    "submitted_visits",
+]
 
 
 def current_visit(uow: UnitOfWork, visit_id: UUID) -> Visit:
@@ -24,8 +33,12 @@ def current_visit(uow: UnitOfWork, visit_id: UUID) -> Visit:
 def submitted_visits(uow: UnitOfWork, *, child_id: UUID | None = None) -> Listing[Visit]:
     """Latest revisions of submitted visits, newest visit first."""
     listing = uow.visits.heads(child_id=child_id)
-    listing.items.sort(key=lambda v: v.started_at or v.created_on_device_at, reverse=True)
+    listing.items.sort(key=_newest_first, reverse=True)
     return listing
+
+
+def _newest_first(visit: Visit) -> tuple[datetime, str]:
+    return visit.started_at or visit.created_on_device_at, str(visit.visit_id)
 
 
 def get_child(uow: UnitOfWork, child_id: UUID) -> Child:
@@ -35,8 +48,37 @@ def get_child(uow: UnitOfWork, child_id: UUID) -> Child:
     return child
 
 
+def by_name(child: Child) -> tuple[str, str]:
+    """The caseload's order: by name, then id (so two children of one name keep one order)."""
+    return child.name.casefold(), str(child.child_id)
+
+
 def children(uow: UnitOfWork) -> Listing[Child]:
     """The children on this device, by name."""
     listing = uow.caseload.rows("child", Child)
-    listing.items.sort(key=lambda c: c.name.casefold())
+    listing.items.sort(key=by_name)
     return listing
+
+
+def children_named(
+    uow: UnitOfWork, child_ids: Iterable[UUID]
+) -> tuple[Listing[Visit], Listing[Child]]:
+    """Of these children, those on the device (by name) and the latest revisions of their
+    submitted visits."""
+    kids: Listing[Child] = Listing([])
+    visits: dict[UUID, Visit] = {}
+    visit_problems: list[CorruptRecord] = []
+    for child_id in child_ids:
+        try:
+            child = uow.caseload.get("child", child_id, Child)
+        except CorruptRecord as problem:
+            kids.problems.append(problem)
+            continue
+        if child is None:
+            continue
+        kids.items.append(child)
+        heads = uow.visits.heads(child_id=child_id)
+        visits.update((v.visit_id, v) for v in heads)
+        visit_problems.extend(heads.problems)
+    kids.items.sort(key=by_name)
+    return Listing(sorted(visits.values(), key=_newest_first, reverse=True), visit_problems), kids
