@@ -25,7 +25,13 @@ from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.oversight import offline_conditions
-from mobile.services.reads import children, children_named, get_child, submitted_visits
+from mobile.services.reads import (
+    children,
+    children_named,
+    get_child,
+    rows_named,
+    submitted_visits,
+)
 from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
 from mobile.services.tasks import open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
@@ -185,16 +191,24 @@ def concerns(
     return listing
 
 
-def caseload_summary(uow: UnitOfWork, *, only: set[UUID] | None = None) -> Listing[ChildSummary]:
+def caseload_summary(
+    uow: UnitOfWork,
+    *,
+    only: set[UUID] | None = None,
+    found: Listing[ConcernReceived] | None = None,
+) -> Listing[ChildSummary]:
     """One summary per child (last seen, last visit, flags, counts), sorted by name; `only`:
-    just these children (those still on the device), reading just their visits."""
+    just these children (those still on the device), reading just their visits and homes.
+    `found`: the concerns, if the caller has read them already."""
     drafts = uow.visits.drafts()
     if only is None:
         visits, kids = submitted_visits(uow), children(uow)
+        households = uow.caseload.rows("household", Household)
     else:
         visits, kids = children_named(uow, only)
-    households = uow.caseload.rows("household", Household)
-    found = concerns(uow)
+        homes = {c.household_id for c in kids if c.household_id is not None}
+        households = rows_named(uow, "household", Household, homes)
+    found = concerns(uow) if found is None else found
     restrictions = uow.caseload.rows("restriction", ContactRestriction)
     seen_rows = uow.caseload.rows("seen", SeenData)
     seen: dict[UUID, date] = {}

@@ -110,11 +110,12 @@ def _ordered(entries: dict[UUID, _Cached]) -> list[_Cached]:
 def _build(uow: UnitOfWork, only: set[UUID] | None) -> dict[UUID, _Cached]:
     """Build these children's cached rows (None: all) with the full build's own reads, store
     them with what they were built from, and clear the marks."""
-    summaries = caseload_summary(uow, only=only)
+    found = concerns(uow)
+    summaries = caseload_summary(uow, only=only, found=found)
     flags, _ = open_flags(uow)
     tasks = open_tasks(uow)
     naming: dict[UUID, list[UUID]] = {}
-    for concern in concerns(uow):
+    for concern in found:
         for child_id in set(concern.children_concerned):
             naming.setdefault(child_id, []).append(concern.concern_id)
     cache = uow.row_cache

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
+
+from pydantic import BaseModel
 
 from mobile.store.errors import CorruptRecord, RecordNotFound
 from mobile.store.shapes import Listing
@@ -12,12 +15,15 @@ from mobile.store.unit_of_work import UnitOfWork
 from models.caseload import Child
 from models.visit import Visit
 
+M = TypeVar("M", bound=BaseModel)
+
 __all__ = [
     "by_name",
     "children",
     "children_named",
     "current_visit",
     "get_child",
+    "rows_named",
     "submitted_visits",
 ]
 
@@ -60,25 +66,31 @@ def children(uow: UnitOfWork) -> Listing[Child]:
     return listing
 
 
+def rows_named(uow: UnitOfWork, kind: str, model: type[M], ids: Iterable[UUID]) -> Listing[M]:
+    """The caseload rows of one kind with these ids that are on the device."""
+    found: Listing[M] = Listing([])
+    for entity_id in ids:
+        try:
+            row = uow.caseload.get(kind, entity_id, model)
+        except CorruptRecord as problem:
+            found.problems.append(problem)
+            continue
+        if row is not None:
+            found.items.append(row)
+    return found
+
+
 def children_named(
     uow: UnitOfWork, child_ids: Iterable[UUID]
 ) -> tuple[Listing[Visit], Listing[Child]]:
     """Of these children, those on the device (by name) and the latest revisions of their
     submitted visits."""
-    kids: Listing[Child] = Listing([])
-    visits: dict[UUID, Visit] = {}
-    visit_problems: list[CorruptRecord] = []
-    for child_id in child_ids:
-        try:
-            child = uow.caseload.get("child", child_id, Child)
-        except CorruptRecord as problem:
-            kids.problems.append(problem)
-            continue
-        if child is None:
-            continue
-        kids.items.append(child)
-        heads = uow.visits.heads(child_id=child_id)
-        visits.update((v.visit_id, v) for v in heads)
-        visit_problems.extend(heads.problems)
+    kids = rows_named(uow, "child", Child, child_ids)
     kids.items.sort(key=by_name)
-    return Listing(sorted(visits.values(), key=_newest_first, reverse=True), visit_problems), kids
+    visits: dict[UUID, Visit] = {}
+    problems: list[CorruptRecord] = []
+    for child in kids:
+        heads = uow.visits.heads(child_id=child.child_id)
+        visits.update((v.visit_id, v) for v in heads)
+        problems.extend(heads.problems)
+    return Listing(sorted(visits.values(), key=_newest_first, reverse=True), problems), kids
