@@ -10,6 +10,7 @@ its copy in memory, and a new one reading the sealed cache) equals the rows buil
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -333,3 +334,27 @@ def test_cached_rows_equal_a_full_build_after_every_change(world: World, seed: i
             )
             assert fresh.rows() == expected, f"after {done}"
     assert len(set(done)) > 8  # the sequence really mixed its changes
+
+
+def test_a_tampered_cached_row_is_built_again_from_the_records(world: World) -> None:
+    def shown() -> list[CaseloadRow]:
+        return CaseloadService(
+            store=world.store, clock=world.clock, practitioner_id=world.load.practitioner_id
+        ).rows()
+
+    expected = shown()
+    db = sqlite3.connect(world.store.data_dir / "records.db")
+    with db:
+        (child_id, blob), *_ = db.execute("SELECT child_id, body FROM row_cache").fetchall()
+        flipped = bytes([blob[0]]) + bytes([blob[1] ^ 0x01]) + blob[2:]
+        db.execute("UPDATE row_cache SET body = ? WHERE child_id = ?", (flipped, child_id))
+        # Another child's sealed row moved onto this child: its AAD names the other child.
+        (other,) = db.execute(
+            "SELECT body FROM row_cache WHERE child_id != ?", (child_id,)
+        ).fetchone()
+        (second,) = db.execute(
+            "SELECT child_id FROM row_cache WHERE child_id != ? AND body != ?", (child_id, other)
+        ).fetchone()
+        db.execute("UPDATE row_cache SET body = ? WHERE child_id = ?", (other, second))
+    db.close()
+    assert shown() == expected == from_scratch(world.store, world.clock())
