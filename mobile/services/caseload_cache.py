@@ -28,11 +28,17 @@ from mobile.store.unit_of_work import UnitOfWork
 from models.timescales import TimescaleRules
 from models.timescales.calendar import WorkingCalendar
 
-__all__ = ["CaseloadRows"]
+__all__ = ["RECIPE", "CaseloadRows"]
+
+
+# What a cached body was built by. Raise it whenever what summarise(), open_flags() or
+# open_tasks() work out changes: a body of another recipe is built again, not shown.
+RECIPE = 1
 
 
 @dataclass(frozen=True)
 class _Cached:
+    recipe: int
     summary: ChildSummary
     received: tuple[ReceivedFlag, ...]
     tasks: tuple[ReceivedTask, ...]
@@ -123,9 +129,8 @@ def _build(uow: UnitOfWork, only: set[UUID] | None) -> dict[UUID, _Cached]:
     built = {}
     for summary in summaries:
         child = summary.child
-        entry = _Cached(
-            summary, tuple(flags.get(child.child_id, ())), tuple(tasks.get(child.child_id, ()))
-        )
+        received, waiting = flags.get(child.child_id, ()), tasks.get(child.child_id, ())
+        entry = _Cached(RECIPE, summary, tuple(received), tuple(waiting))
         sources = [("concern", c) for c in naming.get(child.child_id, ())]
         if child.household_id is not None:
             sources.append(("household", child.household_id))
@@ -142,7 +147,11 @@ def _read(uow: UnitOfWork) -> tuple[dict[UUID, _Cached], set[UUID]]:
     stale = set(unreadable)
     for child_id, body in bodies:
         try:
-            entries[child_id] = _ENTRY.validate_json(body)
+            entry = _ENTRY.validate_json(body)
         except ValidationError:
-            stale.add(child_id)  # an older app's shape
+            entry = None  # an older app's shape
+        if entry is None or entry.recipe != RECIPE:
+            stale.add(child_id)
+        else:
+            entries[child_id] = entry
     return entries, stale

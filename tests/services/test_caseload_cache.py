@@ -12,13 +12,14 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from mobile.services import outbox, visits
+from mobile.services import caseload_cache, outbox, visits
 from mobile.services.caseload import (
     CaseloadService,
     acknowledge_concern,
@@ -28,7 +29,7 @@ from mobile.services.caseload import (
 )
 from mobile.services.caseload_rows import build_rows
 from mobile.services.flags import open_flags
-from mobile.services.shapes import CaseloadRow
+from mobile.services.shapes import CaseloadRow, ChildFlag
 from mobile.services.tasks import open_tasks
 from mobile.store import DeviceStore, KdfParams
 from models.amendment import Amendment, FieldChange
@@ -358,3 +359,27 @@ def test_a_tampered_cached_row_is_built_again_from_the_records(world: World) -> 
         db.execute("UPDATE row_cache SET body = ? WHERE child_id = ?", (other, second))
     db.close()
     assert shown() == expected == from_scratch(world.store, world.clock())
+
+
+def test_rows_cached_by_an_older_recipe_are_built_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new release that works a row out differently never shows a row cached by the old one."""
+    service = CaseloadService(
+        store=world.store, clock=world.clock, practitioner_id=world.load.practitioner_id
+    )
+    service.rows()
+    monkeypatch.setattr(caseload_cache, "RECIPE", caseload_cache.RECIPE + 1)
+    # The new release's rule, as a stand-in: every child has one more restriction.
+    real = caseload_cache.caseload_summary
+
+    def new_rule(uow, **kw):  # type: ignore[no-untyped-def]
+        found = real(uow, **kw)
+        found.items[:] = [replace(s, restrictions=s.restrictions + 1) for s in found.items]
+        return found
+
+    monkeypatch.setattr(caseload_cache, "caseload_summary", new_rule)
+    rows = CaseloadService(
+        store=world.store, clock=world.clock, practitioner_id=world.load.practitioner_id
+    ).rows()
+    assert rows and all(ChildFlag.CONTACT_RESTRICTION in row.flags for row in rows)
