@@ -20,14 +20,19 @@ from datetime import date, datetime
 from uuid import UUID
 
 from mobile import codes
-from mobile.services.caseload_rows import build_rows
 from mobile.services.chronology import HistoryEntry, chronology, restrictions_touching
 from mobile.services.concern_words import action_problem
 from mobile.services.errors import AppError, app_errors
 from mobile.services.flags import open_flags
 from mobile.services.org_settings import device_settings
 from mobile.services.oversight import offline_conditions
-from mobile.services.reads import children, get_child, submitted_visits
+from mobile.services.reads import (
+    children,
+    children_named,
+    get_child,
+    rows_named,
+    submitted_visits,
+)
 from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
 from mobile.services.tasks import open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
@@ -187,12 +192,24 @@ def concerns(
     return listing
 
 
-def caseload_summary(uow: UnitOfWork) -> Listing[ChildSummary]:
-    """One summary per child (last seen, last visit, flags, counts), sorted by name."""
-    visits, drafts = submitted_visits(uow), uow.visits.drafts()
-    kids = children(uow)
-    households = uow.caseload.rows("household", Household)
-    found = concerns(uow)
+def caseload_summary(
+    uow: UnitOfWork,
+    *,
+    only: set[UUID] | None = None,
+    found: Listing[ConcernReceived] | None = None,
+) -> Listing[ChildSummary]:
+    """One summary per child (last seen, last visit, flags, counts), sorted by name; `only`:
+    just these children (those still on the device), reading just their visits and homes.
+    `found`: the concerns, if the caller has read them already."""
+    drafts = uow.visits.drafts()
+    if only is None:
+        visits, kids = submitted_visits(uow), children(uow)
+        households = uow.caseload.rows("household", Household)
+    else:
+        visits, kids = children_named(uow, only)
+        homes = {c.household_id for c in kids if c.household_id is not None}
+        households = rows_named(uow, "household", Household, homes)
+    found = concerns(uow) if found is None else found
     restrictions = uow.caseload.rows("restriction", ContactRestriction)
     seen_rows = uow.caseload.rows("seen", SeenData)
     seen: dict[UUID, date] = {}
@@ -264,22 +281,22 @@ class CaseloadService:
         self._practitioner_id = practitioner_id
         self._rules = rules  # None: the organisation's, as the device holds them
         self._calendar = calendar
+        from mobile.services.caseload_cache import CaseloadRows  # it builds on this module
+
+        self._rows = CaseloadRows()
 
     def rows(self) -> list[CaseloadRow]:
-        """Every child on this device, with timescales computed here (offline) from the rules."""
+        """Every child on this device, with timescales computed here (offline) from the rules:
+        from the store's row cache, built again only for the children changed since
+        (caseload_cache.py)."""
         with self._uow as uow:
-            summaries = caseload_summary(uow)
-            flags, _ = open_flags(uow)
-            tasks = open_tasks(uow)
-            org = device_settings(uow)
-        return build_rows(
-            summaries=summaries,
-            rules=org.rules if self._rules is None else self._rules,
-            calendar=org.calendar if self._calendar is None else self._calendar,
-            today=self._clock().date(),
-            received=flags,
-            tasks=tasks,
-        )
+            org = device_settings(uow)  # a change to it marks every child: no stale row
+            return self._rows.rows(
+                uow,
+                today=self._clock().date(),
+                rules=org.rules if self._rules is None else self._rules,
+                calendar=org.calendar if self._calendar is None else self._calendar,
+            )
 
     def records_waiting(self) -> int:
         """The device's records not yet acknowledged: the number the Sync screen shows too.

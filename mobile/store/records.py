@@ -100,7 +100,9 @@ def summarise(
     seen_at_centre: Mapping[UUID, date],
     unsynced_visit_ids: set[UUID],
 ) -> list[ChildSummary]:
-    """One ChildSummary per child. `visits` are the latest revisions of submitted visits."""
+    """One ChildSummary per child. `visits` are the latest revisions of submitted visits.
+    The caseload row cache keeps what this returns: a change here raises
+    mobile/services/caseload_cache.py's RECIPE."""
     by_child: dict[UUID, list[Visit]] = defaultdict(list)
     for visit in visits:
         for child_id in visit_child_ids(visit):

@@ -5,9 +5,10 @@
         ...
         uow.commit()                # leaving without commit rolls everything back
 
-Four small repositories, each only storing and reading (sealed, in SQL): `visits` (drafts,
+Five small repositories, each only storing and reading (sealed, in SQL): `visits` (drafts,
 submitted revisions and the records authored here), `outbox` (what waits for the central record,
-receipts, quarantine), `caseload` (rows from the central record) and `settings`. The decisions
+receipts, quarantine), `caseload` (rows from the central record), `row_cache` (the caseload
+screen's rows, marked stale by the store itself as records change) and `settings`. The decisions
 (revisions, what a receipt does, which caseload row wins) live once, in mobile/services.
 Implementations: mobile/store/sqlite (the device) and tests/store/fake_uow.py (dictionaries);
 tests/store/test_contract_*.py run the same workflows over both.
@@ -24,7 +25,7 @@ Rules every implementation keeps
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
@@ -43,6 +44,7 @@ __all__ = [
     "CaseloadRepository",
     "DeviceRecords",
     "OutboxRepository",
+    "RowCacheRepository",
     "SettingsByCall",
     "SettingsRepository",
     "UnitOfWork",
@@ -126,6 +128,19 @@ class CaseloadRepository(Protocol):
     def reset(self) -> None: ...  # forget every row without a local change
 
 
+class RowCacheRepository(Protocol):
+    """The caseload row cache: one sealed body per child and the marks of what changed since."""
+
+    def dirty(self) -> set[UUID] | None: ...  # None: every child
+    def bodies(
+        self,
+    ) -> tuple[list[tuple[UUID, bytes]], list[UUID]]: ...  # readable bodies, unreadable ids
+    def put(self, child_id: UUID, body: bytes, *, sources: Iterable[tuple[str, UUID]]) -> None: ...
+    def drop(self, children: Iterable[UUID] | None) -> None: ...  # None: every child
+    def settle(self) -> None: ...  # every mark dealt with; the generation moves on
+    def generation(self) -> int: ...  # how many times settled
+
+
 class SettingsRepository(Protocol):
     def get_setting(self, key: str) -> str | None: ...
     def set_setting(self, key: str, value: str) -> None: ...
@@ -141,6 +156,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def caseload(self) -> CaseloadRepository: ...
+    @property
+    def row_cache(self) -> RowCacheRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
 

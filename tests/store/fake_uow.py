@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self, TypeVar
@@ -361,6 +361,28 @@ class FakeSettings(_Part):
         self.s.settings[key] = (False, value)
 
 
+class FakeRowCache:
+    """No cache: every child is always to build again (the caseload then reads everything)."""
+
+    def dirty(self) -> set[UUID] | None:
+        return None
+
+    def bodies(self) -> tuple[list[tuple[UUID, bytes]], list[UUID]]:
+        return [], []
+
+    def put(self, child_id: UUID, body: bytes, *, sources: Iterable[tuple[str, UUID]]) -> None:
+        pass
+
+    def drop(self, children: Iterable[UUID] | None) -> None:
+        pass
+
+    def settle(self) -> None:
+        pass
+
+    def generation(self) -> int:
+        return 0
+
+
 class FakeUnitOfWork:
     def __init__(self, *, clock: Callable[[], datetime]) -> None:
         self._clock = clock
@@ -391,6 +413,10 @@ class FakeUnitOfWork:
     @property
     def caseload(self) -> FakeCaseload:
         return FakeCaseload(self._state, self._clock)
+
+    @property
+    def row_cache(self) -> FakeRowCache:
+        return FakeRowCache()
 
     @property
     def settings(self) -> FakeSettings:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mobile.services.caseload import CaseloadService
 from mobile.store import DeviceStore
 from models.amendment import Amendment, FieldChange
 from models.ids import new_id
@@ -118,6 +119,9 @@ def test_no_personal_data_in_database_wal_journal_temp_files_or_logs(
     assert any(c.name == CHILD_NAME for c in device_of(store).list_children())
     device_of(store).caseload_summary()
     device_of(store).sync_state()
+    # The caseload screen's rows are cached in the store, sealed like every record.
+    shown = CaseloadService(store=store, clock=clock, practitioner_id=load.practitioner_id)
+    assert any(row.name == CHILD_NAME for row in shown.rows())
     device_of(store).list_quarantine()
 
     while_open = _files(data_dir)

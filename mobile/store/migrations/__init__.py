@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from mobile.store.db import transaction
 from mobile.store.errors import SchemaTooNew
-from mobile.store.migrations import v001_initial, v002_quarantine, v003_queued_at
+from mobile.store.migrations import v001_initial, v002_quarantine, v003_queued_at, v004_row_cache
 
 __all__ = ["LATEST", "MIGRATIONS", "Migration", "current_version", "downgrade", "migrate"]
 
@@ -37,6 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         3, "receipts keep when their record was queued", v003_queued_at.UP, v003_queued_at.DOWN
     ),
+    Migration(4, "the caseload row cache", v004_row_cache.UP, v004_row_cache.DOWN),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -5,6 +5,7 @@
     visits        drafts, submitted revisions, amendments, concerns, acknowledgements
     outbox        what waits for the central record, receipts, quarantine, sync states
     caseload      rows from the central record
+    row_cache     the caseload screen's rows per child, and the marks of what changed since
     settings      sealed and plaintext settings
 DeviceStore (mobile/store/store.py) supplies the connection and the unlocked data key.
 """

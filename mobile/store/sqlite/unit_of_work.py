@@ -11,6 +11,7 @@ from mobile.store.crypto import DataKey
 from mobile.store.sqlite.base import Db, Transaction
 from mobile.store.sqlite.caseload import SqliteCaseload
 from mobile.store.sqlite.outbox import SqliteOutbox
+from mobile.store.sqlite.row_cache import SqliteRowCache
 from mobile.store.sqlite.settings import SqliteSettings
 from mobile.store.sqlite.visits import SqliteVisits
 
@@ -73,6 +74,10 @@ class SqliteUnitOfWork:
     @property
     def caseload(self) -> SqliteCaseload:
         return SqliteCaseload(self._open())
+
+    @property
+    def row_cache(self) -> SqliteRowCache:
+        return SqliteRowCache(self._open())
 
     @property
     def settings(self) -> SqliteSettings:
