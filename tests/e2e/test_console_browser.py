@@ -6,6 +6,7 @@ server is the real app under uvicorn on http://127.0.0.1 (the demo's case: no Se
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -320,3 +321,74 @@ def test_the_dashboard_has_every_section_and_works_by_keyboard_alone(
             seen.add(page.evaluate("document.activeElement.outerHTML"))
         assert any("/console/review" in h for h in seen)
         browser.close()
+
+
+def _keys(page: Any, *presses: str) -> None:
+    for key in presses:
+        page.keyboard.press(key)
+
+
+def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
+    served: tuple[str, Console],
+) -> None:
+    """The pages the other tests leave out (a concern's own page, the decision form, the
+    not-found and refused pages), each under axe; and the actions those tests do with a mouse
+    done here with the keyboard alone: Tab to reach, type, Space to choose, Enter to send."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.sync.concerns_helpers import Caller
+
+    url, console = served
+    world = console.world
+    ours, theirs = console.child_of_team(world.team_a), console.child_of_team(world.team_b)
+    concern = Caller(world, world.worker).record([ours]).json()["concern"]["concern_id"]
+    flag = console.flag(ours, kind="visit_overdue", urgency="high")
+    with sync_playwright() as pw:
+        browser, page = _signed_in_page(pw, url)
+        for address, heading in (
+            (f"/console/children/{theirs}", "You cannot see this child's record"),
+            ("/console/no-such-page", "Page not found"),
+        ):
+            page.goto(f"{url}{address}")
+            assert page.get_by_role("heading", name=heading).count() == 1, address
+            assert _axe(page) == [], address
+        # A flag acknowledged: the note typed, the button reached by Tab, sent with Enter.
+        page.goto(f"{url}/console/flags/{flag}")
+        page.get_by_label("Acknowledge: what are you doing about it?").focus()
+        page.keyboard.type("Booked a visit for tomorrow (synthetic).")
+        _keys(page, "Tab")
+        assert _focused_text(page) == "Acknowledge the flag"
+        _keys(page, "Enter")
+        page.get_by_text("The flag is acknowledged.").wait_for()
+        # A concern acknowledged the same way, on its own page.
+        page.goto(f"{url}/console/concerns/{concern}")
+        assert _axe(page) == []
+        page.get_by_label("Acknowledge: what did you do?").focus()
+        page.keyboard.type("Phoned the school, who will watch and report back (synthetic).")
+        _keys(page, "Tab")
+        assert _focused_text(page) == "Acknowledge the concern"
+        _keys(page, "Enter")
+        page.get_by_role("heading", name=re.compile("Acknowledged")).wait_for()
+        assert _axe(page) == []
+        # A decision: the kind chosen with Space, the date and the reason typed, Enter to send.
+        page.goto(f"{url}/console/children/{ours}/decisions/new")
+        assert _axe(page) == []
+        page.locator('input[name="kind"]').first.focus()
+        _keys(page, "Space")
+        page.get_by_label("Day").focus()
+        page.keyboard.type("2")
+        _keys(page, "Tab")
+        page.keyboard.type("3")
+        _keys(page, "Tab")
+        page.keyboard.type("2026")
+        page.get_by_label("Why", exact=True).focus()
+        page.keyboard.type("Agreed at the strategy discussion (synthetic).")
+        page.get_by_role("button", name="Record the decision").focus()
+        with page.expect_navigation():
+            _keys(page, "Enter")
+        assert "There is a problem" not in page.inner_text("main"), page.inner_text("main")
+        assert _axe(page) == []
+        browser.close()
+    assert len(world.audit(action="flag.acknowledged")) == 1
+    assert world.audit(action="concern.acknowledged")
+    assert world.audit(action="decision.record")
