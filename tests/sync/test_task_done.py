@@ -23,25 +23,14 @@ from sync.client import SyncClient
 from sync.protocol import ChangeKind
 from sync.server.tables import QuarantineRow, TaskRow
 from tests.sync.helpers import Practitioner, World, item_of
+from tests.sync.task_helpers import set_task
 from tests.sync.test_audit_push_scope import _other_org
 
 DID = "Went back on Thursday and saw the child alone in her room (synthetic)."
 
 
 def _task(world: World, who: Practitioner) -> TaskRow:
-    """A task on `who`'s first child, as the review queue writes it (review.py, _send_back)."""
-    assert who.load is not None
-    row = TaskRow(
-        org_id="ORG-DEMO", task_id=uuid.uuid4(), child_id=who.load.children[0].child_id,
-        practitioner_id=who.practitioner_id, about="visit", about_id=uuid.uuid4(),
-        what_to_do="See the child alone (synthetic).", set_by=world.manager.practitioner_id,
-        set_at=world.clock() - timedelta(days=1),
-    )  # fmt: skip
-    with world.db.write() as s:
-        s.add(row)
-        s.flush()
-        s.expunge(row)
-    return row
+    return set_task(world, who)
 
 
 def _done(world: World, task_id: UUID, by: Practitioner, **update: Any) -> TaskDone:
@@ -50,6 +39,10 @@ def _done(world: World, task_id: UUID, by: Practitioner, **update: Any) -> TaskD
         at=world.clock() - timedelta(minutes=5), what_was_done=DID,
     )  # fmt: skip
     return done.model_copy(update=update)
+
+
+def feed_after(device: SyncClient, cursor: str) -> list[Any]:
+    return list(device.changes(cursor, 1000).changes)
 
 
 def _push(device: SyncClient, done: TaskDone) -> Any:
@@ -68,6 +61,9 @@ def _row(world: World, task_id: UUID) -> TaskRow:
 def test_the_worker_marks_their_task_done_and_it_leaves_the_feed(world: World) -> None:
     task = _task(world, world.worker)
     device = world.device(world.worker)
+    first = device.changes(None, 1000)
+    assert [c for c in first.changes if c.entity_id == task.task_id]  # the device holds it
+    held_at = first.cursor
     done = _done(world, task.task_id, world.worker)
 
     receipt = _push(device, done)
@@ -77,11 +73,12 @@ def test_the_worker_marks_their_task_done_and_it_leaves_the_feed(world: World) -
     assert row.done_at == done.at and row.done_note == DID
     [audit] = world.audit(action="push.task_done.accepted")
     assert audit["child_id"] == task.child_id and DID not in str(audit)
-    feed = device.changes(None, 1000).changes
-    [change] = [c for c in feed if c.kind == ChangeKind.TASK and c.entity_id == task.task_id]
-    assert change.deleted and change.child_id == task.child_id
-    manager_feed = world.device(world.manager).changes(None, 1000).changes
-    assert any(c.kind == ChangeKind.TASK and c.deleted for c in manager_feed)
+    ours = [c for c in feed_after(device, held_at) if c.entity_id == task.task_id]
+    assert [(c.kind, c.deleted, c.child_id) for c in ours] == [
+        (ChangeKind.TASK, True, task.child_id)
+    ]
+    manager = world.device(world.manager).changes(None, 1000).changes
+    assert [c.deleted for c in manager if c.entity_id == task.task_id][-1]
     again = _push(device, done)  # sent twice (no answer the first time): the same receipt
     assert again.status == ReceiptStatus.DUPLICATE and _row(world, task.task_id).done_note == DID
 
@@ -111,7 +108,8 @@ def test_another_practitioners_task_is_refused_audited_and_stays_open(
     assert receipt.status == ReceiptStatus.REJECTED and receipt.code == protocol.RECORD_FORBIDDEN
     assert _row(world, task.task_id).done_at is None
     assert world.audit(action="push.refused", record_id=task.task_id, outcome="forbidden")
-    assert not [c for c in device.changes(None, 1000).changes if c.entity_id == task.task_id]
+    feed = device.changes(None, 1000).changes
+    assert not [c for c in feed if c.entity_id == task.task_id and c.deleted]
 
 
 def test_a_task_done_in_someone_elses_name_is_refused(world: World) -> None:
