@@ -55,6 +55,7 @@ NO_CHILDREN = "visit.no_children"
 CONCERN_ACTION_NEEDED = (
     "concern.action_needed"  # acknowledging says what was done (the rule's words)
 )
+TASK_NOTE_NEEDED = "task.note_needed"  # marking a task done says what was done (the rule's words)
 BAD_SERVER_URL = "session.bad_server_url"
 OTHER_PRACTITIONER = "session.other_practitioner"  # a re-enrolment code in someone else's name
 ENROLMENT_INCOMPLETE = "session.enrolment_incomplete"

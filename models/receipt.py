@@ -25,6 +25,7 @@ class RecordKind(StrEnum):
     CONCERN = "concern"  # a concern received outside a visit (e.g. a phone call)
     ACKNOWLEDGEMENT = "acknowledgement"  # a named person acknowledging a concern
     ESCALATION = "escalation"  # a practitioner telling someone about a visit (models.escalation)
+    TASK_DONE = "task_done"  # a task from the review queue, done (models.task.TaskDone)
 
 
 class ReceiptStatus(StrEnum):

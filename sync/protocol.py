@@ -393,7 +393,8 @@ class ReviewData(Shape):
 
 class TaskData(Shape):
     """Something a manager or duty worker sent back to the worker from the review queue, with
-    what to do: shown on the child in the worker's caseload until it is done."""
+    what to do: shown on the child in the worker's caseload until it is done (the worker pushes
+    models.task.TaskDone as record kind task_done; the feed then deletes the task)."""
 
     task_id: UUID
     child_id: UUID

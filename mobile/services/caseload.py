@@ -34,7 +34,7 @@ from mobile.services.reads import (
     submitted_visits,
 )
 from mobile.services.shapes import CaseloadRow, ReceivedFlag, ReceivedTask
-from mobile.services.tasks import open_tasks
+from mobile.services.tasks import mark_task_done, open_tasks
 from mobile.store.errors import AlreadyAcknowledged, CorruptRecord, RecordNotFound
 from mobile.store.records import dumps, summarise
 from mobile.store.shapes import CaseloadApplied, ChildSummary, Listing
@@ -372,4 +372,15 @@ class CaseloadService:
                 by=self._practitioner_id,
                 at=self._clock(),
                 action_taken=action_taken,
+            )
+
+    def mark_task_done(self, task_id: UUID, *, what_was_done: str) -> None:
+        """This practitioner did what a task asked: it syncs back as its own record."""
+        with app_errors():
+            mark_task_done(
+                uow=self._uow,
+                task_id=task_id,
+                by=self._practitioner_id,
+                at=self._clock(),
+                what_was_done=what_was_done,
             )

@@ -79,6 +79,8 @@ def store_receipts(*, uow: UnitOfWork, receipts: Sequence[Receipt]) -> ReceiptsR
                     uow.visits.mark_synced(entry.record_id, entry.revision)
                 elif entry.kind == RecordKind.ACKNOWLEDGEMENT:
                     settle_local_change(uow, "concern", entry.subject_id)
+                elif entry.kind == RecordKind.TASK_DONE:
+                    settle_local_change(uow, "task", entry.subject_id)
                 counts["acknowledged"] += 1
             elif receipt.status == ReceiptStatus.REJECTED:
                 uow.outbox.quarantine(entry, receipt)

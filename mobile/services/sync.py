@@ -54,6 +54,7 @@ _TITLES = {
     "concern": "Concern",
     "acknowledgement": "Concern acknowledged",
     "escalation": "Escalation",
+    "task_done": "Task done",
 }
 
 

@@ -71,6 +71,7 @@ def what_to_do(table: str, *, synced: bool = False) -> str:
         "acknowledgement",
         "concern",
         "escalation",
+        "task_done",
         "outbox",
         "quarantine",
     ):

@@ -13,6 +13,7 @@ from sync.protocol import ChangeKind
 from sync.server.tables import ChangeRow, QuarantineRow, ReviewRow, TaskRow, table_of
 from tests.console.helpers import Console, token
 from tests.sync.helpers import Practitioner, visit_item
+from tests.sync.task_helpers import TODO, set_task
 
 
 def _conflict(console: Console, who: Practitioner) -> UUID:
@@ -139,3 +140,15 @@ def test_an_escalation_is_listed_with_what_was_said_and_signed_off(console: Cons
     assert world.count(ReviewRow, item_id=escalation.escalation_id, outcome="signed_off") == 1
     assert world.audit(action="review.signed_off", record_id=escalation.escalation_id)
     assert "Escalations" not in client.get("/console/review").text
+
+
+def test_another_teams_sent_back_tasks_are_not_shown(console: Console) -> None:
+    theirs = set_task(console.world, console.world.outsider)
+    mine = set_task(console.world, console.world.worker)
+    page = console.signed_in().get("/console/review")
+    assert "Sent back to workers (1)" in page.text and str(mine.child_id) in page.text
+    assert str(theirs.child_id) not in page.text
+    assert not console.world.audit(action="task.listed", record_id=theirs.task_id)
+    outsider_child = console.signed_in().get(f"/console/children/{theirs.child_id}")
+    assert TODO not in outsider_child.text
+    assert "Sent back to workers (2)" in console.signed_in("duty").get("/console/review").text

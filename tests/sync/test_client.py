@@ -220,6 +220,7 @@ def test_item_kinds_are_stable_wire_strings() -> None:
         "concern",
         "acknowledgement",
         "escalation",
+        "task_done",
     ]
 
 

@@ -16,6 +16,7 @@ from mobile.ui.viewmodels.base import Observable, plain_words
 from mobile.ui.viewmodels.child_history import HistoryLine, history_lines, restriction_lines
 from mobile.ui.viewmodels.escalation import DueLine, due_lines
 from mobile.ui.viewmodels.labels import label
+from mobile.ui.viewmodels.task_done import TaskDoneForm, TaskLine
 from models.concern import ConcernReceived
 from models.enums import CarerRole
 
@@ -78,6 +79,11 @@ class ChildViewModel(Observable):
         self.confirming: UUID | None = None  # the concern whose acknowledgement is being confirmed
         self.error = ""
         self.message = ""
+        self.task_done = TaskDoneForm(caseload, on_done=self._task_done, notify=self.notify)
+
+    def _task_done(self, message: str) -> None:
+        self.error, self.message = "", message
+        self.load()
 
     def load(self) -> None:
         try:
@@ -114,15 +120,18 @@ class ChildViewModel(Observable):
 
     def tasks(self) -> list[str]:
         """What a manager sent back to this worker for the child, oldest first, in words."""
+        return [line.text for line in self.task_lines()]
+
+    def task_lines(self) -> list[TaskLine]:
         if self.detail is None:
             return []
         about = {"visit": "a visit", "escalation": "an escalation", "conflict": "a record in "
                  "conflict", "rejected": "a record that was not accepted"}  # fmt: skip
         return [
-            f"Back from your manager, about {about.get(t.about, 'a record')} "
-            f"({t.set_at:%d %b %Y}): {t.what_to_do}"
+            TaskLine(t.task_id, f"Back from your manager, about {about.get(t.about, 'a record')} "
+                     f"({t.set_at:%d %b %Y}): {t.what_to_do}")
             for t in self.detail.tasks
-        ]
+        ]  # fmt: skip
 
     def history(self) -> list[HistoryLine]:
         """The child's visits, newest first: seen or not, by whom, what waits to sync."""

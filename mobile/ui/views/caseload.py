@@ -17,6 +17,7 @@ from mobile.ui.viewmodels.caseload import (
 )
 from mobile.ui.viewmodels.child import ChildViewModel, ConcernLine, FlagLine
 from mobile.ui.viewmodels.escalation import DueLine
+from mobile.ui.views.task_done import task_to_finish
 from mobile.ui.views.widgets import (
     action_button,
     choice,
@@ -252,10 +253,11 @@ class ChildView:
         if vm.address:
             body.append(hint(vm.address))
         body += prompts(vm.escalations_due, vm.escalate)
-        tasks = vm.tasks()
+        tasks = vm.task_lines()
         if tasks:
             body.append(heading("Back from your manager", level=2))
-            body += [ft.Text(line) for line in tasks]
+            for task in tasks:
+                body += task_to_finish(vm.task_done, task)
         if flags:
             body.append(heading("Flags from the central record", level=2))
             body += [flag_card(line) for line in flags]

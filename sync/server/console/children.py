@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sync import protocol
+from sync.server.console.acts.sent_back import sent_back_rows
 from sync.server.console.export_pdf import pdf_available, render_pdf
 from sync.server.console.router import (
     db_of,
@@ -112,7 +113,8 @@ def child_page(request: Request, child_id: str) -> Response:
         )
     except Refusal as exc:
         return _refusal(request, staff, exc)
-    context = {"staff": staff, "c": chronology, "kinds": list(EntryKind), "filtered": bool(kinds)}
+    context = {"staff": staff, "c": chronology, "kinds": list(EntryKind), "filtered": bool(kinds),
+               "sent": sent_back_rows(request, staff, child_id=found)}  # fmt: skip
     return render(request, "child.html", context)
 
 

@@ -43,4 +43,5 @@ class TaskRow(ServerTable, table=True):
     what_to_do: str = Field(max_length=4000)
     set_by: UUID
     set_at: datetime = time_field()
-    done_at: datetime | None = time_field(nullable=True)
+    done_at: datetime | None = time_field(nullable=True)  # when the worker says (their device)
+    done_note: str | None = Field(default=None, max_length=4000)  # what they did, their words

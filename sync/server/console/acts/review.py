@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sync import protocol
+from sync.server.console.acts.sent_back import sent_back_rows
 from sync.server.console.forms import Posted, Problems, parse_id, posted, refusal_page, text, when
 from sync.server.console.router import db_of, now_of, render, signed_in
 from sync.server.console.scope import actor_of, child_names, names_of
@@ -58,7 +59,7 @@ def _page(
     context = {
         "staff": staff, "groups": groups, "count": len(items), "item": item, "note": note,
         "problems": problems or Problems(), "done": request.query_params.get("done", ""),
-        "active": "review",
+        "active": "review", "sent": sent_back_rows(request, staff),
     }  # fmt: skip
     return render(request, "review.html", context, status)
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import pydantic_core
 
@@ -20,6 +21,7 @@ from models.errors import RecordFormatError
 from models.escalation import Escalation, check_escalation
 from models.receipt import ReceiptStatus, RecordKind
 from models.rules import check_concern, check_visit, dated_after
+from models.task import TaskDone, done_problem
 from models.visit import Visit
 from sync import protocol
 from sync.protocol import PushItem
@@ -38,13 +40,14 @@ __all__ = [
     "rejected",
 ]
 
-Record = Visit | Amendment | ConcernReceived | Acknowledgement | Escalation
+Record = Visit | Amendment | ConcernReceived | Acknowledgement | Escalation | TaskDone
 MODELS: dict[RecordKind, type[Record]] = {
     RecordKind.VISIT: Visit,
     RecordKind.AMENDMENT: Amendment,
     RecordKind.CONCERN: ConcernReceived,
     RecordKind.ACKNOWLEDGEMENT: Acknowledgement,
     RecordKind.ESCALATION: Escalation,
+    RecordKind.TASK_DONE: TaskDone,
 }
 
 
@@ -102,6 +105,15 @@ def parse_item(
         check = check_escalation(record)
         if not check.ok:
             return rejected(protocol.RECORD_RULES_FAILED, *(p.message for p in check.problems))
+    elif isinstance(record, TaskDone):
+        if record.at > now + future_allowance:
+            return rejected(
+                protocol.RECORD_FUTURE_DATED,
+                "This task is marked done in the future: check the device's clock. It is kept.",
+            )
+        problem = done_problem(record.what_was_done)
+        if problem is not None:
+            return rejected(protocol.RECORD_RULES_FAILED, problem)
     return parsed
 
 
@@ -229,17 +241,13 @@ def _identity_problem(item: PushItem, record: Record, actor: Actor) -> Held | No
             return invalid("An amendment is sent as the revision after the one it amends.")
         if record.author_id != actor.practitioner_id:
             return forbidden
-    elif isinstance(record, ConcernReceived):
-        if record.concern_id != item.record_id:
-            return invalid("The concern id does not match the record id.")
+    elif isinstance(record, ConcernReceived | Escalation | TaskDone):
+        own_id, author, what = _first_revision_identity(record)
+        if own_id != item.record_id:
+            return invalid(f"The {what} id does not match the record id.")
         if item.revision != 1 or item.base_revision is not None:
-            return invalid("A concern is sent as revision 1.")
-    elif isinstance(record, Escalation):
-        if record.escalation_id != item.record_id:
-            return invalid("The escalation id does not match the record id.")
-        if item.revision != 1 or item.base_revision is not None:
-            return invalid("An escalation is sent as revision 1.")
-        if record.practitioner_id != actor.practitioner_id:
+            return invalid(f"A {what} is sent as revision 1.")
+        if author not in (None, actor.practitioner_id):
             return forbidden
     else:
         if item.base_revision is None or item.revision != item.base_revision + 1:
@@ -247,3 +255,15 @@ def _identity_problem(item: PushItem, record: Record, actor: Actor) -> Held | No
         if record.by_practitioner_id != actor.practitioner_id:
             return forbidden
     return None
+
+
+def _first_revision_identity(
+    record: ConcernReceived | Escalation | TaskDone,
+) -> tuple[UUID, UUID | None, str]:
+    """A record sent once, as revision 1: its own id, its author (None: a concern may be taken
+    by anyone) and what to call it."""
+    if isinstance(record, ConcernReceived):
+        return record.concern_id, None, "concern"
+    if isinstance(record, Escalation):
+        return record.escalation_id, record.practitioner_id, "escalation"
+    return record.task_id, record.by_practitioner_id, "task done"

@@ -22,6 +22,7 @@ from models.errors import RecordError
 from models.escalation import Escalation
 from models.lifecycle import apply_amendment, changed_visit, check_amendment
 from models.receipt import ReceiptStatus, RecordKind
+from models.task import TaskDone
 from models.visit import Visit
 from sync import protocol
 from sync.protocol import ChangeKind, PushItem
@@ -41,6 +42,7 @@ from sync.server.services.push.rules import (
     see,
     unknown_child,
 )
+from sync.server.services.push.tasks import plan_task_done
 from sync.server.tables import ConcernRow
 
 __all__ = ["Plan", "Planner"]
@@ -103,6 +105,8 @@ class Planner:
             return self._plan_concern(record)
         if isinstance(record, Escalation):
             return plan_escalation(self, record)
+        if isinstance(record, TaskDone):
+            return plan_task_done(self, record)
         return self._plan_acknowledgement(item, record)
 
     def _scope_problem(self, child_ids: list[UUID], record_id: UUID, what: str) -> Held | None:
