@@ -72,21 +72,26 @@ def test_every_server_process_counts_the_same_wrong_codes_and_the_minute_ends(
     from sync.server import create_app
     from sync.server.tables import EnrolFailureRow
 
-    second = TestClient(create_app(world.settings))  # another process on the same database
-    wrong = {"code": "AAAA-BBBB-CCCC"}
-    for n in range(world.settings.enrol_failures_per_minute):
-        either = (world.http, second)[n % 2]
-        answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
-        assert answer.json()["code"] == protocol.ENROL_CODE_INVALID
-    for either in (world.http, second):
-        answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
-        assert (answer.status_code, answer.json()["code"]) == (429, protocol.RATE_LIMITED)
-    assert world.count(EnrolFailureRow) == world.settings.enrol_failures_per_minute
-    assert world.count(EnrolFailureRow, client_key="testclient") == 0  # the address: hashed
-    world.clock.advance(timedelta(seconds=61))
-    answer = second.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
-    assert answer.json()["code"] == protocol.ENROL_CODE_INVALID  # counted afresh
-    assert world.count(EnrolFailureRow) == 1  # the old minute's rows are gone
+    other = create_app(world.settings)  # another process on the same database
+    second = TestClient(other)
+    try:
+        wrong = {"code": "AAAA-BBBB-CCCC"}
+        for n in range(world.settings.enrol_failures_per_minute):
+            either = (world.http, second)[n % 2]
+            answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+            assert answer.json()["code"] == protocol.ENROL_CODE_INVALID
+        for either in (world.http, second):
+            answer = either.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+            assert (answer.status_code, answer.json()["code"]) == (429, protocol.RATE_LIMITED)
+        assert world.count(EnrolFailureRow) == world.settings.enrol_failures_per_minute
+        assert world.count(EnrolFailureRow, client_key="testclient") == 0  # the address: hashed
+        world.clock.advance(timedelta(seconds=61))
+        answer = second.post("/enrol", json=wrong | {"device_id": str(uuid.uuid4())})
+        assert answer.json()["code"] == protocol.ENROL_CODE_INVALID  # counted afresh
+        assert world.count(EnrolFailureRow) == 1  # the old minute's rows are gone
+    finally:
+        second.close()
+        other.state.db.dispose()
 
 
 @pytest.mark.parametrize(
