@@ -162,7 +162,10 @@ def _amend_from_history(ui: Ui, child: Child, shots: list[Path]) -> None:
     _open_child(ui, child)
     ui.role("heading", "Visits, newest first")
     ui.text("Submitted, then amended")
-    ui.click(f"Amend this visit, {datetime.now(UTC):%d %b %Y} {STARTED}")
+    amend = f"Amend this visit, {datetime.now(UTC):%d %b %Y} {STARTED}"
+    ui.role("button", amend)
+    assert ui.targets("child with a visit") == []  # the amend button too: 48 px and named
+    ui.click(amend)
     ui.text("Amending: step 1 of")
     announced = ui.role("group", re.compile(r"^Was the visit announced\?"))
     assert announced.get_by_role("radio", name="No", exact=True).is_checked()  # as amended
