@@ -1,7 +1,9 @@
 """The practitioner's journey in headless Chromium against `seen demo`'s two processes: unlock,
 the caseload, a complete visit where one child is not seen (its review a check of answers whose
-links land on the field), amended from the visit, a draft offered and discarded, the central record stopped (offline),
-a second visit, the central record back, sync, and both visits acknowledged with receipts.
+links land on the field), amended from the visit, a draft offered and discarded, the central
+record stopped (offline), a second visit, the central record back, sync, and both visits
+acknowledged with receipts; then amending from the child's history, and a child with another carer
+where an adult under a contact restriction is marked here (the warning at once).
 Controls are found by accessible role and name; each screen is photographed at phone size."""
 
 from __future__ import annotations
@@ -152,6 +154,60 @@ def _drafts_one_per_household(ui: Ui, child: Child, shots: list[Path]) -> None:
     ui.click("Yes, discard it")
     ui.text("Draft discarded.")
     ui.gone(ui.page.get_by_text("Carry on recording"))
+
+
+def _amend_from_history(ui: Ui, child: Child, shots: list[Path]) -> None:
+    """The child's screen lists their visits, newest first; this practitioner's submitted visit
+    opens the same amend flow from there, its button named by the visit's date."""
+    _open_child(ui, child)
+    ui.role("heading", "Visits, newest first")
+    ui.text("Submitted, then amended")
+    amend = f"Amend this visit, {datetime.now(UTC):%d %b %Y} {STARTED}"
+    ui.role("button", amend)
+    assert ui.targets("child with a visit") == []  # the amend button too: 48 px and named
+    ui.click(amend)
+    ui.text("Amending: step 1 of")
+    announced = ui.role("group", re.compile(r"^Was the visit announced\?"))
+    assert announced.get_by_role("radio", name="No", exact=True).is_checked()  # as amended
+    shots.append(ui.shot("19-amend-from-history"))
+    ui.click("Cancel amendment")
+    ui.role("textbox", "Search by name")
+
+
+def _absent_carer_and_restriction(ui: Ui, load: SyntheticCaseload, shots: list[Path]) -> None:
+    """A child not seen because they are with another carer: someone new, recorded with name,
+    relationship and where the child is, and not as here. Then an adult under a contact
+    restriction marked here: the warning, in words, at once. Left as a draft."""
+    assert load.restrictions, "the demo caseload holds no contact restriction"
+    r = load.restrictions[0]
+    child = next(c for c in load.children if c.child_id == r.child_id)
+    father = next(p.name for p in load.people if p.person_id == r.person_id)
+    assert _unique(load, child)
+    _open_child(ui, child)
+    ui.text(f"Contact restriction on {father} with {child.name}")
+    for other in load.children:  # this visit is about the restricted child alone
+        if other.household_id == child.household_id and other.child_id != child.child_id:
+            ui.tick(other.name)
+    ui.click("Start visit")
+    ui.text("Step 1 of")
+    ui.click("Continue")
+    ui.choose(f"Was {child.name} seen?", "No")
+    ui.choose("Why not?", "With another carer")
+    ui.choose(f"Who is {child.name} with?", "Someone not on the list")
+    ui.fill("Their name", "Marigold Fakeworth")
+    ui.choose(f"Who they are to {child.name}", "Grandparent")
+    ui.fill(f"Where is {child.name} staying?", "At her grandmother's, 4 Sample Row")
+    shots.append(ui.shot("18-absent-carer"))
+    ui.click("Continue")
+    ui.text("Who is here and who cares")
+    ui.click(f"{father} is here")
+    ui.role("heading", father)
+    ui.text(f"{father} is recorded as caring for the children: this goes against it.")
+    ui.text(f"Make sure {child.name} is safe now and tell your manager today.")
+    assert ui.page.get_by_role("heading", name="Marigold Fakeworth").count() == 0  # not here
+    shots.append(ui.shot("18b-restriction-warning"))
+    ui.click("Save and close")
+    ui.text("Carry on recording")
 
 
 def _open_child(ui: Ui, child: Child) -> None:
@@ -320,6 +376,9 @@ def test_record_offline_and_sync_two_visits(browser_context: Any, demo: RunningD
     assert len(receipts) == 2
     ui.top()  # ours are the latest: at the top of the acknowledged
     shots.append(ui.shot("16-sync-acknowledged"))
+
+    _amend_from_history(ui, seen, shots)
+    _absent_carer_and_restriction(ui, load, shots)
 
     # Settings, and locking.
     ui.tab("Settings")

@@ -11,12 +11,14 @@ from uuid import UUID, uuid4
 import pytest
 
 from mobile.services.caseload import CaseloadService
+from mobile.services.chronology import HistoryEntry
 from mobile.store import DeviceStore
-from mobile.ui.viewmodels.app import AppViewModel
-from mobile.ui.viewmodels.child_history import restriction_lines
+from mobile.ui.viewmodels.app import AppViewModel, Screen
+from mobile.ui.viewmodels.child_history import history_line, restriction_lines
 from mobile.ui.viewmodels.labels import restriction_words
+from mobile.ui.viewmodels.visit.amending import AmendRecorder
 from models.caseload import ContactRestriction
-from models.enums import ContactRestrictionType
+from models.enums import ContactRestrictionType, RecordStatus
 from synthetic import SyntheticCaseload, generate_caseload
 from tests.conftest import FIXED_NOW
 from tests.services.conftest import FAST_KDF
@@ -129,3 +131,30 @@ def test_a_restriction_in_words_names_no_end_or_source_plainly() -> None:
         "Contact restriction on Dan Bell with Ana Bell: no contact (source not recorded, "
         "until 01 June 2027)."
     )
+
+
+def test_each_of_my_submitted_visits_can_be_amended_from_the_childs_history(
+    app: AppViewModel, load: SyntheticCaseload
+) -> None:
+    _first, second = household_of_two(load)
+    visit_id = submit_one(app, load, not_seen={1})
+    app.go_caseload()
+    app.start_visit([second])  # a draft: resumed, never amended
+    app.go_caseload()
+    child = _open(app, second)
+    draft, visit = child.history()
+    assert draft.amend_id is None
+    assert visit.amend_id == visit_id
+    assert visit.amend_words == "Amend this visit, 02 Mar 2026 10:00"  # the date names it
+
+    child.amend(uuid4())  # a visit not in this child's history opens nothing
+    assert app.screen == Screen.CHILD
+    child.amend(visit_id)
+    assert app.screen == Screen.VISIT and isinstance(app.recorder, AmendRecorder)
+    assert app.recorder.original.visit_id == visit_id
+
+
+def test_a_colleagues_visit_from_the_central_record_offers_no_amend() -> None:
+    entry = HistoryEntry(FIXED_NOW, uuid4(), None, by_me=False, colleague_seen=True)
+    mine_elsewhere = HistoryEntry(FIXED_NOW, uuid4(), RecordStatus.SUBMITTED, by_me=False)
+    assert [line.amend_id for line in map(history_line, [entry, mine_elsewhere])] == [None, None]

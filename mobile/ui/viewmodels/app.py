@@ -261,6 +261,7 @@ class AppViewModel(Observable):
             escalations=self.services.escalations,
             now=self.services.escalations.now,
             on_escalate=self.open_escalation,
+            on_amend=self.amend_visit,
         )
         self.child.load()
         self._show(Screen.CHILD)

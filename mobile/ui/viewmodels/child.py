@@ -64,10 +64,12 @@ class ChildViewModel(Observable):
         escalations: EscalationService | None = None,
         now: Callable[[], datetime] | None = None,
         on_escalate: Callable[[UUID], None] | None = None,
+        on_amend: Callable[[UUID], None] | None = None,
     ) -> None:
         super().__init__()
         self._caseload = caseload
         self._escalations, self._now, self._on_escalate = escalations, now, on_escalate
+        self._on_amend = on_amend
         self.escalations_due: list[DueLine] = []
         self.row = row
         self.household = household
@@ -136,6 +138,11 @@ class ChildViewModel(Observable):
     def history(self) -> list[HistoryLine]:
         """The child's visits, newest first: seen or not, by whom, what waits to sync."""
         return history_lines(self.detail)
+
+    def amend(self, visit_id: UUID) -> None:
+        """Amend one of this practitioner's submitted visits, from the child's history."""
+        if self._on_amend is not None and any(line.amend_id == visit_id for line in self.history()):
+            self._on_amend(visit_id)
 
     def restrictions(self) -> list[str]:
         return restriction_lines(self.detail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from mobile.ui.viewmodels.labels import label, restriction_words
 from models.enums import RecordStatus, YesNo
@@ -12,7 +13,9 @@ if TYPE_CHECKING:
     from mobile.services.caseload import ChildDetail
     from mobile.services.chronology import HistoryEntry
 
-__all__ = ["HistoryLine", "history_lines", "restriction_lines"]
+__all__ = ["HistoryLine", "history_line", "history_lines", "restriction_lines"]
+
+_AMENDABLE = frozenset({RecordStatus.SUBMITTED, RecordStatus.SYNCED, RecordStatus.AMENDED})
 
 _STATUS = {
     RecordStatus.DRAFT: "Draft, not submitted",
@@ -27,10 +30,17 @@ class HistoryLine:
     title: str  # "02 Mar 2026 10:00: seen alone"
     detail: str  # "By you. Submitted. Waiting to send to the central record."
     waiting: bool
+    amend_id: UUID | None = None  # set only for this practitioner's own submitted visit
+    when: str = ""  # "02 Mar 2026 10:00": names the visit on its amend button
 
     @property
     def spoken(self) -> str:
         return f"{self.title}. {self.detail}"
+
+    @property
+    def amend_words(self) -> str:
+        """The amend button's words, its date in them: several visits' buttons read apart."""
+        return f"Amend this visit, {self.when}"
 
 
 def _seen_words(entry: HistoryEntry) -> str:
@@ -43,7 +53,7 @@ def _seen_words(entry: HistoryEntry) -> str:
     return "seen or not: not answered yet" if entry.status == RecordStatus.DRAFT else "visited"
 
 
-def _line(entry: HistoryEntry) -> HistoryLine:
+def history_line(entry: HistoryEntry) -> HistoryLine:
     when = f"{entry.at:%d %b %Y %H:%M}"
     if entry.status is None:  # from the central record: a colleague's visit
         what = "seen" if entry.colleague_seen else "visited"
@@ -58,12 +68,16 @@ def _line(entry: HistoryEntry) -> HistoryLine:
     else:
         parts.append("At the central record")
     detail = ". ".join(p for p in parts if p) + "."
-    return HistoryLine(f"{when}: {_seen_words(entry)}", detail, entry.waiting)
+    mine = entry.by_me and entry.status in _AMENDABLE  # a draft is resumed, not amended
+    return HistoryLine(
+        f"{when}: {_seen_words(entry)}", detail, entry.waiting,
+        amend_id=entry.visit_id if mine else None, when=when,
+    )  # fmt: skip
 
 
 def history_lines(detail: ChildDetail | None) -> list[HistoryLine]:
     """Every visit for the child, newest first (the service's order)."""
-    return [_line(e) for e in detail.history] if detail is not None else []
+    return [history_line(e) for e in detail.history] if detail is not None else []
 
 
 def restriction_lines(detail: ChildDetail | None) -> list[str]:

@@ -286,16 +286,19 @@ class ChildView:
         body.append(heading("Visits, newest first", level=2))
         if not history:
             body.append(hint("No visits on this device yet."))
-        body += [
-            ft.Semantics(
-                container=True,
-                label=line.spoken,
-                content=ft.Column(
-                    [ft.Text(line.title, weight=ft.FontWeight.BOLD), hint(line.detail)], spacing=2
-                ),
+        for entry in history:
+            body.append(
+                ft.Semantics(
+                    container=True,
+                    label=entry.spoken,
+                    content=ft.Column(
+                        [ft.Text(entry.title, weight=ft.FontWeight.BOLD), hint(entry.detail)],
+                        spacing=2,
+                    ),
+                )
             )
-            for line in history
-        ]
+            if entry.amend_id is not None:
+                body.append(action_button(entry.amend_words, _call(vm.amend, entry.amend_id)))
         body.append(heading("Record a visit", level=2))
         if len(vm.household) > 1:
             body.append(hint("Children in this household: choose who this visit is about."))
