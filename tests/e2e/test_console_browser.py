@@ -123,13 +123,15 @@ def test_a_manager_signs_in_sees_the_teams_flag_and_signs_out(
     assert len(console.world.audit(action="console.sign_out")) == 1
 
 
-def _signed_in(page: Any, url: str, username: str = "manager.a") -> None:
+def _signed_in(
+    page: Any, url: str, username: str = "manager.a", landing: str = "/console/"
+) -> None:
     page.goto(f"{url}/console/sign-in")
     page.get_by_label("Organisation").fill(ORG)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/console/")
+    page.wait_for_url(f"{url}{landing}")
 
 
 def test_a_manager_reads_a_childs_chronology_filters_it_and_exports_it(
@@ -363,6 +365,7 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
         # A concern acknowledged the same way, on its own page.
         page.goto(f"{url}/console/concerns/{concern}")
         assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-concern-page.png"), full_page=True)
         page.get_by_label("Acknowledge: what did you do?").focus()
         page.keyboard.type("Phoned the school, who will watch and report back (synthetic).")
         _keys(page, "Tab")
@@ -373,6 +376,7 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
         # A decision: the kind chosen with Space, the date and the reason typed, Enter to send.
         page.goto(f"{url}/console/children/{ours}/decisions/new")
         assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-decision.png"), full_page=True)
         page.locator('input[name="kind"]').first.focus()
         _keys(page, "Space")
         page.get_by_label("Day").focus()
@@ -392,3 +396,40 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
     assert len(world.audit(action="flag.acknowledged")) == 1
     assert world.audit(action="concern.acknowledged")
     assert world.audit(action="decision.record")
+
+
+def test_a_sign_in_code_page_by_keyboard_alone_with_no_violations(
+    served: tuple[str, Console],
+) -> None:
+    """An account that needs a code: the code page and its error under axe, the code typed and
+    sent by keyboard alone."""
+    import pyotp
+    from playwright.sync_api import sync_playwright
+
+    from sync.server.console import auth
+
+    url, console = served
+    made = auth.create_staff(
+        console.db, org_id=ORG, practitioner_id=console.duty_id, username="duty.code",
+        password=PASSWORD, totp=True, now=console.world.clock(),
+    )  # fmt: skip
+    assert made.otpauth_uri is not None
+    code = pyotp.parse_uri(made.otpauth_uri).at(console.world.clock())
+    with sync_playwright() as pw:
+        browser, page = _new_page(pw)
+        _signed_in(page, url, "duty.code", landing="/console/sign-in/code")
+        assert _axe(page) == []
+        page.screenshot(path=str(SHOTS / "console-code.png"), full_page=True)
+        field = page.get_by_label(re.compile("code", re.IGNORECASE)).first
+        field.focus()
+        page.keyboard.type("000000")
+        _keys(page, "Enter")
+        page.get_by_text("That code is not right").first.wait_for()
+        assert _axe(page) == []
+        page.get_by_label(re.compile("code", re.IGNORECASE)).first.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(code)
+        with page.expect_navigation():
+            _keys(page, "Enter")
+        assert "Signed in as Duty (synthetic), duty worker" in page.inner_text("main")
+        browser.close()
