@@ -74,7 +74,9 @@ def _new_page(pw: Any) -> tuple[Any, Any]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
     # bypass_csp: only so the test can inject axe; the pages themselves run no other script.
-    page = browser.new_page(viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    page = browser.new_page(
+        viewport={"width": 1024, "height": 768}, bypass_csp=True, accept_downloads=True
+    )
     page.set_default_timeout(20_000)
     return browser, page
 
@@ -343,7 +345,11 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
     url, console = served
     world = console.world
     ours, theirs = console.child_of_team(world.team_a), console.child_of_team(world.team_b)
-    concern = Caller(world, world.worker).record([ours]).json()["concern"]["concern_id"]
+    assert world.worker.load is not None
+    # Concerns about another child: one recorded rechecks that child's flags, and the fixture's
+    # hand-made flag on `ours` is to stay open for the review queue.
+    other = next(c.child_id for c in world.worker.load.children if c.child_id != ours)
+    concern = Caller(world, world.worker).record([other]).json()["concern"]["concern_id"]
     flag = console.flag(ours, kind="visit_overdue", urgency="high")
     with sync_playwright() as pw:
         browser, page = _signed_in_page(pw, url)
@@ -354,6 +360,16 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
             page.goto(f"{url}{address}")
             assert page.get_by_role("heading", name=heading).count() == 1, address
             assert _axe(page) == [], address
+        # The review queue first (a decision rechecks the child's flags, and would clear the
+        # hand-made one the queue shows): a note typed, then Tab to the second button, Enter.
+        page.goto(f"{url}/console/review")
+        page.get_by_label("Note: what you checked, or what the worker should do").first.focus()
+        page.keyboard.type("Please add who was caring for them (synthetic).")
+        _keys(page, "Tab", "Tab")
+        assert _focused_text(page) == "Back to the worker"
+        with page.expect_navigation():
+            _keys(page, "Enter")
+        page.get_by_text("Sent back to the worker.").wait_for()
         # A flag acknowledged: the note typed, the button reached by Tab, sent with Enter.
         page.goto(f"{url}/console/flags/{flag}")
         page.get_by_label("Acknowledge: what are you doing about it?").focus()
@@ -392,6 +408,32 @@ def test_every_action_by_keyboard_alone_and_every_other_page_has_no_violations(
             _keys(page, "Enter")
         assert "There is a problem" not in page.inner_text("main"), page.inner_text("main")
         assert _axe(page) == []
+        # A phone call recorded: boxes ticked with Space, the list chosen by typing, Enter.
+        page.goto(f"{url}/console/concerns/new")
+        page.locator(f'input[name="children"][value="{other}"]').focus()
+        _keys(page, "Space")
+        page.get_by_label("Phone call").focus()
+        _keys(page, "Space")
+        for label, text in (("Day", "2"), ("Month", "3"), ("Year", "2026"), ("Time", "09:15"),
+                            ("Their name", "Nan Example (synthetic)")):  # fmt: skip
+            page.get_by_label(label, exact=True).focus()
+            page.keyboard.type(text)
+        page.get_by_label("Who they are to the child").focus()
+        page.keyboard.type("Grandparent")
+        page.get_by_label("What was said").focus()
+        page.keyboard.type("Grandmother rang about the children (synthetic).")
+        page.get_by_role("button", name="Record the concern").focus()
+        with page.expect_navigation():
+            _keys(page, "Enter")
+        assert "The concern is recorded" in page.inner_text("main"), page.inner_text("main")
+        # An export: the reason chosen with Space, the download asked for with Enter.
+        page.goto(f"{url}/console/children/{ours}/export")
+        page.get_by_role("radio", name="A subject access request").focus()
+        _keys(page, "Space")
+        page.get_by_role("button", name="Download a JSON document").focus()
+        with page.expect_download() as download:
+            _keys(page, "Enter")
+        assert Path(download.value.path()).read_bytes().startswith(b"{")
         browser.close()
     assert len(world.audit(action="flag.acknowledged")) == 1
     assert world.audit(action="concern.acknowledged")
