@@ -10,7 +10,7 @@ A record leaves the outbox only in the transaction that stores its receipt:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from uuid import UUID
 
 from mobile.services.caseload import settle_local_change
@@ -39,14 +39,19 @@ BATCH_BODY_BYTES = protocol.MAX_BODY_BYTES - ENVELOPE_ALLOWANCE
 
 
 def next_batch(
-    *, uow: UnitOfWork, limit: int = BATCH_ITEMS, max_bytes: int = BATCH_BODY_BYTES
+    *,
+    uow: UnitOfWork,
+    limit: int = BATCH_ITEMS,
+    max_bytes: int = BATCH_BODY_BYTES,
+    skip: Collection[tuple[UUID, int]] = frozenset(),
 ) -> Listing[OutboxItem]:
     """The next batch to push, oldest first: at most `limit` items and `max_bytes` of canonical
-    JSON (always at least one item). Conflicts wait for a person, so are left out."""
+    JSON (always at least one item). Conflicts wait for a person, so are left out; so are the
+    items in `skip` (on their way already, their receipts not yet stored)."""
     listing: Listing[OutboxItem] = Listing([])
     total = 0
     with uow:
-        for size, item in uow.outbox.pending(limit=limit):
+        for size, item in uow.outbox.pending(limit=limit, skip=skip):
             if listing.items and total + size > max_bytes:
                 break
             if isinstance(item, OutboxItem):

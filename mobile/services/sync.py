@@ -3,7 +3,8 @@
 Never says "done" while anything is pending. Honest per-record states come from the store, which
 keeps a record in the outbox until the central record's receipt is stored.
 
-    push  next_batch -> mark_sent -> client.push -> store_receipts   (outbox.py; until empty)
+    push  next_batch -> client.push, mark_sent -> store_receipts   (outbox.py; until empty; the
+          next batch read, and the last one's receipts stored, while a batch is on the wire)
     pull  cursor -> client.changes -> apply_caseload_changes(page, cursor)   (caseload.py)
     410 cursor expired: the outbox was pushed first, so reset the cursor and pull from the start
     401 device revoked (lost or stolen): wipe the store (crypto-erase), then tell the practitioner
@@ -20,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -32,7 +34,7 @@ from mobile.services.shapes import RecordSyncState, SyncProgress
 from mobile.store.errors import StoreLocked
 from mobile.store.shapes import StoredSyncState
 from mobile.store.unit_of_work import DeviceRecords
-from models.receipt import SyncState
+from models.receipt import OutboxItem, SyncState
 from sync import protocol
 from sync.client import (
     AuthRefused,
@@ -43,6 +45,7 @@ from sync.client import (
     SyncError,
     TransportFailed,
 )
+from sync.protocol import PushResponse
 from sync.protocol_outbox import OutboxReport
 
 __all__ = ["SyncService"]
@@ -186,14 +189,29 @@ class SyncService:
         return OutboxReport.measure(held=held, oldest_at=oldest, now=self._clock())
 
     def _push(self, client: SyncClient, device_id: UUID | None) -> None:
-        while True:
-            items = list(next_batch(uow=self._uow))
-            client.outbox = self._outbox_report()  # this batch included: not yet acknowledged
-            if not items:
-                return  # what is left goes with the requests that follow
-            mark_sent(uow=self._uow, items=items)
-            answer = client.push(items, device_id=device_id)
-            store_receipts(uow=self._uow, receipts=answer.receipts)
+        """One batch on the wire at a time, in order; while it is there, the next is read and
+        the last one's receipts are stored, so the device's work overlaps the server's. The
+        store is only touched here, never from the sending thread."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as wire:
+            sending: tuple[list[OutboxItem], Future[PushResponse]] | None = None
+            while True:
+                on_the_wire = {(i.record_id, i.revision) for i in sending[0]} if sending else ()
+                items = list(next_batch(uow=self._uow, skip=on_the_wire))
+                answer = sending[1].result() if sending else None  # raises what the push did
+                # This batch and the last included: not acknowledged until their receipts are
+                # stored. With nothing left to send, what is left, after the last receipts.
+                if not items and answer is not None:
+                    store_receipts(uow=self._uow, receipts=answer.receipts)
+                    answer = None
+                client.outbox = self._outbox_report()
+                sending = None
+                if items:
+                    sending = (items, wire.submit(client.push, items, device_id=device_id))
+                    mark_sent(uow=self._uow, items=items)
+                if answer is not None:
+                    store_receipts(uow=self._uow, receipts=answer.receipts)
+                if sending is None:
+                    return  # what is left goes with the requests that follow
 
     def _pull(self, client: SyncClient) -> None:
         for page in client.iter_changes(self._store.get_setting(CURSOR_KEY)):

@@ -25,7 +25,7 @@ Rules every implementation keeps
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
@@ -93,7 +93,9 @@ class OutboxRepository(Protocol):
         base_revision: int | None,
         body: bytes,
     ) -> None: ...  # RecordLocked if that record and revision are already queued
-    def pending(self, *, limit: int) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]: ...
+    def pending(
+        self, *, limit: int, skip: Collection[tuple[UUID, int]] = ()
+    ) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]: ...
     def mark_sent(self, keys: Sequence[tuple[UUID, int]]) -> None: ...
     def find(self, record_id: UUID, revision: int) -> Queued | None: ...
     def store_receipt(self, entry: Queued, receipt: Receipt) -> None: ...  # leaves the outbox

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from models.timescales.calendar import WorkingCalendar
 from sync import protocol
 from sync.server import services
 from sync.server.console import mount_console
@@ -33,6 +34,8 @@ def create_app(settings: Settings) -> FastAPI:
         # Everything alive once the server has started (modules, the app, caches) lives as long
         # as the process: freeze it out of the cyclic GC's reach, so the full collections that
         # every few pushes trigger scan only the objects of requests, not the whole heap again.
+        # The holiday tables, imported lazily by their library: now, not inside the first push.
+        WorkingCalendar().bank_holidays(settings.clock().year)
         gc.collect()
         gc.freeze()
         yield

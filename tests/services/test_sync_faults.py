@@ -214,3 +214,57 @@ def test_revoked_device_is_wiped_on_its_next_contact(live: Live) -> None:
     assert not device.is_enrolled
     assert not any(device.data_dir.glob("records.db*"))
     assert live.network.requests("POST", "/sync/push")[-1][2] == 401
+
+
+def test_the_next_batch_is_read_and_the_last_receipts_stored_while_a_batch_is_on_the_wire(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each wait below is answered only if the device overlaps its work with the server's; done
+    one after the other, each would wait out its bound and the test fail (no timing measured)."""
+    from mobile.services import sync as sync_service
+
+    device = live.device("device")
+    ids = record_visits(device, live.world.worker.load, 230, seed=14, now=live.world.clock())
+    second_read, second_sent = threading.Event(), threading.Event()
+    overlapped: list[str] = []
+    real_read, real_store = sync_service.next_batch, sync_service.store_receipts
+    reads = stores = 0
+
+    def next_batch(**kwargs: object) -> object:
+        nonlocal reads
+        listing = real_read(**kwargs)  # type: ignore[arg-type]
+        reads += 1
+        if reads == 2:
+            second_read.set()
+        return listing
+
+    def store_receipts(**kwargs: object) -> object:
+        nonlocal stores
+        stores += 1
+        if stores == 1 and second_sent.wait(20):
+            overlapped.append("receipts stored while the next batch was on the wire")
+        return real_store(**kwargs)  # type: ignore[arg-type]
+
+    pushes = 0
+
+    def on_the_wire(request: httpx.Request) -> None:
+        nonlocal pushes
+        if request.url.path != "/sync/push":
+            return
+        pushes += 1
+        if pushes == 1 and second_read.wait(20):
+            overlapped.append("next batch read while the first was on the wire")
+        if pushes == 2:
+            second_sent.set()
+
+    monkeypatch.setattr(sync_service, "next_batch", next_batch)
+    monkeypatch.setattr(sync_service, "store_receipts", store_receipts)
+    live.network.before = on_the_wire
+    progress = device.services().sync.sync_now()
+    assert overlapped == [
+        "next batch read while the first was on the wire",
+        "receipts stored while the next batch was on the wire",
+    ]
+    assert progress.last_error == "" and settled(device)
+    assert [s for *_, s in live.network.requests("POST", "/sync/push")][:3] == [200, 200, 200]
+    assert one_copy_each(live.world, ids)

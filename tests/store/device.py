@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from mobile.services import caseload, outbox, reads, visits
@@ -74,7 +75,7 @@ class Device(SettingsByCall):
             action_taken=action_taken,
         )
 
-    def pending_outbox(self, **limits: int) -> Listing[OutboxItem]:
+    def pending_outbox(self, **limits: Any) -> Listing[OutboxItem]:
         return outbox.next_batch(uow=self.uow, **limits)
 
     def mark_sent(self, items: Sequence[OutboxItem]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self, TypeVar
@@ -177,8 +177,14 @@ class FakeOutbox(_Part):
             hashlib.sha256(body).hexdigest(), len(body), self.clock(),
         )  # fmt: skip
 
-    def pending(self, *, limit: int) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]:
-        waiting = [e for e in self.s.outbox.values() if e.state in ("pending", "sent")]
+    def pending(
+        self, *, limit: int, skip: Collection[Key] = ()
+    ) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]:
+        waiting = [
+            e
+            for e in self.s.outbox.values()
+            if e.state in ("pending", "sent") and (e.record_id, e.revision) not in skip
+        ]
         for entry in sorted(waiting, key=lambda e: e.seq)[:limit]:
             yield entry.size, self._item(entry)
 

@@ -26,6 +26,16 @@ def test_pending_outbox_keeps_order_and_respects_limit_and_max_bytes(
     assert [i.record_id for i in repo.pending_outbox(max_bytes=1)] == ids[:1]
 
 
+def test_pending_outbox_leaves_out_what_is_already_on_its_way(
+    repo: Device, caseload: SyntheticCaseload
+) -> None:
+    ids = [_submit(repo, v).visit_id for v in caseload.visits[:5]]
+    on_the_wire = {(i.record_id, i.revision) for i in repo.pending_outbox(limit=2)}
+    assert [i.record_id for i in repo.pending_outbox(limit=2, skip=on_the_wire)] == ids[2:4]
+    repo.mark_sent(repo.pending_outbox(limit=2))  # sent, not yet answered: still skipped
+    assert [i.record_id for i in repo.pending_outbox(skip=on_the_wire)] == ids[2:]
+
+
 def test_accepted_receipt_removes_item_from_outbox_and_marks_visit_synced(
     repo: Device, caseload: SyntheticCaseload
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -70,14 +70,20 @@ class SqliteOutbox(SqliteRepository):
             raise RecordLocked() from None
 
     @needs_key
-    def pending(self, *, limit: int) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]:
-        """Oldest first, conflicts left out (they wait for a person); each opened as it is read."""
+    def pending(
+        self, *, limit: int, skip: Collection[tuple[UUID, int]] = ()
+    ) -> Iterator[tuple[int, OutboxItem | CorruptRecord]]:
+        """Oldest first, conflicts left out (they wait for a person); each opened as it is read.
+        `skip`: items already on their way, left out before they are opened."""
         rows = self._db.execute(
             _WITH_BODY.format(table="outbox", extra="q.seq")
             + " WHERE q.state IN ('pending', 'sent') ORDER BY q.seq LIMIT ?",
-            (limit,),
+            (limit + len(skip),),
         ).fetchall()
+        skipped = {(str(rid), rev) for rid, rev in skip}
         for row in rows:
+            if (row[0], row[1]) in skipped:
+                continue
             try:
                 yield row[6], self._outbox_item(row)
             except CorruptRecord as problem:
