@@ -72,7 +72,6 @@ class CaseloadRows:
         """Inside `with uow`: refresh what changed (committed) and every child's row. The rules
         and calendar are the organisation's as the device holds them: a change to those arrives
         as a caseload row with no child, which marks every child, so no row kept is stale."""
-        self._rules, self._calendar = rules, calendar
         cache = uow.row_cache
         dirty, generation = cache.dirty(), cache.generation()
         memo = self._memo if self._memo and self._memo.generation == generation else None
@@ -94,23 +93,26 @@ class CaseloadRows:
                 return list(memo.rows)
             kept = [r for r in memo.rows if r.child_id not in changed]
             fresh = [entries[c] for c in changed if c in entries]
-            rows = kept + self._rows(fresh, today)
+            rows = kept + _rows(fresh, today, rules, calendar)
             by_id = {r.child_id: r for r in rows}
             rows = [by_id[e.summary.child.child_id] for e in _ordered(entries)]
         else:
-            rows = self._rows(_ordered(entries), today)
+            rows = _rows(_ordered(entries), today, rules, calendar)
         self._memo = _Memo(generation, today, entries, rows)
         return list(rows)
 
-    def _rows(self, entries: Sequence[_Cached], today: date) -> list[CaseloadRow]:
-        return build_rows(
-            summaries=[e.summary for e in entries],
-            rules=self._rules,
-            calendar=self._calendar,
-            today=today,
-            received={e.summary.child.child_id: e.received for e in entries},
-            tasks={e.summary.child.child_id: e.tasks for e in entries},
-        )
+
+def _rows(
+    entries: Sequence[_Cached], today: date, rules: TimescaleRules, calendar: WorkingCalendar
+) -> list[CaseloadRow]:
+    return build_rows(
+        summaries=[e.summary for e in entries],
+        rules=rules,
+        calendar=calendar,
+        today=today,
+        received={e.summary.child.child_id: e.received for e in entries},
+        tasks={e.summary.child.child_id: e.tasks for e in entries},
+    )
 
 
 def _ordered(entries: dict[UUID, _Cached]) -> list[_Cached]:

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -122,16 +123,10 @@ def test_a_manager_acts_on_a_child_not_seen_and_the_workers_device_hears_of_it(
         device.unlock(DEMO_PASSPHRASE)
         services = device.services()
         assert services.sync.sync_now().last_error == ""
-        detail = services.caseload.child(_uuid(child_id))
+        detail = services.caseload.child(UUID(child_id))
         assert any(SAID in c.content for c in detail.concerns_awaiting), detail.concerns_awaiting
         assert any(BACK in t.what_to_do for t in detail.tasks), detail.tasks
     finally:
         device.close()
         for http in clients:
             http.close()
-
-
-def _uuid(text: str) -> Any:
-    from uuid import UUID
-
-    return UUID(text)

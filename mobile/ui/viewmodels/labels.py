@@ -1,8 +1,5 @@
-"""Plain words for every code the screens offer as a choice, in one place.
-
-A code without an entry falls back to its name in sentence case, so a value added to models/ is
-still shown sensibly before anyone words it here.
-"""
+"""Plain words for every code the screens offer as a choice, in one place (models.words says how
+they are looked up)."""
 
 from __future__ import annotations
 
@@ -36,14 +33,12 @@ from models.escalation import EscalationMethod
 from models.flags import FlagKind
 from models.oversight import ActBy, Urgency
 from models.receipt import SyncState
+from models.words import Words
 
 __all__ = ["choices", "counted", "label", "restriction_words", "waiting_words"]
 
 E = TypeVar("E", bound=Enum)
 
-# Looked up by (class, value), never by member: members of different StrEnums with the same value
-# are equal and hash alike (Relationship.MOTHER and ParentalResponsibility.MOTHER; CarerRole.NONE
-# and SafeguardingConcernNow.NONE...), so a dict keyed by members mixes their words up.
 _WORDS_LIST: list[tuple[Enum, str]] = [
     (ConsultationMechanism.FACE_TO_FACE, "Face to face"),
     (ConsultationMechanism.TELEPHONE, "Telephone"),
@@ -222,17 +217,7 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (SyncState.REJECTED, "Rejected"),
     (SyncState.CONFLICT, "Needs attention"),
 ]
-_WORDS = {(type(member), str(member.value)): words for member, words in _WORDS_LIST}
-
-
-def label(value: Enum | None, *, empty: str = "") -> str:
-    if value is None:
-        return empty
-    words = _WORDS.get((type(value), str(value.value)))
-    if words is not None:
-        return words
-    name = value.name.replace("_", " ").lower()
-    return name[:1].upper() + name[1:]
+label = Words(_WORDS_LIST)
 
 
 def choices(enum: type[E], *, exclude: tuple[E, ...] = ()) -> list[tuple[str, str]]:

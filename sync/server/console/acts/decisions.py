@@ -14,6 +14,7 @@ from sync.server.console.forms import Posted, Problems, day, parse_id, posted, r
 from sync.server.console.router import db_of, now_of, render, signed_in
 from sync.server.console.scope import actor_of
 from sync.server.console.sessions import Staff
+from sync.server.services.chronology.words import label
 from sync.server.services.common import AuditLog, Refusal
 from sync.server.services.concerns.reads import refused
 from sync.server.services.oversight.decisions import record_decision
@@ -23,25 +24,23 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
+# The kinds and plans the form offers, in this order; their words are the console's own.
 KINDS = {
-    DecisionKind.STRATEGY_DISCUSSION: "Strategy discussion: its outcome",
-    DecisionKind.DECISION_TO_ASSESS: "Decision to assess",
-    DecisionKind.CONTEXT_CHANGED: "Change of plan",
-    DecisionKind.S47_DECISION: "Decision to make child protection enquiries (section 47)",
-    DecisionKind.ICPC: "Initial child protection conference",
-    DecisionKind.REFERRAL: "Referral received",
-    DecisionKind.ASSESSMENT_STARTED: "Assessment started",
-    DecisionKind.ASSESSMENT_AUTHORISED: "Assessment completed and authorised",
-}
+    k: label(k)
+    for k in (
+        DecisionKind.STRATEGY_DISCUSSION, DecisionKind.DECISION_TO_ASSESS,
+        DecisionKind.CONTEXT_CHANGED, DecisionKind.S47_DECISION, DecisionKind.ICPC,
+        DecisionKind.REFERRAL, DecisionKind.ASSESSMENT_STARTED, DecisionKind.ASSESSMENT_AUTHORISED,
+    )
+}  # fmt: skip
 PLANS = {
-    ServiceContext.CP_PLAN: "Child protection plan",
-    ServiceContext.CIN_PLAN: "Child in need plan",
-    ServiceContext.CLA: "Looked after",
-    ServiceContext.ASSESSMENT_S17: "Assessment (section 17)",
-    ServiceContext.S47_ENQUIRY: "Child protection enquiry (section 47)",
-    ServiceContext.PRIVATE_FOSTERING: "Private fostering",
-    ServiceContext.EARLY_HELP: "Early help",
-}
+    c: label(c)
+    for c in (
+        ServiceContext.CP_PLAN, ServiceContext.CIN_PLAN, ServiceContext.CLA,
+        ServiceContext.ASSESSMENT_S17, ServiceContext.S47_ENQUIRY,
+        ServiceContext.PRIVATE_FOSTERING, ServiceContext.EARLY_HELP,
+    )
+}  # fmt: skip
 
 
 def _child_name(request: Request, staff: Staff, child_id: str) -> str | Refusal:

@@ -14,6 +14,7 @@ from sync.server.console.forms import Posted, Problems, parse_id, posted, refusa
 from sync.server.console.router import db_of, now_of, render, signed_in
 from sync.server.console.scope import actor_of, child_names, names_of
 from sync.server.console.sessions import Staff
+from sync.server.services.chronology.words import code_label
 from sync.server.services.common import Refusal
 from sync.server.services.oversight.actions import act_on_flag
 from sync.server.services.oversight.reads import one_flag
@@ -22,17 +23,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-_DONE = {
-    FlagAction.RAISED: "Raised",
-    FlagAction.URGENCY_CHANGED: "Urgency changed",
-    FlagAction.CLEARED: "Cleared: the reason for it ended",
-    FlagAction.REOPENED: "Opened again",
-    FlagAction.CONDITION_ENDED: "The reason for it ended",
-    FlagAction.SEEN: "Seen",
-    FlagAction.ACKNOWLEDGED: "Acknowledged",
-    FlagAction.CLOSED: "Closed",
-}
-_STATUS = {FlagStatus.OPEN: "Open", FlagStatus.CLOSED: "Closed", FlagStatus.CLEARED: "Cleared"}
 _FORMS = {"acknowledge": FlagAction.ACKNOWLEDGED, "close": FlagAction.CLOSED}
 
 
@@ -52,9 +42,7 @@ def _page(
     who = names_of(db, staff.org_id, [e.by_practitioner_id for e in view.history])
     history = [
         {
-            "what": _DONE.get(FlagAction(e.action), e.action)
-            if e.action in FlagAction._value2member_map_
-            else e.action,
+            "what": code_label(FlagAction, e.action),
             "at": when(e.at),
             "by": who.get(e.by_practitioner_id, "") if e.by_practitioner_id else "The record",
             "note": e.note,
@@ -65,7 +53,7 @@ def _page(
         "staff": staff,
         "flag": view,
         "what": describe(view.kind),
-        "status": _STATUS.get(FlagStatus(view.status), view.status),
+        "status": code_label(FlagStatus, view.status),
         "child_name": names.get(view.child_id, "The child"),
         "since": when(view.since),
         "history": history,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -82,25 +83,23 @@ def _revisions(s: Session, org: str, child_id: UUID) -> dict[UUID, dict[int, Vis
     return out
 
 
+def _answer(
+    answer: YesNo | None, yes: str, no: str, why: Enum | None, other: str | None, unknown: str
+) -> str:
+    """A yes/no answer in words; a no says why, and what "another reason" was."""
+    if answer == YesNo.YES:
+        return yes
+    if answer != YesNo.NO:
+        return unknown
+    said = f" ({other})" if other else ""
+    return f"{no}: {label(why, empty='no reason given')}{said}"
+
+
 def _seen(o: ChildOutcome) -> tuple[str, str]:
-    if o.child_seen == YesNo.YES:
-        seen = "Seen"
-    elif o.child_seen == YesNo.NO:
-        why = label(o.reason_not_seen, empty="no reason given")
-        seen = f"Not seen: {why}" + (
-            f" ({o.reason_not_seen_other})" if o.reason_not_seen_other else ""
-        )
-    else:
-        seen = "Not recorded"
-    if o.seen_alone == YesNo.YES:
-        alone = "Yes"
-    elif o.seen_alone == YesNo.NO:
-        why = label(o.reason_not_seen_alone, empty="no reason given")
-        alone = f"No: {why}" + (
-            f" ({o.reason_not_seen_alone_other})" if o.reason_not_seen_alone_other else ""
-        )
-    else:
-        alone = ""
+    seen = _answer(o.child_seen, "Seen", "Not seen", o.reason_not_seen,
+                   o.reason_not_seen_other, "Not recorded")  # fmt: skip
+    alone = _answer(o.seen_alone, "Yes", "No", o.reason_not_seen_alone,
+                    o.reason_not_seen_alone_other, "")  # fmt: skip
     return seen, alone
 
 

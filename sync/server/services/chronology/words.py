@@ -1,10 +1,6 @@
-"""Plain words for the codes the console shows (a child's chronology, the open flags).
-
-The app has its own list (mobile/ui/viewmodels/labels.py), which the central record may not
-import; a code without an entry here falls back to its name in sentence case, as the app's does.
-Looked up by (class, value), never by member: members of different StrEnums with one value are
-equal (Relationship.MOTHER and ParentalResponsibility.MOTHER).
-"""
+"""Plain words for the codes the console shows, on every page (a child's chronology, the flags,
+the forms): the app has its own list (mobile/ui/viewmodels/labels.py); models.words says how
+both are looked up."""
 
 from __future__ import annotations
 
@@ -28,6 +24,7 @@ from models.enums import (
 from models.escalation import EscalationMethod
 from models.flags import FlagKind
 from models.oversight import DecisionKind, FlagAction
+from models.words import Words
 
 __all__ = ["code_label", "day", "label", "path_words"]
 
@@ -36,7 +33,7 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (ServiceContext.CIN_PLAN, "Child in need plan"),
     (ServiceContext.CLA, "Looked after child"),
     (ServiceContext.ASSESSMENT_S17, "Assessment (section 17)"),
-    (ServiceContext.S47_ENQUIRY, "Section 47 enquiry"),
+    (ServiceContext.S47_ENQUIRY, "Child protection enquiry (section 47)"),
     (ServiceContext.HCP_UNIVERSAL, "Health visiting: universal"),
     (ServiceContext.HCP_UNIVERSAL_PLUS, "Health visiting: universal plus"),
     (ServiceContext.HCP_PARTNERSHIP_PLUS, "Health visiting: partnership plus"),
@@ -97,24 +94,16 @@ _WORDS_LIST: list[tuple[Enum, str]] = [
     (FlagKind.BABY_NOT_SEEN_AWAKE, "Baby not yet seen awake"),
     (FlagKind.CONCERN_UNACKNOWLEDGED, "Concern not acknowledged"),
     (FlagAction.URGENCY_CHANGED, "Urgency changed"),
-    (FlagAction.CONDITION_ENDED, "What raised it has ended"),
-    (FlagAction.SEEN, "Opened by a person"),
+    (FlagAction.CLEARED, "Cleared: the reason for it ended"),
+    (FlagAction.REOPENED, "Opened again"),
+    (FlagAction.CONDITION_ENDED, "The reason for it ended"),
     (DecisionKind.REFERRAL, "Referral received"),
-    (DecisionKind.S47_DECISION, "Section 47 enquiry decided"),
+    (DecisionKind.S47_DECISION, "Decision to make child protection enquiries (section 47)"),
     (DecisionKind.ICPC, "Initial child protection conference"),
+    (DecisionKind.ASSESSMENT_AUTHORISED, "Assessment completed and authorised"),
     (DecisionKind.CONTEXT_CHANGED, "Change of plan"),
 ]
-_WORDS = {(type(member), str(member.value)): words for member, words in _WORDS_LIST}
-
-
-def label(value: Enum | None, *, empty: str = "") -> str:
-    if value is None:
-        return empty
-    words = _WORDS.get((type(value), str(value.value)))
-    if words is not None:
-        return words
-    name = value.name.replace("_", " ").lower()
-    return name[:1].upper() + name[1:]
+label = Words(_WORDS_LIST)
 
 
 def day(value: date) -> str:
