@@ -3,7 +3,8 @@
 A record leaves the outbox only in the transaction that stores its receipt:
     accepted / duplicate  receipt kept, visit marked synced (an acknowledgement settles the
                           concern's local change); the entry leaves the outbox
-    rejected              moved to quarantine (shown, never dropped)
+    rejected              moved to quarantine (shown, never dropped); a task whose note is
+                          refused shows again
     conflict              stays in the outbox, flagged, not offered for sending again
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Collection, Sequence
 from uuid import UUID
 
 from mobile.services.caseload import settle_local_change
+from mobile.services.tasks import reopen_task
 from mobile.store.errors import RecordNotFound
 from mobile.store.shapes import Listing, ReceiptsResult
 from mobile.store.unit_of_work import UnitOfWork
@@ -89,6 +91,9 @@ def store_receipts(*, uow: UnitOfWork, receipts: Sequence[Receipt]) -> ReceiptsR
                 counts["acknowledged"] += 1
             elif receipt.status == ReceiptStatus.REJECTED:
                 uow.outbox.quarantine(entry, receipt)
+                if entry.kind == RecordKind.TASK_DONE:  # never hidden by a refused note
+                    reopen_task(uow, entry.subject_id)
+                    settle_local_change(uow, "task", entry.subject_id)
                 counts["rejected"] += 1
             else:
                 uow.outbox.mark_conflict(entry, receipt)

@@ -9,6 +9,9 @@ The workflow, one transaction:
                     device's lists at once (kept as a local change, so the feed cannot bring it
                     back) and the record goes out through the outbox; the central record's
                     deletion removes it from every device that holds it
+    reopen_task     the central record refused the note (in store_receipts' transaction): the
+                    task shows again, to be done and noted again; the refused note is kept
+                    with what was not accepted
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from models.receipt import RecordKind
 from models.task import TaskDone, done_problem
 from sync.protocol import ChangeKind, TaskData
 
-__all__ = ["HeldTask", "mark_task_done", "open_tasks"]
+__all__ = ["HeldTask", "mark_task_done", "open_tasks", "reopen_task"]
 
 KIND = ChangeKind.TASK.value
 
@@ -81,3 +84,14 @@ def mark_task_done(
         )
         uow.commit()
     return done
+
+
+def reopen_task(uow: UnitOfWork, task_id: UUID) -> None:
+    """Inside the caller's transaction, which then settles the local change: whatever the feed
+    brought meanwhile (the task deleted, or a newer version) applies, as when a note is accepted."""
+    task = uow.caseload.get(KIND, task_id, HeldTask)
+    if task is None or task.done_at is None:
+        return
+    uow.caseload.put_local(
+        KIND, task_id, task.model_copy(update={"done_at": None, "done_note": ""})
+    )

@@ -16,12 +16,13 @@ from sqlmodel import select
 from mobile.services.session import Session
 from mobile.services.visits import FieldChange
 from mobile.ui.viewmodels.child import ChildViewModel
+from models.receipt import SyncState
 from sync.server.tables import TaskRow
 from tests.console.helpers import make_console, token
 from tests.services.conftest import Network
 from tests.services.devices import settled
 from tests.services.flag_visits import face_to_face_visit, submit_on
-from tests.sync.helpers import World
+from tests.sync.helpers import ORG, World
 
 TODO = "Go back within 3 days and see the child alone (synthetic)."
 DID = "Went back on Thursday and saw her alone in her room (synthetic)."
@@ -123,3 +124,27 @@ def test_amending_the_visit_leaves_the_task_open_and_the_workers_words_stay(
     assert worker.sync.sync_now().last_error == "" and settled(session)
     assert _task(world, child).done_note == DID
     assert DID in manager.get("/console/review").text.split('id="sent-back"')[1]
+
+
+def test_a_refused_note_brings_the_task_back_and_the_note_is_kept(
+    session: Session, world: World
+) -> None:
+    """The central record refuses the note (the task is no longer this worker's by the time it
+    arrives): the task shows on the device again, and the refused note waits, with the
+    central record's words, among what was not accepted."""
+    _manager, child, _visit = _sent_back(session, world)
+    worker = session.services()
+    [task] = worker.caseload.child(child).tasks
+    with world.db.write() as s:  # reallocated at the central record meanwhile
+        row = s.get(TaskRow, (ORG, task.task_id))
+        assert row is not None
+        row.practitioner_id = world.colleague.practitioner_id
+        s.add(row)
+    worker.caseload.mark_task_done(task.task_id, what_was_done=DID)
+    assert worker.caseload.child(child).tasks == ()
+    assert worker.sync.sync_now().last_error == ""
+    assert [t.task_id for t in worker.caseload.child(child).tasks] == [task.task_id]
+    assert _task(world, child).done_at is None
+    [held] = [r for r in worker.sync.records() if r.record_id == task.task_id]
+    assert held.status == SyncState.REJECTED
+    assert any("only the worker it was sent to" in p for p in held.problems), held.problems
