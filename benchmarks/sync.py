@@ -9,7 +9,8 @@ or reachable). Data: synthetic only. Times are medians of alternating runs where
 - ingest (batches of 100): visits/s the central record stores, from request bodies the device
   has already encoded and gzipped, sent one after another on one connection (server work and
   the wire: gunzip, decoding, validation, the recording rules, dedupe, the change log, audit,
-  the queued checks, the commit, the receipts).
+  the queued checks, the commit, the receipts). On PostgreSQL, also two server processes
+  (`seen server --workers 2`) with four devices sending at once, and the ratio to one.
 - push N visits end to end (1,000 on SQLite and PostgreSQL; 5,000 and 10,000 on SQLite): a real
   device store (a real file; a small KDF, since unlocking is not measured) sends its outbox
   through SyncService and SyncClient; the central record stores it; the device stores every
@@ -31,6 +32,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -194,7 +196,8 @@ def _batch_bodies(wire: list[PushItem], at_most: int) -> list[bytes]:
 
 def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
     """The rate over whole runs into fresh databases; the median of the runs is reported (a
-    shared machine's speed wanders between runs more than the code's does)."""
+    shared machine's speed wanders between runs more than the code's does). On PostgreSQL, also
+    `seen server --workers 2` with four devices sending at once, beside one process."""
     children = 100 if quick else 300
     load = generate_caseload(
         seed=11, children=children, households=children // 2, visits_per_child=10
@@ -205,39 +208,72 @@ def _ingest(report: Report, url: str, name: str, *, quick: bool) -> None:
     bodies = [gzip.compress(body) for body in _batch_bodies(wire, 100)]
     del wire
     runs = 3
-    rates = []
-    for _ in range(runs):
-        with _database(url) as ready, _live(ready, load, "SOCIAL_WORKER") as central:
-            client = central.client()
+    rates = [_ingest_once(url, load, bodies, count, workers=1, devices=1) for _ in range(runs)]
+    one = statistics.median(rates)
+    report(
+        f"ingest {name}, over sockets ({count:,} visits, batches of up to 100 and 1 MiB, "
+        f"median of {runs} runs: {min(rates):,.0f}-{max(rates):,.0f})",
+        one,
+        "visits/s",
+        ">= 3,000/s" if name == "SQLite" else ">= 2,500/s",
+    )
+    if name != "PostgreSQL" or quick:
+        return
+    two = [_ingest_once(url, load, bodies, count, workers=2, devices=4) for _ in range(runs)]
+    report(
+        f"ingest {name}, two processes, four devices at once (median of {runs} runs: "
+        f"{min(two):,.0f}-{max(two):,.0f})",
+        statistics.median(two),
+        "visits/s",
+    )
+    report("  two processes to one", statistics.median(two) / one, "x", ">= 1.6x")
+
+
+def _ingest_once(
+    url: str, load: SyntheticCaseload, bodies: list[bytes], count: int, *, workers: int,
+    devices: int,
+) -> float:  # fmt: skip
+    """Visits/s for `bodies` sent into a fresh database: `devices` enrolled devices, each on its
+    own connection, taking the batches in turn."""
+    with _database(url) as ready, _live(ready, load, "SOCIAL_WORKER", workers) as central:
+        https = []
+        for _ in range(devices):
             headers = {
-                "Authorization": f"Bearer {client.credential}",
+                "Authorization": f"Bearer {central.client().credential}",
                 "Content-Type": "application/json",
                 "Content-Encoding": "gzip",
                 "Accept-Encoding": "gzip",
                 PROTOCOL_HEADER: str(PROTOCOL_VERSION),
             }
-            with httpx.Client(base_url=central.url, timeout=600) as http:
-                http.get("/healthz")  # the connection, before the clock starts
-                _settle()
-                started = time.perf_counter()
-                for body in bodies:
-                    answer = http.post("/sync/push", content=body, headers=headers)
+            http = httpx.Client(base_url=central.url, timeout=600, headers=headers)
+            http.get("/healthz")  # the connection, before the clock starts
+            https.append(http)
+        try:
+
+            def send(http: httpx.Client, mine: list[bytes]) -> None:
+                for body in mine:
+                    answer = http.post("/sync/push", content=body)
                     assert answer.status_code == 200, answer.text[:300]
                     assert all(r["status"] == "accepted" for r in answer.json()["receipts"])
-                rates.append(count / (time.perf_counter() - started))
-    report(
-        f"ingest {name}, over sockets ({count:,} visits, batches of up to 100 and 1 MiB, "
-        f"median of {runs} runs: {min(rates):,.0f}-{max(rates):,.0f})",
-        statistics.median(rates),
-        "visits/s",
-        ">= 3,000/s" if name == "SQLite" else ">= 2,500/s",
-    )
+
+            shares = [bodies[i::devices] for i in range(devices)]
+            _settle()
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=devices) as pool:
+                for done in [pool.submit(send, h, m) for h, m in zip(https, shares, strict=True)]:
+                    done.result()
+            return count / (time.perf_counter() - started)
+        finally:
+            for http in https:
+                http.close()
 
 
 @contextmanager
-def _live(url: str, load: SyntheticCaseload, role: str) -> Iterator[LiveCentralRecord]:
+def _live(
+    url: str, load: SyntheticCaseload, role: str, workers: int = 1
+) -> Iterator[LiveCentralRecord]:
     with tempfile.TemporaryDirectory(prefix="seen-bench-server-") as folder:
-        central = LiveCentralRecord(url, load, role, folder=Path(folder))
+        central = LiveCentralRecord(url, load, role, folder=Path(folder), workers=workers)
         try:
             yield central
         finally:
