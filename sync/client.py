@@ -48,6 +48,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from models.base import validate_json
 from models.receipt import OutboxItem
 from sync import protocol
 from sync.protocol import (
@@ -323,7 +324,7 @@ class SyncClient:
             if auth:
                 self.accepted_credential = self.credential
             try:
-                return answer.model_validate_json(response.content)
+                return validate_json(answer, response.content)
             except ValidationError:
                 raise ProtocolMismatch(
                     protocol.PROTOCOL_BAD_RESPONSE,

@@ -1,0 +1,70 @@
+"""What can be stored: text without NUL or half a surrogate pair, whole numbers within 64 bits.
+Records parsed from JSON text are checked once over the whole text where that is enough
+(models.base.validate_json), field by field where it is not; both must agree, as bytes or text,
+with every way such a thing can be written in JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import Field, ValidationError
+
+from models.base import MAX_INT, Shape, storable_problem, validate_json
+
+
+class Note(Shape):
+    text: str
+    tags: list[str] = Field(default_factory=list)
+    count: int = 0
+    extra: dict[str, object] = Field(default_factory=dict)
+
+
+REFUSED = [
+    '{"text": "a\\u0000b"}',  # NUL, escaped
+    '{"text": "a\x00b"}',  # NUL, raw (not valid JSON: refused either way)
+    '{"text": "\\ud800"}',  # a lone high surrogate
+    '{"text": "x", "tags": ["\\udfff"]}',  # a lone low one, in a list
+    '{"text": "x", "extra": {"k\\u0000": 1}}',  # a NUL in a free-form key
+    f'{{"text": "x", "count": {MAX_INT + 1}}}',  # 64 bits and one more
+    f'{{"text": "x", "count": -{MAX_INT + 1}}}',
+    '{"text": "x", "count": 1e30}',  # too large, written with an exponent
+    '{"text": "x", "extra": {"n": 99999999999999999999}}',
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_unstorable_json_is_refused_as_text_and_as_bytes(text: str) -> None:
+    for data in (text, text.encode("utf-8", "surrogatepass")):
+        with pytest.raises(ValidationError):
+            validate_json(Note, data)
+
+
+def test_plain_json_and_a_whole_surrogate_pair_are_taken() -> None:
+    assert validate_json(Note, '{"text": "Seen in the garden (synthetic)"}').text.startswith("Seen")
+    assert validate_json(Note, b'{"text": "\\ud83d\\ude00", "count": 123456789012345678}').count
+    assert validate_json(Note, '{"text": "x", "count": -9223372036854775807}').count == -MAX_INT
+
+
+_TEXT = st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=12)
+_NUMBER = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+
+
+@given(texts=st.lists(_TEXT, max_size=3), number=_NUMBER, ascii_only=st.booleans())
+def test_the_whole_text_check_agrees_with_the_field_by_field_one(
+    texts: list[str], number: float, ascii_only: bool
+) -> None:
+    record = {"text": texts[0] if texts else "", "tags": texts[1:], "extra": {"n": number}}
+    text = json.dumps(record, ensure_ascii=ascii_only)
+    expected = storable_problem(record) is None
+    try:
+        validate_json(Note, text.encode("utf-8", "surrogatepass"))
+        taken = True
+    except ValidationError:
+        taken = False
+    assert taken == expected
