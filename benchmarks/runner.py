@@ -20,6 +20,7 @@ import click
 __all__ = ["GROUPS", "Figure", "percentile", "run_benchmarks"]
 
 GROUPS = ("store", "sync", "app", "oversight")
+MORE = ("large",)  # asked for by name (--only), never run by default: they take minutes
 log = logging.getLogger(__name__)
 
 
@@ -44,9 +45,11 @@ def percentile(samples: Iterable[float], pct: float) -> float:
 def run_benchmarks(
     *, quick: bool, only: tuple[str, ...], json_path: str | None, peer: bool = False
 ) -> list[Figure]:
-    unknown = set(only) - set(GROUPS)
+    unknown = set(only) - set(GROUPS) - set(MORE)
     if unknown:
-        raise click.UsageError(f"unknown benchmark group {sorted(unknown)}; choose from {GROUPS}")
+        raise click.UsageError(
+            f"unknown benchmark group {sorted(unknown)}; choose from {GROUPS + MORE}"
+        )
     figures: list[Figure] = []
     for group in only or GROUPS:
         module = importlib.import_module(f"benchmarks.{group}")

@@ -49,7 +49,7 @@ from sync.client import SyncClient
 from sync.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PushItem, PushRequest
 from synthetic import SyntheticCaseload, generate_caseload
 
-__all__ = ["run"]
+__all__ = ["Report", "push_once", "run"]
 
 Report = Callable[..., None]
 log = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ def _live(
             central.close()
 
 
-def _push_once(url: str, visits: int) -> float:
+def push_once(url: str, visits: int) -> float:
     """Seconds for a device to push `visits` recorded visits to a fresh central record."""
     from models.receipt import SyncState
     from sync.server.tables import VisitRevisionRow
@@ -325,7 +325,7 @@ def _push_figures(report: Report, url: str, name: str, *, quick: bool, peer: Any
         for run in range(runs):  # alternating, so a slow spell of the machine hits both
             if peer is not None and run % 2 == 1:
                 theirs.append(peer.push(visits))
-            ours.append(_push_once(url, visits))
+            ours.append(push_once(url, visits))
             if peer is not None and run % 2 == 0:
                 theirs.append(peer.push(visits))
         label = f"push {visits:,} visits end to end {name}, over sockets"

@@ -121,7 +121,9 @@ def admin() -> None:
 @cli.command()
 @click.option("--quick", is_flag=True, help="Fewer repetitions (a smoke run, figures less stable).")
 @click.option(
-    "--only", multiple=True, help="Run only these benchmark groups (store, sync, app, oversight)."
+    "--only",
+    multiple=True,
+    help="Run only these benchmark groups (store, sync, app, oversight; large, never by default).",
 )
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False), help="Also write results here."
