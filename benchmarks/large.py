@@ -4,7 +4,7 @@ at each size is compared on the same machine at the same time (target: within 15
 
 from __future__ import annotations
 
-from benchmarks.sync import Report, push_once
+from benchmarks.sync import Report, push_once, quiet
 
 __all__ = ["run"]
 
@@ -13,7 +13,8 @@ def run(report: Report, *, quick: bool, peer: bool = False) -> None:
     sizes = (1000, 10_000) if quick else (1000, 50_000)
     per_visit = {}
     for visits in sizes:
-        seconds = push_once("sqlite", visits)
+        with quiet():
+            seconds = push_once("sqlite", visits)
         per_visit[visits] = seconds / visits * 1000
         report(f"push {visits:,} visits end to end SQLite, over sockets", seconds, "s")
         report(f"  per visit at {visits:,}", per_visit[visits], "ms/visit")

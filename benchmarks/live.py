@@ -99,7 +99,10 @@ class LiveCentralRecord:
 
     def device(self, folder: Path) -> Session:
         """A device of this practitioner: a real encrypted store in `folder`, enrolled."""
-        session = Session(data_dir=folder, clock=_now, connect=self.connect, kdf_params=DEVICE_KDF)
+        session = Session(
+            data_dir=folder, clock=_now, connect=self.connect, kdf_params=DEVICE_KDF,
+            idle_timeout=timedelta(hours=12),  # recording 50,000 visits takes minutes: no lock
+        )  # fmt: skip
         session.enrol(server_url=self.url, code=self.code(), passphrase=PASSPHRASE)
         return session
 

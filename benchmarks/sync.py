@@ -49,7 +49,7 @@ from sync.client import SyncClient
 from sync.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PushItem, PushRequest
 from synthetic import SyntheticCaseload, generate_caseload
 
-__all__ = ["Report", "push_once", "run"]
+__all__ = ["Report", "push_once", "quiet", "run"]
 
 Report = Callable[..., None]
 log = logging.getLogger(__name__)
@@ -59,11 +59,18 @@ _QUIET = ("httpx", "sync.server", "mobile")  # their INFO lines would interleave
 
 
 def run(report: Report, *, quick: bool, peer: bool = False) -> None:
+    with quiet():
+        _run(report, quick=quick, peer=peer)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """The devices' and the server's INFO lines kept out of the table."""
     levels = {name: logging.getLogger(name).level for name in _QUIET}
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        _run(report, quick=quick, peer=peer)
+        yield
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
