@@ -35,10 +35,16 @@ def test_names_in_other_scripts_load_their_fonts(browser_context: Any, tmp_path:
         app.wait_ready()
         ui = Ui(page)
         ui.open(app.ready_url)
-        box = ui.page.get_by_role("textbox").first
+        box = ui.wait(ui.page.get_by_role("textbox"), timeout=60)  # a first start is slower
         box.focus()
         box.fill(NAME)
-        page.wait_for_timeout(3000)  # any fallback fetch starts as the text is laid out
+        # The fallback fonts are fetched as the text is laid out: wait for the CJK one however
+        # slow the machine (bounded), then a moment for the other scripts' fetches to finish.
+        for _ in range(480):
+            if any("NotoSansCJK" in url for url in loaded) or failed:
+                break
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(3000)
         shot = ui.shot("fonts-other-scripts")
     finally:
         page.close()
