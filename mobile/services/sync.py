@@ -198,20 +198,16 @@ class SyncService:
                 on_the_wire = {(i.record_id, i.revision) for i in sending[0]} if sending else ()
                 items = list(next_batch(uow=self._uow, skip=on_the_wire))
                 answer = sending[1].result() if sending else None  # raises what the push did
-                # This batch and the last included: not acknowledged until their receipts are
-                # stored. With nothing left to send, what is left, after the last receipts.
-                if not items and answer is not None:
-                    store_receipts(uow=self._uow, receipts=answer.receipts)
-                    answer = None
-                client.outbox = self._outbox_report()
-                sending = None
-                if items:
-                    sending = (items, wire.submit(client.push, items, device_id=device_id))
-                    mark_sent(uow=self._uow, items=items)
+                if not items:
+                    if answer is not None:
+                        store_receipts(uow=self._uow, receipts=answer.receipts)
+                    client.outbox = self._outbox_report()  # what is left, for what follows
+                    return
+                client.outbox = self._outbox_report()  # this batch and the last: unreceipted
+                sending = (items, wire.submit(client.push, items, device_id=device_id))
+                mark_sent(uow=self._uow, items=items)
                 if answer is not None:
                     store_receipts(uow=self._uow, receipts=answer.receipts)
-                if sending is None:
-                    return  # what is left goes with the requests that follow
 
     def _pull(self, client: SyncClient) -> None:
         for page in client.iter_changes(self._store.get_setting(CURSOR_KEY)):
