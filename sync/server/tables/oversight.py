@@ -169,3 +169,6 @@ class PendingCheckRow(ServerTable, table=True):
     child_id: UUID = Field(primary_key=True, foreign_key="child.child_id")
     adults_only: bool  # only the flags an adult seen elsewhere raises (models.oversight)
     queued_at: datetime = time_field()
+    # The times this check was asked for: a drain that read the child's facts without the lock
+    # keeps what it found only if this has not moved since (services.oversight.pending).
+    wanted: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

@@ -13,22 +13,33 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from models.oversight import ADULT_KINDS, child_conditions, reconcile
+from models.oversight import ADULT_KINDS, ChildRecord, Condition, child_conditions, reconcile
 from models.oversight.settings import OrgSettings, settings_from_dict
 from sync import protocol
 from sync.server.services.common import AuditLog, ChildLike, OrgLog, Refusal
 from sync.server.services.oversight.contacts import write_contacts
 from sync.server.services.oversight.facts import child_records, children_of_adults
 from sync.server.services.oversight.flags import apply_steps, flag_states
+from sync.server.services.oversight.queue import ask_again
 from sync.server.tables import ChildRow, OrganisationRow, table_of
 
-__all__ = ["children_of_adults", "org_settings", "recheck", "write_contacts"]
+__all__ = [
+    "Found",
+    "bring_in_line",
+    "children_of_adults",
+    "find",
+    "org_settings",
+    "recheck",
+    "settings_or_defaults",
+    "write_contacts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +66,47 @@ def org_settings(s: Session, org: str) -> OrgSettings:
         ) from None
 
 
+def settings_or_defaults(s: Session, org_id: str) -> OrgSettings:
+    """The organisation's settings; a check is never stopped by unreadable ones: the defaults,
+    and said in the log."""
+    try:
+        return org_settings(s, org_id)
+    except Refusal:
+        logger.warning("oversight: organisation settings unreadable, defaults used")
+        return OrgSettings()
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the rules find in some children's facts as read: their records and conditions."""
+
+    records: dict[UUID, ChildRecord]
+    conditions: list[Condition]
+    adults_only: bool
+
+
+def find(
+    s: Session, *, org_id: str, child_ids: Collection[UUID], now: datetime,
+    settings: OrgSettings, adults_only: bool = False,
+) -> Found:  # fmt: skip
+    """Read these children's facts and run the rules over them; writes nothing, so it needs no
+    lock (a drain runs it before taking one: oversight.pending)."""
+    records = child_records(s, org_id, child_ids) if child_ids else {}
+    found = [
+        c
+        for record in records.values()
+        for c in child_conditions(
+            record,
+            rules=settings.rules,
+            calendar=settings.calendar,
+            limits=settings.limits,
+            now=now,
+            adults_only=adults_only,
+        )
+    ]
+    return Found(records, found, adults_only)
+
+
 def recheck(
     s: Session,
     *,
@@ -74,27 +126,27 @@ def recheck(
     theirs changed; time's effects on the rest are the sweep's)."""
     if not child_ids:
         return 0
-    if settings is None:
-        try:
-            settings = org_settings(s, org_id)
-        except Refusal:  # a push is never refused for it: the defaults, and said in the log
-            logger.warning("oversight: organisation settings unreadable, defaults used")
-            settings = OrgSettings()
-    records = child_records(s, org_id, child_ids)
-    found = [
-        c
-        for record in records.values()
-        for c in child_conditions(
-            record,
-            rules=settings.rules,
-            calendar=settings.calendar,
-            limits=settings.limits,
-            now=now,
-            adults_only=adults_only,
-        )
-    ]
-    flags = flag_states(s, org_id, records, ADULT_KINDS if adults_only else None)
-    steps = reconcile(flags, found, records)
+    settings = settings or settings_or_defaults(s, org_id)
+    found = find(
+        s, org_id=org_id, child_ids=child_ids, now=now, settings=settings,
+        adults_only=adults_only,
+    )  # fmt: skip
+    # A drain that read these children's facts before this transaction must not apply them now.
+    ask_again(s, org_id, found.records)
+    return bring_in_line(s, org_id=org_id, found=found, now=now, log=log, audit=audit,
+                         children=children)  # fmt: skip
+
+
+def bring_in_line(
+    s: Session, *, org_id: str, found: Found, now: datetime, log: OrgLog,
+    audit: AuditLog | None = None, children: Mapping[UUID, ChildLike] | None = None,
+) -> int:  # fmt: skip
+    """Raise, clear and reopen the flags of `found`'s children to match its conditions, against
+    their flags as they stand now, in the caller's transaction (which holds `log`, the org's
+    lock). The number of flags that changed."""
+    records = found.records
+    flags = flag_states(s, org_id, records, ADULT_KINDS if found.adults_only else None)
+    steps = reconcile(flags, found.conditions, records)
     if not steps:
         return 0
     holders: dict[UUID, ChildLike] = dict(children or {})

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sync.server.db import Database
 from sync.server.services.common import AuditLog, OrgLog
 from sync.server.services.oversight import org_settings, recheck
-from sync.server.services.oversight.pending import clear_pending
+from sync.server.services.oversight.queue import clear_pending
 from sync.server.tables import ChildRow, OrganisationRow, table_of
 
 __all__ = ["SweepResult", "run_checks"]

@@ -24,8 +24,9 @@ from sync.protocol import ChangeKind, PushItem, PushResponse, QuarantineData
 from sync.server.db import Database
 from sync.server.services.common import Actor, AuditLog, ChangeDraft, OrgLog
 from sync.server.services.oversight import children_of_adults, write_contacts
-from sync.server.services.oversight.pending import drain, queue_checks
+from sync.server.services.oversight.pending import drain
 from sync.server.services.oversight.plans import DueDates
+from sync.server.services.oversight.queue import queue_checks
 from sync.server.services.push import queries
 from sync.server.services.push.care import CareBook
 from sync.server.services.push.intake import Held, Parsed, as_received, held, parse_item
