@@ -35,13 +35,14 @@ KDF_UNAVAILABLE = "store.kdf_unavailable"
 SCHEMA_TOO_NEW = "store.schema_too_new"
 NOT_FOUND = "store.not_found"
 ALREADY_ACKNOWLEDGED = "store.already_acknowledged"
+ALREADY_WAITING = "store.already_waiting"  # a newer one of the same record waits to be sent
 CORRUPT_RECORD = "store.corrupt_record"
 FROM_STORE = frozenset(
     {
         STORE_ERROR, NOT_SET_UP, ALREADY_SET_UP, LOCKED, WRONG_PIN, TRY_AGAIN_LATER, LOCKED_OUT,
         PLATFORM_SECRET_MISSING, WEAK_PASSPHRASE, RECOVERY_UNAVAILABLE, RECOVERY_FAILED,
         DEVICE_WIPED, KEYRING_DAMAGED, KDF_UNAVAILABLE, SCHEMA_TOO_NEW, NOT_FOUND,
-        ALREADY_ACKNOWLEDGED, CORRUPT_RECORD,
+        ALREADY_ACKNOWLEDGED, ALREADY_WAITING, CORRUPT_RECORD,
     }
 )  # fmt: skip
 

@@ -3,8 +3,9 @@
 A record leaves the outbox only in the transaction that stores its receipt:
     accepted / duplicate  receipt kept, visit marked synced (an acknowledgement settles the
                           concern's local change); the entry leaves the outbox
-    rejected              moved to quarantine (shown, never dropped); a task whose note is
-                          refused shows again
+    rejected              moved to quarantine (shown, never dropped; each refused note of a
+                          task kept, though all go out as the task's revision 1); a task
+                          whose note is refused shows again
     conflict              stays in the outbox, flagged, not offered for sending again
 """
 

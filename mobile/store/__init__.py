@@ -14,6 +14,7 @@ from mobile.store.crypto import ARGON2_AVAILABLE, KdfParams, default_kdf_params
 from mobile.store.errors import (
     AlreadyAcknowledged,
     AlreadySetUp,
+    AlreadyWaiting,
     CorruptRecord,
     DeviceWiped,
     KdfUnavailable,
@@ -59,6 +60,7 @@ __all__ = [
     "PLAIN_SETTINGS",
     "AlreadyAcknowledged",
     "AlreadySetUp",
+    "AlreadyWaiting",
     "CaseloadApplied",
     "CaseloadRepository",
     "ChildSummary",

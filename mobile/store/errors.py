@@ -31,6 +31,7 @@ from mobile import codes
 __all__ = [
     "AlreadyAcknowledged",
     "AlreadySetUp",
+    "AlreadyWaiting",
     "CorruptRecord",
     "DeviceWiped",
     "KdfUnavailable",
@@ -212,6 +213,16 @@ class AlreadyAcknowledged(StoreError):
     def __init__(self, concern_id: object) -> None:
         self.concern_id = str(concern_id)
         super().__init__("This concern has already been acknowledged.")
+
+
+class AlreadyWaiting(StoreError):
+    code = codes.ALREADY_WAITING
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A newer version of this is already waiting to be sent, so this one cannot be sent "
+            "again now. Both are kept."
+        )
 
 
 class CorruptRecord(StoreError):

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from mobile.store.errors import CorruptRecord
+from mobile.store.errors import AlreadyWaiting, CorruptRecord
 from mobile.store.records import check_plain_setting, visit_child_ids
 from mobile.store.shapes import Held, Listing, QuarantinedItem, Queued, StoredSyncState
 from models.amendment import Amendment
@@ -65,7 +65,10 @@ class State:
     visits: dict[UUID, dict[int, tuple[str, bytes]]] = field(default_factory=dict)
     records: dict[UUID, tuple[RecordKind, UUID, int, bytes]] = field(default_factory=dict)
     outbox: dict[Key, Entry] = field(default_factory=dict)
-    quarantine: dict[Key, tuple[Entry, Receipt, datetime]] = field(default_factory=dict)
+    # by record id, revision and source: each refused record kept (a task's notes share a key)
+    quarantine: dict[tuple[UUID, int, UUID], tuple[Entry, Receipt, datetime]] = field(
+        default_factory=dict
+    )
     receipts: dict[Key, tuple[Entry, Receipt, datetime]] = field(default_factory=dict)
     caseload: dict[tuple[str, UUID], Row] = field(default_factory=dict)
     settings: dict[str, tuple[bool, str]] = field(default_factory=dict)
@@ -206,17 +209,23 @@ class FakeOutbox(_Part):
         self.s.receipts[key] = (self.s.outbox.pop(key), receipt, self.clock())
 
     def quarantine(self, entry: Queued, receipt: Receipt) -> None:
-        key = (entry.record_id, entry.revision)
-        self.s.quarantine[key] = (self.s.outbox.pop(key), receipt, self.clock())
+        held = self.s.outbox.pop((entry.record_id, entry.revision))
+        key = (entry.record_id, entry.revision, held.source_id)
+        self.s.quarantine.pop(key, None)  # replaced: now the latest, as SQLite's new row is
+        self.s.quarantine[key] = (held, receipt, self.clock())
 
     def mark_conflict(self, entry: Queued, receipt: Receipt) -> None:
         held = self.s.outbox[(entry.record_id, entry.revision)]
         held.state, held.receipt = "conflict", receipt
 
     def requeue(self, record_id: UUID, revision: int) -> bool:
-        row = self.s.quarantine.pop((record_id, revision), None)
-        if row is None:
+        mine = [(k, row) for k, row in self.s.quarantine.items() if k[:2] == (record_id, revision)]
+        if not mine:
             return False
+        if (record_id, revision) in self.s.outbox:
+            raise AlreadyWaiting()
+        key, row = mine[-1]  # the latest refused (dicts keep insertion order)
+        del self.s.quarantine[key]
         entry = row[0]
         self.s.seq += 1
         entry.seq, entry.state, entry.receipt, entry.sent_at, entry.attempts = (

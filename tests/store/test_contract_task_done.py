@@ -12,9 +12,9 @@ import pytest
 from mobile.services.caseload import apply_caseload_changes
 from mobile.services.errors import AppError
 from mobile.services.tasks import mark_task_done, open_tasks
-from mobile.store import RecordNotFound
+from mobile.store import AlreadyWaiting, RecordNotFound, SyncState
 from models.ids import new_id
-from models.receipt import CaseloadChange, RecordKind
+from models.receipt import CaseloadChange, Receipt, ReceiptStatus, RecordKind
 from models.task import TaskDone
 from sync.protocol import ChangeKind, TaskData
 from synthetic import SyntheticCaseload
@@ -77,3 +77,44 @@ def test_bad_text_is_refused_in_words_and_nothing_is_queued(
                        at=repo.clock(), what_was_done=text)  # fmt: skip
     assert refused.value.code == "task.note_needed" and refused.value.message
     assert not repo.pending_outbox().items and len(_open(repo)[task.child_id]) == 1
+
+
+def test_each_refused_note_is_kept_and_an_earlier_one_waits_behind_a_newer(
+    repo: Device, caseload: SyntheticCaseload, to_changes: Changes
+) -> None:
+    """A task's note goes out named by the task, revision 1, each time. Refused twice (the
+    task reopens each time), both notes stay among what was not accepted; offering the earlier
+    again while a third waits to be sent is refused in words, and nothing moves or is lost."""
+    task = _with_task(repo, caseload, to_changes)
+    notes = [
+        "First visit back (synthetic).",
+        "Second visit back (synthetic).",
+        "Third (synthetic).",
+    ]
+    refused = Receipt(record_id=task.task_id, revision=1, status=ReceiptStatus.REJECTED,
+                      code="record.forbidden", problems=["Not yours (synthetic)."])  # fmt: skip
+    for note in notes:
+        mark_task_done(uow=repo.uow, task_id=task.task_id, by=caseload.practitioner_id,
+                       at=repo.clock(), what_was_done=note)  # fmt: skip
+        if note != notes[-1]:
+            repo.record_receipts([refused])
+            assert [t.task_id for t in _open(repo)[task.child_id]] == [task.task_id]  # type: ignore[attr-defined]
+    held = [TaskDone.model_validate(q.item.body).what_was_done for q in repo.list_quarantine()]
+    assert held == notes[:2]
+    states = repo.sync_state(record_id=task.task_id)
+    assert sorted(s.state for s in states) == sorted(
+        [SyncState.REJECTED, SyncState.REJECTED, SyncState.PENDING]
+    )
+    with pytest.raises(AlreadyWaiting) as waiting:
+        repo.requeue_quarantined(task.task_id, 1)
+    assert waiting.value.code == "store.already_waiting" and "Both are kept" in str(waiting.value)
+    [waiting_item] = repo.pending_outbox()
+    assert TaskDone.model_validate(waiting_item.body).what_was_done == notes[2]
+    assert len(repo.list_quarantine()) == 2
+    repo.record_receipts([refused])  # the third refused too: all three kept
+    assert len(repo.list_quarantine()) == 3
+    repo.requeue_quarantined(task.task_id, 1)  # the latest goes again; the others stay
+    [again] = repo.pending_outbox()
+    assert TaskDone.model_validate(again.body).what_was_done == notes[2]
+    held = [TaskDone.model_validate(q.item.body).what_was_done for q in repo.list_quarantine()]
+    assert held == notes[:2]

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from mobile.store.db import transaction
 from mobile.store.errors import SchemaTooNew
-from mobile.store.migrations import v001_initial, v002_quarantine, v003_queued_at, v004_row_cache
+from mobile.store.migrations import (
+    v001_initial,
+    v002_quarantine,
+    v003_queued_at,
+    v004_row_cache,
+    v005_quarantine_per_source,
+)
 
 __all__ = ["LATEST", "MIGRATIONS", "Migration", "current_version", "downgrade", "migrate"]
 
@@ -38,6 +44,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         3, "receipts keep when their record was queued", v003_queued_at.UP, v003_queued_at.DOWN
     ),
     Migration(4, "the caseload row cache", v004_row_cache.UP, v004_row_cache.DOWN),
+    Migration(
+        5,
+        "each refused record kept",
+        v005_quarantine_per_source.UP,
+        v005_quarantine_per_source.DOWN,
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -60,6 +60,12 @@ _TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ("row_caseload_del", "DELETE", "caseload", _mark_caseload("OLD", insert_or_update=False)),
 )  # fmt: skip
 
+
+def quarantine_triggers() -> tuple[str, ...]:
+    """The quarantine's triggers: made again whenever the table is (v005)."""
+    return tuple(_trigger(*t) for t in _TRIGGERS if t[2] == "quarantine")
+
+
 UP: tuple[str, ...] = (
     """CREATE TABLE row_cache (
         child_id TEXT PRIMARY KEY,

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from mobile.store.errors import CorruptRecord
+from mobile.store.errors import AlreadyWaiting, CorruptRecord
 from mobile.store.records import from_text, receipt_from_detail, receipt_to_detail, what_to_do
 from mobile.store.shapes import Listing, QuarantinedItem, Queued, StoredSyncState
 from mobile.store.sqlite.base import SqliteRepository, log, needs_key
@@ -154,17 +154,33 @@ class SqliteOutbox(SqliteRepository):
 
     @needs_key
     def requeue(self, record_id: UUID, revision: int) -> bool:
+        """The latest refused item of this id and revision back into the outbox (a task's
+        earlier refused notes stay where they are). AlreadyWaiting if the outbox already holds
+        one (a note since written for the same task): nothing moves."""
         key = (str(record_id), revision)
-        moved = self._db.execute(
-            """INSERT INTO outbox (record_id, revision, kind, source_id, base_revision,
-                                   content_hash, size_bytes, created_at)
-               SELECT record_id, revision, kind, source_id, base_revision, content_hash,
-                      size_bytes, created_at
-               FROM quarantine WHERE record_id = ? AND revision = ?""",
+        row = self._db.execute(
+            "SELECT source_id FROM quarantine WHERE record_id = ? AND revision = ? "
+            "ORDER BY quarantined_at DESC, rowid DESC LIMIT 1",
             key,
-        ).rowcount
-        self._db.execute("DELETE FROM quarantine WHERE record_id = ? AND revision = ?", key)
-        return bool(moved)
+        ).fetchone()
+        if row is None:
+            return False
+        try:
+            self._db.execute(
+                """INSERT INTO outbox (record_id, revision, kind, source_id, base_revision,
+                                       content_hash, size_bytes, created_at)
+                   SELECT record_id, revision, kind, source_id, base_revision, content_hash,
+                          size_bytes, created_at
+                   FROM quarantine WHERE record_id = ? AND revision = ? AND source_id = ?""",
+                (*key, row[0]),
+            )
+        except sqlite3.IntegrityError:
+            raise AlreadyWaiting() from None
+        self._db.execute(
+            "DELETE FROM quarantine WHERE record_id = ? AND revision = ? AND source_id = ?",
+            (*key, row[0]),
+        )
+        return True
 
     @needs_key
     def states(self, *, record_id: UUID | None = None) -> list[StoredSyncState]:
