@@ -31,6 +31,8 @@ REFUSED = [
     f'{{"text": "x", "count": {MAX_INT + 1}}}',  # 64 bits and one more
     f'{{"text": "x", "count": -{MAX_INT + 1}}}',
     '{"text": "x", "count": 1e30}',  # too large, written with an exponent
+    '{"text": "x", "tags": [],"count":-1E+30}',  # after a comma, no space, signed
+    '{"count": \n 2.0e19, "text": "x"}',  # after a line break
     '{"text": "x", "extra": {"n": 99999999999999999999}}',
 ]
 
@@ -46,6 +48,20 @@ def test_plain_json_and_a_whole_surrogate_pair_are_taken() -> None:
     assert validate_json(Note, '{"text": "Seen in the garden (synthetic)"}').text.startswith("Seen")
     assert validate_json(Note, b'{"text": "\\ud83d\\ude00", "count": 123456789012345678}').count
     assert validate_json(Note, '{"text": "x", "count": -9223372036854775807}').count == -MAX_INT
+    assert validate_json(Note, '{"text": "id 9e41-3E07, 1e5 in words"}').text.startswith("id")
+
+
+def test_a_records_ids_do_not_stop_it_being_checked_whole() -> None:
+    """A digit then an "e" inside an id is no exponent: a visit's JSON, full of ids, is checked
+    once over its text, not field by field."""
+    from models.base import _checked_whole
+    from models.canonical import canonical_json
+    from synthetic import generate_caseload
+
+    visits = generate_caseload(seed=3, children=20, households=10, visits_per_child=3).visits
+    texts = [canonical_json(v) for v in visits]
+    assert any(b"9e" in t or b"1e" in t or b"4e" in t for t in texts)  # ids that look so
+    assert all(_checked_whole(t) is not None for t in texts)
 
 
 _TEXT = st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=12)
