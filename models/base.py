@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationInfo, field_validator
@@ -27,25 +27,12 @@ __all__ = [
     "present_in_schema",
     "storable_problem",
     "storable_text",
-    "validate_json",
-    "validate_parsed",
 ]
 
 MAX_INT = 2**63 - 1  # SQLite's and PostgreSQL's bigint
 MAX_REVISION = 2**31 - 1  # revisions live in 32-bit integer columns
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _PLAIN: frozenset[type] = frozenset({type(None), bool, float, UUID, date, datetime, time})
-# JSON text in which none of these occurs can hold no unstorable text and no number too large,
-# so its fields need no check one by one. A match only means they are checked: a NUL or a
-# surrogate, raw or escaped (a valid pair too), 19 digits in a row, or a number with an exponent
-# (a number starts the text or follows ":", "," or "["; a digit and an "e" inside an id do not).
-_EXPONENT = r"(?:^|[:,\[])\s*-?\d+(?:\.\d+)?[eE]"
-_MAYBE_UNSTORABLE = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]|\d{19}|" + _EXPONENT)
-_MAYBE_UNSTORABLE_BYTES = re.compile(
-    rb"\\u0000|\\u[dD][89a-fA-F]|\x00|\d{19}|" + _EXPONENT.encode()
-)
-_CHECKED_WHOLE: dict[str, bool] = {"checked whole": True}  # the validation context saying so
-M = TypeVar("M", bound=BaseModel)
 
 
 def storable_text(text: str) -> str:
@@ -130,8 +117,6 @@ class Shape(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _storable(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.context is _CHECKED_WHOLE:  # validate_json checked the text it came from
-            return value
         kind = type(value)
         if kind is str:  # the common case, kept cheap: this runs for every field parsed
             if _UNSTORABLE.search(value) is None:
@@ -144,26 +129,3 @@ class Shape(BaseModel):
         if problem is not None:
             raise ValueError(problem)
         return value
-
-
-def _checked_whole(text: str | bytes) -> dict[str, bool] | None:
-    """The validation context saying `text` can hold nothing unstorable, or None (check each)."""
-    found = (
-        _MAYBE_UNSTORABLE_BYTES.search(text)
-        if isinstance(text, bytes)
-        else _MAYBE_UNSTORABLE.search(text)
-    )
-    return None if found else _CHECKED_WHOLE
-
-
-def validate_json(model: type[M], data: str | bytes) -> M:
-    """`model` from JSON text, whose storability is checked once over the whole text where it
-    can be (a record's JSON almost always), and field by field where it cannot."""
-    return model.model_validate_json(data, context=_checked_whole(data))
-
-
-def validate_parsed(model: type[M], data: dict[str, Any], *, parsed_from: str | bytes) -> M:
-    """`model` from `data`, whose text and free-form values all came from parsing the JSON text
-    `parsed_from` (the rest ids, enums and bounded numbers): checked as validate_json checks,
-    once over that text where it can be (a device's outbox item around its stored body)."""
-    return model.model_validate(data, context=_checked_whole(parsed_from))

@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from models.base import validate_json
 from models.errors import RecordFormatError
 
 __all__ = [
@@ -43,7 +42,7 @@ def parse_record(model: type[M], data: str | bytes | dict[str, Any]) -> M:
     """Parse JSON text or a dict into `model`, turning pydantic's errors into plain words."""
     try:
         if isinstance(data, str | bytes):
-            return validate_json(model, data)
+            return model.model_validate_json(data)
         return model.model_validate(data)
     except ValidationError as exc:
         raise RecordFormatError(describe_validation_error(exc)) from None

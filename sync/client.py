@@ -48,7 +48,6 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from models.base import validate_json
 from models.receipt import OutboxItem
 from sync import protocol
 from sync.protocol import (
@@ -324,7 +323,7 @@ class SyncClient:
             if auth:
                 self.accepted_credential = self.credential
             try:
-                return validate_json(answer, response.content)
+                return answer.model_validate_json(response.content)
             except ValidationError:
                 raise ProtocolMismatch(
                     protocol.PROTOCOL_BAD_RESPONSE,

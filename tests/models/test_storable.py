@@ -1,7 +1,6 @@
 """What can be stored: text without NUL or half a surrogate pair, whole numbers within 64 bits.
-Records parsed from JSON text are checked once over the whole text where that is enough
-(models.base.validate_json), field by field where it is not; both must agree, as bytes or text,
-with every way such a thing can be written in JSON."""
+Records parsed from JSON text are checked field by field (models.base.Shape), as bytes or text,
+whichever way such a thing is written in JSON: escaped or raw, with an exponent or without."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import Field, ValidationError
 
-from models.base import MAX_INT, Shape, storable_problem, validate_json
+from models.base import MAX_INT, Shape, storable_problem
 
 
 class Note(Shape):
@@ -41,27 +40,20 @@ REFUSED = [
 def test_unstorable_json_is_refused_as_text_and_as_bytes(text: str) -> None:
     for data in (text, text.encode("utf-8", "surrogatepass")):
         with pytest.raises(ValidationError):
-            validate_json(Note, data)
+            Note.model_validate_json(data)
 
 
 def test_plain_json_and_a_whole_surrogate_pair_are_taken() -> None:
-    assert validate_json(Note, '{"text": "Seen in the garden (synthetic)"}').text.startswith("Seen")
-    assert validate_json(Note, b'{"text": "\\ud83d\\ude00", "count": 123456789012345678}').count
-    assert validate_json(Note, '{"text": "x", "count": -9223372036854775807}').count == -MAX_INT
-    assert validate_json(Note, '{"text": "id 9e41-3E07, 1e5 in words"}').text.startswith("id")
-
-
-def test_a_records_ids_do_not_stop_it_being_checked_whole() -> None:
-    """A digit then an "e" inside an id is no exponent: a visit's JSON, full of ids, is checked
-    once over its text, not field by field."""
-    from models.base import _checked_whole
-    from models.canonical import canonical_json
-    from synthetic import generate_caseload
-
-    visits = generate_caseload(seed=3, children=20, households=10, visits_per_child=3).visits
-    texts = [canonical_json(v) for v in visits]
-    assert any(b"9e" in t or b"1e" in t or b"4e" in t for t in texts)  # ids that look so
-    assert all(_checked_whole(t) is not None for t in texts)
+    assert Note.model_validate_json('{"text": "Seen in the garden (synthetic)"}').text.startswith(
+        "Seen"
+    )
+    assert Note.model_validate_json(
+        b'{"text": "\\ud83d\\ude00", "count": 123456789012345678}'
+    ).count
+    assert (
+        Note.model_validate_json('{"text": "x", "count": -9223372036854775807}').count == -MAX_INT
+    )
+    assert Note.model_validate_json('{"text": "id 9e41-3E07, 1e5 in words"}').text.startswith("id")
 
 
 _TEXT = st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=12)
@@ -72,14 +64,14 @@ _NUMBER = st.one_of(
 
 
 @given(texts=st.lists(_TEXT, max_size=3), number=_NUMBER, ascii_only=st.booleans())
-def test_the_whole_text_check_agrees_with_the_field_by_field_one(
+def test_json_text_is_refused_exactly_when_its_values_cannot_be_stored(
     texts: list[str], number: float, ascii_only: bool
 ) -> None:
     record = {"text": texts[0] if texts else "", "tags": texts[1:], "extra": {"n": number}}
     text = json.dumps(record, ensure_ascii=ascii_only)
     expected = storable_problem(record) is None
     try:
-        validate_json(Note, text.encode("utf-8", "surrogatepass"))
+        Note.model_validate_json(text.encode("utf-8", "surrogatepass"))
         taken = True
     except ValidationError:
         taken = False

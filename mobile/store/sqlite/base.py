@@ -15,7 +15,6 @@ from mobile.store.crypto import DataKey, OpenFailed
 from mobile.store.errors import CorruptRecord
 from mobile.store.records import to_text, what_to_do
 from mobile.store.shapes import Listing
-from models.base import validate_json
 
 __all__ = ["Db", "SqliteRepository", "Transaction", "log", "needs_key"]
 
@@ -102,7 +101,7 @@ class SqliteRepository:
     ) -> M:
         plaintext = self._open(table, record_id, revision, blob, synced=synced)
         try:
-            return validate_json(model, plaintext)
+            return model.model_validate_json(plaintext)
         except ValidationError:
             raise _corrupt(table, record_id, synced=synced) from None
 

@@ -14,7 +14,6 @@ from mobile.store.errors import AlreadyWaiting, CorruptRecord
 from mobile.store.records import from_text, receipt_from_detail, receipt_to_detail, what_to_do
 from mobile.store.shapes import Listing, QuarantinedItem, Queued, StoredSyncState
 from mobile.store.sqlite.base import SqliteRepository, log, needs_key
-from models.base import validate_parsed
 from models.errors import RecordLocked
 from models.receipt import OutboxItem, Receipt, ReceiptStatus, RecordKind, SyncState
 
@@ -301,15 +300,14 @@ class SqliteOutbox(SqliteRepository):
         if hashlib.sha256(plaintext).hexdigest() != content_hash:
             log.warning("An outbox record does not match its hash: %s", rid)
             raise CorruptRecord("outbox", rid, what_to_do("outbox"))
-        fields = {
-            "record_id": UUID(rid),
-            "kind": RecordKind(kind),
-            "revision": rev,
-            "base_revision": base,
-            "content_hash": content_hash,  # hex: the sha256 just compared
-            "body": json.loads(plaintext),
-        }
-        return validate_parsed(OutboxItem, fields, parsed_from=plaintext)
+        return OutboxItem(
+            record_id=UUID(rid),
+            kind=RecordKind(kind),
+            revision=rev,
+            base_revision=base,
+            content_hash=content_hash,
+            body=json.loads(plaintext),
+        )
 
     def _receipt(self, rid: str, rev: int, detail: bytes, state: str) -> Receipt:
         try:
