@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from models.base import error_words
 from models.errors import RecordFormatError
 
 __all__ = [
@@ -63,5 +64,5 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
             allowed = error.get("ctx", {}).get("expected", "")
             messages.append(f"{field}: not one of the allowed values ({allowed})")
         else:
-            messages.append(f"{field}: {error['msg'].removeprefix('Value error, ')}")
+            messages.append(f"{field}: {error_words(error)}")
     return messages

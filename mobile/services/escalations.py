@@ -23,6 +23,7 @@ from mobile.services.org_settings import device_settings
 from mobile.services.reads import submitted_visits
 from mobile.services.visits import enrolled_setting
 from mobile.store.unit_of_work import DeviceRecords, UnitOfWork
+from models.base import error_words
 from models.canonical import canonical_json
 from models.checks import Check, Problem, Step
 from models.errors import RecordLocked, SubmissionBlocked
@@ -86,7 +87,7 @@ def _unstorable(exc: ValidationError) -> Check:
     problems = []
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = error_words(error)
         problems.append(
             Problem(field, f"{_FIELD_WORDS.get(field, field)}: {message}.", Step.CONCERNS)
         )

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from models.base import storable_text
+from models.base import error_words, storable_text
 from sync import protocol
 from sync.server.services import Refusal
 
@@ -47,7 +47,7 @@ def _describe(errors: list[dict[str, Any]]) -> str:
         elif kind == "missing":
             words.append(f"{field}: this field is required")
         else:
-            words.append(f"{field}: {e.get('msg', 'not valid')}")
+            words.append(f"{field}: {error_words(e)}")
     # Field names come from the caller: no NUL or half a surrogate pair goes back (ErrorBody).
     return storable_text("; ".join(words))
 

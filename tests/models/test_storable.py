@@ -1,6 +1,8 @@
 """What can be stored: text without NUL or half a surrogate pair, whole numbers within 64 bits.
-Records parsed from JSON text are checked field by field (models.base.Shape), as bytes or text,
-whichever way such a thing is written in JSON: escaped or raw, with an exponent or without."""
+Every shape's validation schema carries the rule (models.base.Shape): text, whole numbers and
+free-form values, parsed from JSON bytes or text or built in Python, whichever way such a thing
+is written: escaped or raw, with an exponent or without; refused in plain words, naming the
+field."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from hypothesis import strategies as st
 from pydantic import Field, ValidationError
 
 from models.base import MAX_INT, Shape, storable_problem
+from models.canonical import parse_record
+from models.errors import RecordFormatError
 
 
 class Note(Shape):
@@ -76,3 +80,28 @@ def test_json_text_is_refused_exactly_when_its_values_cannot_be_stored(
     except ValidationError:
         taken = False
     assert taken == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"text": "a\x00b"}, "text: this text contains a NUL character"),
+        ({"text": "x", "tags": ["ok", "\ud800"]}, "tags.1: this text contains a broken character"),
+        ({"text": "x", "count": MAX_INT + 1}, "count: this number is too large"),
+        ({"text": "x", "count": -MAX_INT - 1}, "count: this number is too large"),
+        ({"text": "x", "extra": {"deep": ["\x00"]}}, "extra.deep: this text contains a NUL"),
+        ({"text": "x", "extra": {"n": 2**64}}, "extra.n: this number is too large"),
+    ],
+)
+def test_refusals_name_the_field_in_plain_words(data: dict[str, object], words: str) -> None:
+    with pytest.raises(RecordFormatError) as refused:
+        parse_record(Note, data)
+    [message] = refused.value.messages
+    assert message.startswith(words), message
+
+
+def test_a_changed_field_is_checked_too() -> None:
+    note = Note(text="fine")
+    with pytest.raises(ValidationError):
+        note.text = "not\x00fine"
+    assert note.text == "fine"
