@@ -1,10 +1,13 @@
-"""The central record acts: it raises, clears and reopens flags itself (models.oversight), on
-the push that causes them (`recheck`, in the push's transaction) and in a periodic sweep
-(`run_checks`, `seen admin run-checks`), and people see, acknowledge and close them.
+"""The central record acts: it raises, clears and reopens flags itself (models.oversight), just
+after the push that causes them (oversight.pending), when a person's change does (`recheck`, in
+that transaction) and in a periodic sweep (`run_checks`, `seen admin run-checks`), and people
+see, acknowledge and close them. `find` reads and judges, `bring_in_line` applies.
 
     facts     read the children's facts, one query per kind of row
     contacts  a visit's contacts and sightings, written at push
     flags     apply life-cycle steps to flag rows, history and the change feed
+    queue     the children a push left to be checked
+    pending   the checks just after a push: read without the lock, applied under it
     sweep     every child of an organisation, safe to run twice or from two hosts at once
 """
 
